@@ -1,0 +1,34 @@
+package io.breakerbridge.model;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+
+/**
+ * The part of a snapshot a writer chooses: rate limits, breakers and fallback of one resource.
+ *
+ * @param rateLimits checked before breakers; each is independent (0..n)
+ * @param breakers independent breakers checked in list order; the first that refuses blocks the call (0..n)
+ * @param fallback what a rejected caller gets
+ */
+public record ThresholdSpec(List<RateLimitSpec> rateLimits, List<BreakerSpec> breakers, FallbackSpec fallback) {
+    /** No limits, no breakers, fail fast. */
+    public static final ThresholdSpec EMPTY = new ThresholdSpec(List.of(), List.of(), FallbackSpec.FAIL_FAST);
+
+    /** Copies the lists, which may not hold {@code null}. */
+    public ThresholdSpec {
+        rateLimits = copy(rateLimits, "rateLimits");
+        breakers = copy(breakers, "breakers");
+        requireNonNull(fallback, "fallback");
+    }
+
+    private static <T> List<T> copy(List<T> list, String field) {
+        requireNonNull(list, field);
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) == null) {
+                throw new InvalidValueException(field + '[' + i + ']', null, "an object");
+            }
+        }
+        return List.copyOf(list);
+    }
+}

@@ -1,0 +1,73 @@
+package io.breakerbridge.store;
+
+import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.model.Writer;
+import io.breakerbridge.store.internal.InMemorySnapshotStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where snapshots live. Writes are compare-and-swap only: a writer names the version it last saw (0 for "must
+ * not exist") and either gets the new version or a {@link WriteResult.Conflict} with the current value, so two
+ * writers never silently overwrite each other.
+ *
+ * <p>Versions per key are strictly increasing, +1 per accepted write (a delete takes one too), and never
+ * reused, not even after a delete and re-create. Every accepted change has a store-wide sequence number and
+ * reaches every watcher in sequence order.
+ */
+public interface SnapshotStore extends AutoCloseable {
+    /** A store that keeps everything in memory; {@code clock} stamps {@code updatedAt}. */
+    static SnapshotStore inMemory(Clock clock) {
+        return new InMemorySnapshotStore(clock, ChangeJournal.NONE, List.of());
+    }
+
+    /**
+     * A store that keeps state in memory, appends every change to {@code journal} before acknowledging it, and
+     * starts from {@code recovered} (the changes a journal held, in sequence order).
+     */
+    static SnapshotStore journaled(Clock clock, ChangeJournal journal, List<Change> recovered) {
+        return new InMemorySnapshotStore(clock, journal, recovered);
+    }
+
+    /** The current snapshot of {@code key}, if it exists. */
+    Optional<ThresholdSnapshot> get(SnapshotKey key);
+
+    /** The current snapshots of one service, ordered by resource. */
+    List<ThresholdSnapshot> list(String service);
+
+    /** The current snapshots of every service, ordered by service then resource. */
+    List<ThresholdSnapshot> listAll();
+
+    /**
+     * Writes {@code spec} if the key's current version is {@code expectedVersion} (0: the key must not exist).
+     *
+     * @throws IllegalArgumentException if {@code expectedVersion} is negative
+     * @throws StoreUnavailableException if the store cannot persist the write (then nothing changed)
+     */
+    WriteResult put(SnapshotKey key, long expectedVersion, ThresholdSpec spec, Writer writer);
+
+    /**
+     * Deletes the key if its current version is {@code expectedVersion} ({@code >= 1}).
+     *
+     * @throws StoreUnavailableException if the store cannot persist the delete (then nothing changed)
+     */
+    WriteResult delete(SnapshotKey key, long expectedVersion, Writer writer);
+
+    /**
+     * Delivers every change with a sequence above {@code afterSequence} (0: from the start) to
+     * {@code listener}, first those already retained, then each new one, in sequence order and one at a time.
+     * The listener runs on the writer's thread and must not block; one that throws is unsubscribed.
+     */
+    Subscription watch(long afterSequence, Consumer<Change> listener);
+
+    /** The sequence number of the latest accepted change (0 when none). */
+    long lastSequence();
+
+    /** Releases the store's resources; later calls fail with {@link StoreUnavailableException}. */
+    @Override
+    void close();
+}

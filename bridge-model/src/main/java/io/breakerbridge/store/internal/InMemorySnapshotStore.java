@@ -1,0 +1,283 @@
+package io.breakerbridge.store.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.breakerbridge.model.InvalidValueException;
+import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.model.Writer;
+import io.breakerbridge.store.Change;
+import io.breakerbridge.store.ChangeJournal;
+import io.breakerbridge.store.ChangeKind;
+import io.breakerbridge.store.SnapshotStore;
+import io.breakerbridge.store.StoreUnavailableException;
+import io.breakerbridge.store.Subscription;
+import io.breakerbridge.store.WriteResult;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A store whose state is a map in memory, guarded by one lock; every change is journaled, then applied,
+ * then delivered to watchers, all under that lock, so sequence order is the order everyone sees.
+ */
+public final class InMemorySnapshotStore implements SnapshotStore {
+    private final Clock clock;
+    private final ChangeJournal journal;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Per key: the last version it took (kept after a delete) and the live snapshot, if any. */
+    private final NavigableMap<SnapshotKey, Entry> entries = new TreeMap<>();
+    private final List<Change> log = new ArrayList<>();
+    private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
+    private long sequence;
+    private boolean closed;
+
+    /** Creates the store from the changes a journal held, checking they form one valid history. */
+    public InMemorySnapshotStore(Clock clock, ChangeJournal journal, List<Change> recovered) {
+        this.clock = requireNonNull(clock, "clock");
+        this.journal = requireNonNull(journal, "journal");
+        for (Change change : requireNonNull(recovered, "recovered")) {
+            if (change.sequence() != sequence + 1) {
+                throw new InvalidValueException("recovered[" + log.size() + "].sequence", change.sequence(),
+                                                String.valueOf(sequence + 1));
+            }
+            final Entry entry = entries.get(change.key());
+            final long last = entry == null ? 0 : entry.lastVersion;
+            if (change.version() != last + 1) {
+                throw new InvalidValueException("recovered[" + log.size() + "].version", change.version(),
+                                                String.valueOf(last + 1));
+            }
+            apply(change);
+        }
+    }
+
+    @Override
+    public Optional<ThresholdSnapshot> get(SnapshotKey key) {
+        requireNonNull(key, "key");
+        lock.lock();
+        try {
+            ensureOpen();
+            final Entry entry = entries.get(key);
+            return Optional.ofNullable(entry == null ? null : entry.current);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<ThresholdSnapshot> list(String service) {
+        SnapshotKey.validateService(service);
+        lock.lock();
+        try {
+            ensureOpen();
+            final List<ThresholdSnapshot> result = new ArrayList<>();
+            for (Entry entry : entries.tailMap(new SnapshotKey(service, "\u0020"), true).values()) {
+                if (entry.key.service().equals(service)) {
+                    if (entry.current != null) {
+                        result.add(entry.current);
+                    }
+                } else {
+                    break;
+                }
+            }
+            return result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<ThresholdSnapshot> listAll() {
+        lock.lock();
+        try {
+            ensureOpen();
+            final List<ThresholdSnapshot> result = new ArrayList<>();
+            for (Entry entry : entries.values()) {
+                if (entry.current != null) {
+                    result.add(entry.current);
+                }
+            }
+            return result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public WriteResult put(SnapshotKey key, long expectedVersion, ThresholdSpec spec, Writer writer) {
+        requireNonNull(key, "key");
+        requireNonNull(spec, "spec");
+        requireNonNull(writer, "writer");
+        if (expectedVersion < 0) {
+            throw new InvalidValueException("expectedVersion", expectedVersion,
+                                            "0 (must not exist) or the current version");
+        }
+        lock.lock();
+        try {
+            ensureOpen();
+            final Entry entry = entries.get(key);
+            final ThresholdSnapshot current = entry == null ? null : entry.current;
+            final long currentVersion = current == null ? 0 : current.version();
+            if (currentVersion != expectedVersion) {
+                return WriteResult.Conflict.of(current);
+            }
+            final long version = (entry == null ? 0 : entry.lastVersion) + 1;
+            final ThresholdSnapshot stored = new ThresholdSnapshot(key, version, spec, now(), writer.name(),
+                                                                   writer.origin());
+            return commit(Change.put(sequence + 1, stored));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public WriteResult delete(SnapshotKey key, long expectedVersion, Writer writer) {
+        requireNonNull(key, "key");
+        requireNonNull(writer, "writer");
+        if (expectedVersion < 1) {
+            throw new InvalidValueException("expectedVersion", expectedVersion,
+                                            "the current version (>= 1) of the snapshot to delete");
+        }
+        lock.lock();
+        try {
+            ensureOpen();
+            final Entry entry = entries.get(key);
+            final ThresholdSnapshot current = entry == null ? null : entry.current;
+            if (current == null || current.version() != expectedVersion) {
+                return WriteResult.Conflict.of(current);
+            }
+            return commit(Change.delete(sequence + 1, key, entry.lastVersion + 1, now(), writer));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Subscription watch(long afterSequence, Consumer<Change> listener) {
+        requireNonNull(listener, "listener");
+        if (afterSequence < 0) {
+            throw new InvalidValueException("afterSequence", afterSequence, "an integer >= 0");
+        }
+        lock.lock();
+        try {
+            ensureOpen();
+            final Watcher watcher = new Watcher(listener);
+            for (int i = (int) Math.min(afterSequence, log.size()); i < log.size(); i++) {
+                if (!watcher.deliver(log.get(i))) {
+                    return () -> {};
+                }
+            }
+            watchers.add(watcher);
+            return () -> {
+                lock.lock();
+                try {
+                    watchers.remove(watcher);
+                } finally {
+                    lock.unlock();
+                }
+            };
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public long lastSequence() {
+        lock.lock();
+        try {
+            return sequence;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            watchers.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private WriteResult commit(Change change) {
+        try {
+            journal.append(change);
+        } catch (IOException | RuntimeException e) {
+            throw new StoreUnavailableException("cannot persist " + change.kind() + " of " + change.key()
+                                                + ": " + e.getMessage(), e);
+        }
+        apply(change);
+        for (Watcher watcher : watchers) {
+            if (!watcher.deliver(change)) {
+                watchers.remove(watcher);
+            }
+        }
+        return new WriteResult.Applied(change);
+    }
+
+    private void apply(Change change) {
+        final Entry entry = entries.computeIfAbsent(change.key(), Entry::new);
+        entry.lastVersion = change.version();
+        entry.current = change.kind() == ChangeKind.PUT ? change.snapshot() : null;
+        sequence = change.sequence();
+        log.add(change);
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StoreUnavailableException("store is closed");
+        }
+    }
+
+    private static final class Entry {
+        final SnapshotKey key;
+        long lastVersion;
+        @Nullable ThresholdSnapshot current;
+
+        Entry(SnapshotKey key) {
+            this.key = key;
+        }
+    }
+
+    private static final class Watcher {
+        final Consumer<Change> listener;
+
+        Watcher(Consumer<Change> listener) {
+            this.listener = listener;
+        }
+
+        /** Delivers one change; false when the listener failed and must be dropped. */
+        boolean deliver(Change change) {
+            try {
+                listener.accept(change);
+                return true;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "InMemorySnapshotStore{keys=" + entries.size() + ", sequence=" + sequence + '}';
+    }
+
+}
