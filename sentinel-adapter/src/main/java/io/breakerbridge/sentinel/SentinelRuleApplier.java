@@ -1,0 +1,200 @@
+package io.breakerbridge.sentinel;
+
+import static java.util.Objects.requireNonNull;
+
+import com.alibaba.csp.sentinel.slots.block.degrade.BreakerBridgeAccess;
+import com.alibaba.csp.sentinel.slots.block.degrade.DegradeRule;
+import com.alibaba.csp.sentinel.slots.block.degrade.DegradeRuleManager;
+import com.alibaba.csp.sentinel.slots.block.degrade.circuitbreaker.CircuitBreaker;
+import com.alibaba.csp.sentinel.slots.block.degrade.circuitbreaker.EventObserverRegistry;
+import com.alibaba.csp.sentinel.slots.block.flow.FlowRule;
+import com.alibaba.csp.sentinel.slots.block.flow.FlowRuleManager;
+import io.breakerbridge.model.Loss;
+import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.model.Translation;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Applies snapshots to the live Sentinel of this JVM ({@link FlowRuleManager}, {@link DegradeRuleManager}),
+ * replacing only the rules of the resources it owns and leaving every other resource's rules alone.
+ *
+ * <p>The version decides: a snapshot whose version is not higher than the one held for its key is ignored.
+ * Sentinel keeps a breaker (and its state and window) only while its rule is unchanged, and builds a fresh
+ * CLOSED breaker for a changed rule. So that a reload never lets an open breaker fall back to CLOSED, a change
+ * to the breakers of a resource whose breaker is OPEN or HALF_OPEN is <b>held</b>: the resource keeps its
+ * current degrade rules until all its breakers are CLOSED again (a good probe closes them), and the held
+ * change is applied then. Rate limits always apply at once. {@link #pendingBreakerChanges()} lists what is
+ * held.
+ */
+public final class SentinelRuleApplier implements AutoCloseable {
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final Map<SnapshotKey, ThresholdSnapshot> held = new TreeMap<>();
+    /** Resource -> the degrade rules currently loaded for it by this applier. */
+    private final Map<String, List<DegradeRule>> loadedDegrade = new HashMap<>();
+    private final Set<String> ownedResources = new HashSet<>();
+    private final String observerName = "breakerbridge-applier-" + IDS.incrementAndGet();
+    private List<Loss> losses = List.of();
+
+    private SentinelRuleApplier() {}
+
+    /** An applier that owns no resource yet; it watches breaker state changes to apply held changes. */
+    public static SentinelRuleApplier create() {
+        final SentinelRuleApplier applier = new SentinelRuleApplier();
+        EventObserverRegistry.getInstance().addStateChangeObserver(
+                applier.observerName, (prev, next, rule, value) -> {
+                    if (next == CircuitBreaker.State.CLOSED) {
+                        applier.onBreakerClosed(rule.getResource());
+                    }
+                });
+        return applier;
+    }
+
+    /** Applies {@code snapshot} if its version is higher than the one held for its key; true when applied. */
+    public synchronized boolean update(ThresholdSnapshot snapshot) {
+        requireNonNull(snapshot, "snapshot");
+        final ThresholdSnapshot current = held.get(snapshot.key());
+        if (current != null && current.version() >= snapshot.version()) {
+            return false;
+        }
+        held.put(snapshot.key(), snapshot);
+        reload();
+        return true;
+    }
+
+    /** Removes the rules of {@code key} if {@code version} is higher than the held one; true when removed. */
+    public synchronized boolean remove(SnapshotKey key, long version) {
+        requireNonNull(key, "key");
+        final ThresholdSnapshot current = held.get(key);
+        if (current == null || current.version() >= version) {
+            return false;
+        }
+        held.remove(key);
+        reload();
+        return true;
+    }
+
+    /**
+     * Makes {@code snapshots} the whole set of rules of {@code service}: keys not in it are removed. Versions are
+     * not compared (this is a full resynchronisation, e.g. after reconnecting).
+     */
+    public synchronized void replaceService(String service, Collection<ThresholdSnapshot> snapshots) {
+        SnapshotKey.validateService(service);
+        held.keySet().removeIf(key -> key.service().equals(service));
+        for (ThresholdSnapshot snapshot : snapshots) {
+            if (!snapshot.service().equals(service)) {
+                throw new IllegalArgumentException("snapshots: " + snapshot.key() + " (expected: keys of service "
+                                                   + service + ")");
+            }
+            held.put(snapshot.key(), snapshot);
+        }
+        reload();
+    }
+
+    /** The snapshots applied now, by key. */
+    public synchronized Map<SnapshotKey, ThresholdSnapshot> applied() {
+        return Map.copyOf(held);
+    }
+
+    /** What the last reload could not carry into Sentinel (see {@link SentinelTranslator}). */
+    public synchronized List<Loss> losses() {
+        return losses;
+    }
+
+    /** Resources whose breaker change is held because a breaker of theirs is not CLOSED. */
+    public synchronized Set<String> pendingBreakerChanges() {
+        final Set<String> pending = new HashSet<>();
+        desiredRules().degradeRules().stream().map(DegradeRule::getResource).distinct()
+                      .filter(r -> !sameRules(r, desiredDegrade(r)))
+                      .forEach(pending::add);
+        loadedDegrade.keySet().stream().filter(r -> desiredDegrade(r).isEmpty() && !loadedDegrade.get(r).isEmpty())
+                     .forEach(pending::add);
+        return pending;
+    }
+
+    /** Stops watching breaker state; the rules stay loaded. */
+    @Override
+    public void close() {
+        EventObserverRegistry.getInstance().removeStateChangeObserver(observerName);
+    }
+
+    private synchronized void onBreakerClosed(String resource) {
+        if (ownedResources.contains(resource) && !sameRules(resource, desiredDegrade(resource))) {
+            reload();
+        }
+    }
+
+    private SentinelRules desiredRules() {
+        final Translation<SentinelRules> translation = SentinelTranslator.toSentinel(new ArrayList<>(held.values()));
+        losses = translation.losses();
+        return translation.value();
+    }
+
+    private List<DegradeRule> desiredDegrade(String resource) {
+        return desiredRules().degradeRules().stream().filter(r -> r.getResource().equals(resource)).toList();
+    }
+
+    private boolean sameRules(String resource, List<DegradeRule> desired) {
+        return loadedDegrade.getOrDefault(resource, List.of()).equals(desired);
+    }
+
+    private void reload() {
+        final SentinelRules desired = desiredRules();
+        final Set<String> newOwned = new HashSet<>();
+        held.keySet().forEach(key -> newOwned.add(key.resource()));
+
+        final List<FlowRule> flows = new ArrayList<>();
+        for (FlowRule rule : FlowRuleManager.getRules()) {
+            if (!ownedResources.contains(rule.getResource()) && !newOwned.contains(rule.getResource())) {
+                flows.add(rule);
+            }
+        }
+        flows.addAll(desired.flowRules());
+
+        final Map<String, List<DegradeRule>> wanted = new LinkedHashMap<>();
+        for (DegradeRule rule : desired.degradeRules()) {
+            wanted.computeIfAbsent(rule.getResource(), r -> new ArrayList<>()).add(rule);
+        }
+        final Set<String> touched = new HashSet<>(loadedDegrade.keySet());
+        touched.addAll(wanted.keySet());
+        final Map<String, List<DegradeRule>> nextLoaded = new HashMap<>();
+        for (String resource : touched) {
+            final List<DegradeRule> want = wanted.getOrDefault(resource, List.of());
+            final List<DegradeRule> have = loadedDegrade.getOrDefault(resource, List.of());
+            final List<DegradeRule> use = want.equals(have) || allClosed(resource) ? want : have;
+            if (!use.isEmpty()) {
+                nextLoaded.put(resource, use);
+            }
+        }
+        final List<DegradeRule> degrades = new ArrayList<>();
+        for (DegradeRule rule : DegradeRuleManager.getRules()) {
+            if (!ownedResources.contains(rule.getResource()) && !newOwned.contains(rule.getResource())
+                && !nextLoaded.containsKey(rule.getResource())) {
+                degrades.add(rule);
+            }
+        }
+        nextLoaded.values().forEach(degrades::addAll);
+
+        FlowRuleManager.loadRules(flows);
+        DegradeRuleManager.loadRules(degrades);
+        loadedDegrade.clear();
+        loadedDegrade.putAll(nextLoaded);
+        ownedResources.clear();
+        ownedResources.addAll(newOwned);
+        ownedResources.addAll(nextLoaded.keySet());
+    }
+
+    private static boolean allClosed(String resource) {
+        return BreakerBridgeAccess.circuitBreakers(resource).stream().allMatch(b -> b.currentState() == CircuitBreaker.State.CLOSED);
+    }
+}
