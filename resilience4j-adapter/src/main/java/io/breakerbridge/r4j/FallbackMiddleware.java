@@ -1,0 +1,102 @@
+package io.breakerbridge.r4j;
+
+import static java.util.Objects.requireNonNull;
+
+import io.breakerbridge.endpoint.Middleware;
+import io.breakerbridge.endpoint.OutcomeClassifier;
+import io.breakerbridge.endpoint.RejectedException;
+import io.breakerbridge.model.FallbackMode;
+import io.breakerbridge.model.FallbackSpec;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The fallback chain: what a caller gets when the call was rejected by a rate limit or an open breaker. Put it
+ * outside the stack's guard ({@code chain(fallback, stack.guard())}). Only rejections are replaced; an error
+ * of the dependency itself reaches the caller unchanged. The fallback never calls the dependency: it answers
+ * from its own memory or from a supplier the caller gave.
+ *
+ * <ul>
+ *   <li>FAIL_FAST: the {@link RejectedException} reaches the caller.</li>
+ *   <li>CACHED: the last good answer for the same {@code CallContext.requestKey()}, if at most {@code ttlMs}
+ *       old; otherwise the rejection. At most {@value #MAX_CACHED_KEYS} keys are kept (least recently used
+ *       go first).</li>
+ *   <li>SKIP: the configured default answer (the step is non-core).</li>
+ *   <li>EMPTY_OK: fails with {@link EmptyResponseException}, which the HTTP transport answers as 200 with an
+ *       empty body.</li>
+ * </ul>
+ *
+ * @param <I> request type
+ * @param <O> response type
+ */
+public final class FallbackMiddleware<I, O> implements Middleware<I, O> {
+    /** How many request keys CACHED remembers. */
+    public static final int MAX_CACHED_KEYS = 10_000;
+
+    private final FallbackSpec spec;
+    private final Clock clock;
+    private final @Nullable Supplier<O> skipAnswer;
+    private final Map<String, Cached<O>> cache = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Cached<O>> eldest) {
+            return size() > MAX_CACHED_KEYS;
+        }
+    };
+
+    private FallbackMiddleware(FallbackSpec spec, Clock clock, @Nullable Supplier<O> skipAnswer) {
+        this.spec = requireNonNull(spec, "spec");
+        this.clock = requireNonNull(clock, "clock");
+        if (spec.mode() == FallbackMode.SKIP && skipAnswer == null) {
+            throw new IllegalStateException("skipAnswer: missing (expected: a default answer for fallback SKIP)");
+        }
+        this.skipAnswer = skipAnswer;
+    }
+
+    /** A fallback for {@code spec}; {@code skipAnswer} gives SKIP's default answer (may be null otherwise). */
+    public static <I, O> FallbackMiddleware<I, O> of(FallbackSpec spec, Clock clock,
+                                                     @Nullable Supplier<O> skipAnswer) {
+        return new FallbackMiddleware<>(spec, clock, skipAnswer);
+    }
+
+    @Override
+    public io.breakerbridge.endpoint.Endpoint<I, O> wrap(io.breakerbridge.endpoint.Endpoint<I, O> next) {
+        return (ctx, request) -> next.call(ctx, request).handle((response, failure) -> {
+            if (failure == null) {
+                if (spec.mode() == FallbackMode.CACHED) {
+                    remember(ctx.requestKey(), response);
+                }
+                return CompletableFuture.completedFuture(response);
+            }
+            final Throwable cause = OutcomeClassifier.unwrap(failure);
+            if (!(cause instanceof RejectedException rejection)) {
+                return CompletableFuture.<O>failedFuture(cause);
+            }
+            return switch (spec.mode()) {
+                case FAIL_FAST -> CompletableFuture.<O>failedFuture(rejection);
+                case CACHED -> cachedOrReject(ctx.requestKey(), rejection);
+                case SKIP -> CompletableFuture.completedFuture(skipAnswer.get());
+                case EMPTY_OK -> CompletableFuture.<O>failedFuture(new EmptyResponseException(rejection));
+            };
+        }).thenCompose(stage -> stage);
+    }
+
+    private synchronized void remember(String key, O response) {
+        cache.put(key, new Cached<>(response, clock.millis()));
+    }
+
+    private synchronized CompletableFuture<O> cachedOrReject(String key, RejectedException rejection) {
+        final Cached<O> cached = cache.get(key);
+        if (cached != null && clock.millis() - cached.atMs <= spec.ttlMs()) {
+            return CompletableFuture.completedFuture(cached.response);
+        }
+        return CompletableFuture.failedFuture(rejection);
+    }
+
+    private record Cached<O>(O response, long atMs) {}
+}

@@ -1,0 +1,194 @@
+package io.breakerbridge.r4j;
+
+import static java.util.Objects.requireNonNull;
+
+import io.breakerbridge.endpoint.BreakerState;
+import io.breakerbridge.endpoint.Middleware;
+import io.breakerbridge.endpoint.OutcomeClassifier;
+import io.breakerbridge.endpoint.RejectedException;
+import io.breakerbridge.endpoint.RejectionReason;
+import io.breakerbridge.model.BreakerSpec;
+import io.breakerbridge.model.Loss;
+import io.breakerbridge.model.RateLimitSpec;
+import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.model.Translation;
+import io.breakerbridge.r4j.internal.ExactBreaker;
+import io.breakerbridge.r4j.limit.SlidingWindowLimiter;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The live protection of one resource on Resilience4j: its rate limits, then its breakers in list order,
+ * with Sentinel's semantics (see {@link Resilience4jTranslator} for what is not alike).
+ *
+ * <p>{@link #guard()} gives the middleware that enforces them; {@link #reconfigure(ThresholdSpec)} swaps in new
+ * thresholds without losing state: the pass window is kept, a breaker whose rule did not change keeps its
+ * window and state, and a changed breaker that was OPEN stays OPEN until the old one's open time ends. A call
+ * completes against the breakers current at its completion, as in Sentinel.
+ */
+public final class ResilienceStack {
+    private final SnapshotKey key;
+    private final Clock clock;
+    private final SlidingWindowLimiter limiter;
+    private ThresholdSpec spec;
+    private List<ExactBreaker> breakers;
+    private List<Loss> losses;
+
+    private ResilienceStack(SnapshotKey key, ThresholdSpec spec, Clock clock) {
+        this.key = requireNonNull(key, "key");
+        this.clock = requireNonNull(clock, "clock");
+        final Translation<ThresholdSpec> translation = Resilience4jTranslator.translate(key, spec);
+        this.spec = spec;
+        this.losses = translation.losses();
+        this.limiter = SlidingWindowLimiter.of(limits(translation.value()));
+        this.breakers = new ArrayList<>();
+        for (int i = 0; i < spec.breakers().size(); i++) {
+            breakers.add(ExactBreaker.create(breakerName(i), spec.breakers().get(i), clock));
+        }
+    }
+
+    /** A stack enforcing {@code spec} for {@code key}, reading time from {@code clock}. */
+    public static ResilienceStack create(SnapshotKey key, ThresholdSpec spec, Clock clock) {
+        return new ResilienceStack(key, spec, clock);
+    }
+
+    /** Like {@link #create}, but refuses rules it cannot enforce alike (strict mode). */
+    public static ResilienceStack createStrict(SnapshotKey key, ThresholdSpec spec, Clock clock) {
+        Resilience4jTranslator.translate(key, spec).requireExact();
+        return new ResilienceStack(key, spec, clock);
+    }
+
+    /** The resource this stack protects. */
+    public SnapshotKey key() {
+        return key;
+    }
+
+    /** The rules in force. */
+    public synchronized ThresholdSpec spec() {
+        return spec;
+    }
+
+    /** What the rules in force cannot enforce alike with Sentinel. */
+    public synchronized List<Loss> losses() {
+        return losses;
+    }
+
+    /** The state of each breaker, in list order. */
+    public synchronized List<BreakerState> breakerStates() {
+        return breakers.stream().map(ExactBreaker::state).toList();
+    }
+
+    /** The Resilience4j breakers, in list order: subscribe to their events or bind their metrics. */
+    public synchronized List<CircuitBreaker> circuitBreakers() {
+        return breakers.stream().map(ExactBreaker::circuitBreaker).toList();
+    }
+
+    /** Swaps in new rules, keeping the pass window, unchanged breakers, and OPEN states (see the class doc). */
+    public synchronized void reconfigure(ThresholdSpec newSpec) {
+        requireNonNull(newSpec, "newSpec");
+        final Translation<ThresholdSpec> translation = Resilience4jTranslator.translate(key, newSpec);
+        limiter.setLimits(limits(translation.value()));
+        final List<ExactBreaker> old = new ArrayList<>(breakers);
+        final List<ExactBreaker> reused = new ArrayList<>();
+        final List<ExactBreaker> next = new ArrayList<>();
+        for (int i = 0; i < newSpec.breakers().size(); i++) {
+            final BreakerSpec wanted = newSpec.breakers().get(i);
+            ExactBreaker match = null;
+            if (i < old.size() && old.get(i).spec().equals(wanted) && !reused.contains(old.get(i))) {
+                match = old.get(i);
+            } else {
+                for (ExactBreaker candidate : old) {
+                    if (candidate.spec().equals(wanted) && !reused.contains(candidate)) {
+                        match = candidate;
+                        break;
+                    }
+                }
+            }
+            if (match == null) {
+                match = ExactBreaker.create(breakerName(i), wanted, clock);
+                if (i < old.size() && !reused.contains(old.get(i))) {
+                    match.takeOverStateOf(old.get(i));
+                }
+            }
+            reused.add(match);
+            next.add(match);
+        }
+        breakers = next;
+        spec = newSpec;
+        losses = translation.losses();
+    }
+
+    /** The middleware enforcing this stack; every exception counts as an error. */
+    public <I, O> Middleware<I, O> guard() {
+        return guard(OutcomeClassifier.exceptions());
+    }
+
+    /** The middleware enforcing this stack; {@code classifier} decides which outcomes count as errors. */
+    public <I, O> Middleware<I, O> guard(OutcomeClassifier<O> classifier) {
+        requireNonNull(classifier, "classifier");
+        return next -> (ctx, request) -> {
+            final long start;
+            synchronized (this) {
+                start = clock.millis();
+                final RejectedException rejection = admit(start);
+                if (rejection != null) {
+                    return CompletableFuture.failedFuture(rejection);
+                }
+            }
+            CompletionStage<O> stage;
+            try {
+                stage = next.call(ctx, request);
+            } catch (RuntimeException | Error e) {
+                stage = CompletableFuture.failedFuture(e);
+            }
+            return stage.whenComplete((response, failure) -> {
+                final Throwable error = classifier.isError(response, failure)
+                                        ? failure == null ? new IllegalStateException("response classified as error")
+                                                          : OutcomeClassifier.unwrap(failure)
+                                        : null;
+                complete(start, error);
+            });
+        };
+    }
+
+    private @Nullable RejectedException admit(long now) {
+        final int blockingLimit = limiter.firstBlocking(now);
+        if (blockingLimit >= 0) {
+            return new RejectedException(RejectionReason.RATE_LIMITED, key.resource(), blockingLimit);
+        }
+        final List<ExactBreaker> probes = new ArrayList<>();
+        for (int i = 0; i < breakers.size(); i++) {
+            final ExactBreaker breaker = breakers.get(i);
+            if (!breaker.tryAcquire()) {
+                probes.forEach(ExactBreaker::abandonProbe);
+                return new RejectedException(RejectionReason.CIRCUIT_OPEN, key.resource(), i);
+            }
+            if (breaker.state() == BreakerState.HALF_OPEN) {
+                probes.add(breaker);
+            }
+        }
+        limiter.recordPass(now);
+        return null;
+    }
+
+    private synchronized void complete(long start, @Nullable Throwable error) {
+        final long rt = clock.millis() - start;
+        for (ExactBreaker breaker : breakers) {
+            breaker.onComplete(rt, error);
+        }
+    }
+
+    private String breakerName(int index) {
+        return key + "#" + index;
+    }
+
+    private static double[] limits(ThresholdSpec spec) {
+        return spec.rateLimits().stream().mapToDouble(RateLimitSpec::maxQps).toArray();
+    }
+}

@@ -1,0 +1,76 @@
+package io.breakerbridge.r4j.limit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SlidingWindowLimiterTest {
+    private static final long T0 = 1_700_000_040_000L;
+
+    private static String run(SlidingWindowLimiter limiter, long... offsets) {
+        final List<String> out = new ArrayList<>();
+        for (long offset : offsets) {
+            final long now = T0 + offset;
+            if (limiter.firstBlocking(now) < 0) {
+                limiter.recordPass(now);
+                out.add("P");
+            } else {
+                out.add("B");
+            }
+        }
+        return String.join(" ", out);
+    }
+
+    @Test
+    void followsSentinelsTwoBucketWindow() {
+        // The example of SEMANTICS.md: Sentinel passes P P B B B P P.
+        assertThat(run(SlidingWindowLimiter.of(2), 600, 700, 800, 1100, 1400, 1600, 1700))
+                .isEqualTo("P P B B B P P");
+    }
+
+    @Test
+    void fractionalLimitPassesItsFloor() {
+        assertThat(run(SlidingWindowLimiter.of(2.5), 0, 1, 2, 3)).isEqualTo("P P B B");
+    }
+
+    @Test
+    void limitBelowOneBlocksEverything() {
+        assertThat(run(SlidingWindowLimiter.of(0.9), 0, 1000, 5000)).isEqualTo("B B B");
+    }
+
+    @Test
+    void blockedCallsAreNotPasses() {
+        final SlidingWindowLimiter limiter = SlidingWindowLimiter.of(1);
+        run(limiter, 0, 10, 20);
+
+        assertThat(limiter.passesInWindow(T0 + 20)).isEqualTo(1);
+    }
+
+    @Test
+    void firstBlockingLimitIsReported() {
+        final SlidingWindowLimiter limiter = SlidingWindowLimiter.of(5, 1, 0);
+
+        assertThat(limiter.firstBlocking(T0)).isEqualTo(2);
+        limiter.setLimits(5, 1);
+        limiter.recordPass(T0);
+        assertThat(limiter.firstBlocking(T0)).isEqualTo(1);
+    }
+
+    @Test
+    void windowForgetsPassesOlderThanThePreviousBucket() {
+        final SlidingWindowLimiter limiter = SlidingWindowLimiter.of(1);
+        limiter.recordPass(T0 + 499);
+
+        assertThat(limiter.firstBlocking(T0 + 999)).isZero();
+        assertThat(limiter.firstBlocking(T0 + 1000)).isEqualTo(-1);
+    }
+
+    @Test
+    void negativeLimitIsRefused() {
+        assertThatThrownBy(() -> SlidingWindowLimiter.of(-1))
+                .hasMessage("maxQps[0]: -1.0 (expected: a finite number >= 0)");
+    }
+}
