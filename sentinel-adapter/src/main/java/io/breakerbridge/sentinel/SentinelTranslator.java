@@ -155,8 +155,11 @@ public final class SentinelTranslator {
                 if (queue > Integer.MAX_VALUE) {
                     losses.add(new Loss(rule, "maxQueueMs", queue + " does not fit Sentinel's int "
                                                             + "maxQueueingTimeMs; capped at " + Integer.MAX_VALUE));
+                } else if (queue == 0) {
+                    losses.add(new Loss(rule, "maxQueueMs", "0 makes Sentinel ignore the rule (it requires "
+                                                            + "maxQueueingTimeMs > 0); sent as 1"));
                 }
-                flow.setMaxQueueingTimeMs((int) Math.min(queue, Integer.MAX_VALUE));
+                flow.setMaxQueueingTimeMs((int) Math.max(1, Math.min(queue, Integer.MAX_VALUE)));
             }
         }
         return flow;
@@ -231,6 +234,18 @@ public final class SentinelTranslator {
         }
         if (!(flow.getCount() >= 0) || Double.isInfinite(flow.getCount())) {
             throw new InvalidValueException(rule + ".count", flow.getCount(), "a finite number >= 0");
+        }
+        if (flow.getControlBehavior() == RuleConstant.CONTROL_BEHAVIOR_RATE_LIMITER
+            && flow.getMaxQueueingTimeMs() <= 0) {
+            losses.add(new Loss(rule, "maxQueueingTimeMs", flow.getMaxQueueingTimeMs() + ": Sentinel itself ignores "
+                                                           + "a rate-limiter rule without a queueing time; rule "
+                                                           + "skipped"));
+            return null;
+        }
+        if (flow.getControlBehavior() == RuleConstant.CONTROL_BEHAVIOR_WARM_UP && flow.getWarmUpPeriodSec() <= 0) {
+            losses.add(new Loss(rule, "warmUpPeriodSec", flow.getWarmUpPeriodSec() + ": Sentinel itself ignores a "
+                                                         + "warm-up rule without a warm-up period; rule skipped"));
+            return null;
         }
         try {
             return switch (flow.getControlBehavior()) {

@@ -97,6 +97,29 @@ class SentinelTranslatorTest {
     }
 
     @Test
+    void queueWithoutQueueingTimeIsSentAsOneMillisecondAndReported() {
+        final Translation<SentinelRules> translation = SentinelTranslator.toSentinel(PAY, spec(
+                List.of(RateLimitSpec.queue(2, 0)), List.of()));
+
+        assertThat(translation.value().flowRules().get(0).getMaxQueueingTimeMs()).isEqualTo(1);
+        assertThat(FlowRuleUtil.isValidRule(translation.value().flowRules().get(0))).isTrue();
+        assertThat(translation.losses()).extracting(Loss::field).containsExactly("maxQueueMs");
+    }
+
+    @Test
+    void sentinelRuleThatSentinelIgnoresIsSkippedAndReported() {
+        final FlowRule queue = new FlowRule("r").setCount(2)
+                                                .setControlBehavior(RuleConstant.CONTROL_BEHAVIOR_RATE_LIMITER)
+                                                .setMaxQueueingTimeMs(0);
+
+        final Translation<SortedMap<SnapshotKey, ThresholdSpec>> translation = SentinelTranslator.fromSentinel(
+                "svc", new SentinelRules(List.of(queue), List.of()));
+
+        assertThat(translation.value()).isEmpty();
+        assertThat(translation.losses()).extracting(Loss::field).containsExactly("maxQueueingTimeMs");
+    }
+
+    @Test
     void equalBreakersOnOneResourceAreReported() {
         final BreakerSpec breaker = BreakerSpec.errorCount(1, 1, 1000, 1000);
 
@@ -222,8 +245,11 @@ class SentinelTranslatorTest {
     /** The nearest rules Sentinel can hold: whole-second open times, cold factor 3, fail fast, no twins. */
     private static ThresholdSpec representable(ThresholdSpec spec) {
         final List<RateLimitSpec> limits = spec.rateLimits().stream().map(
-                l -> l.behavior() == LimitBehavior.WARM_UP ? RateLimitSpec.warmUp(l.maxQps(), l.warmUpSec(), 3)
-                                                           : l).toList();
+                l -> switch (l.behavior()) {
+                    case WARM_UP -> RateLimitSpec.warmUp(l.maxQps(), l.warmUpSec(), 3);
+                    case QUEUE -> RateLimitSpec.queue(l.maxQps(), Math.max(1, l.maxQueueMs()));
+                    case REJECT -> l;
+                }).toList();
         final List<BreakerSpec> breakers = spec.breakers().stream().map(
                 b -> new BreakerSpec(b.trip(), b.threshold(), b.slowCallMs(), b.minRequests(), b.statWindowMs(),
                                      (b.openMs() + 999) / 1000 * 1000)).distinct().toList();

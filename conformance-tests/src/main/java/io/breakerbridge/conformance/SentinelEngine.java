@@ -1,0 +1,90 @@
+package io.breakerbridge.conformance;
+
+import com.alibaba.csp.sentinel.slots.block.degrade.BreakerBridgeAccess;
+import com.alibaba.csp.sentinel.slots.block.degrade.DegradeRuleManager;
+import com.alibaba.csp.sentinel.slots.block.degrade.circuitbreaker.CircuitBreaker;
+import com.alibaba.csp.sentinel.slots.block.flow.FlowRuleManager;
+import com.alibaba.csp.sentinel.slots.clusterbuilder.ClusterBuilderSlot;
+import io.breakerbridge.endpoint.BreakerState;
+import io.breakerbridge.model.Origin;
+import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.sentinel.SentinelMiddleware;
+import io.breakerbridge.sentinel.SentinelRuleApplier;
+import io.breakerbridge.sentinel.testing.VirtualSentinelTime;
+import io.breakerbridge.time.VirtualClock;
+import java.util.List;
+
+/**
+ * Sentinel, set up through the product's {@link SentinelRuleApplier} and guarded by {@link SentinelMiddleware},
+ * reading the runner's virtual clock. Sentinel's rules and statistics are global: every trace uses the same
+ * resource name, and opening an engine clears all rules and resets all statistics nodes first, so no state
+ * leaks between traces (and the resource count stays far below Sentinel's limit of 6000).
+ */
+public final class SentinelEngine implements Engine {
+    /** The resource every trace runs against. */
+    public static final SnapshotKey KEY = new SnapshotKey("breakerbridge-conformance", "conformance-resource");
+
+    private final VirtualSentinelTime time;
+    private final SentinelRuleApplier applier;
+    private final PendingCalls calls;
+
+    private SentinelEngine(ThresholdSpec spec, VirtualClock clock) {
+        this.time = VirtualSentinelTime.follow(clock::millis);
+        clearSentinel();
+        this.applier = SentinelRuleApplier.create();
+        applier.update(new ThresholdSnapshot(KEY, 1, spec, clock.instant(), "conformance", Origin.API));
+        this.calls = new PendingCalls(SentinelMiddleware.of(KEY.resource()));
+    }
+
+    /** The factory for the runner. */
+    public static EngineFactory factory() {
+        return SentinelEngine::new;
+    }
+
+    @Override
+    public String name() {
+        return "sentinel";
+    }
+
+    @Override
+    public CallOutcome start(int index) {
+        return calls.start(index);
+    }
+
+    @Override
+    public void complete(int index, boolean error) {
+        calls.complete(index, error);
+    }
+
+    @Override
+    public List<BreakerState> states() {
+        return BreakerBridgeAccess.circuitBreakers(KEY.resource()).stream()
+                                  .map(cb -> state(cb.currentState())).toList();
+    }
+
+    @Override
+    public void close() {
+        try {
+            applier.close();
+            clearSentinel();
+        } finally {
+            time.close();
+        }
+    }
+
+    private static BreakerState state(CircuitBreaker.State state) {
+        return switch (state) {
+            case CLOSED -> BreakerState.CLOSED;
+            case OPEN -> BreakerState.OPEN;
+            case HALF_OPEN -> BreakerState.HALF_OPEN;
+        };
+    }
+
+    private static void clearSentinel() {
+        FlowRuleManager.loadRules(List.of());
+        DegradeRuleManager.loadRules(List.of());
+        ClusterBuilderSlot.resetClusterNodes();
+    }
+}

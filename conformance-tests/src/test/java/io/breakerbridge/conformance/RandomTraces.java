@@ -1,0 +1,90 @@
+package io.breakerbridge.conformance;
+
+import io.breakerbridge.model.BreakerSpec;
+import io.breakerbridge.model.FallbackSpec;
+import io.breakerbridge.model.RandomSpecs;
+import io.breakerbridge.model.RateLimitSpec;
+import io.breakerbridge.model.ThresholdSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Random traces inside the space both engines support alike: REJECT rate limits, any breaker with an open
+ * time of whole seconds, distinct breakers; calls with gaps, overlaps, slow and failing calls.
+ */
+final class RandomTraces {
+    private RandomTraces() {}
+
+    static Trace trace(long seed) {
+        final RandomSpecs specs = new RandomSpecs(seed);
+        final Random random = specs.random();
+        final List<RateLimitSpec> limits = new ArrayList<>();
+        if (random.nextInt(3) == 0) {
+            limits.add(RateLimitSpec.reject(random.nextBoolean() ? 1 + random.nextInt(20)
+                                                                 : random.nextInt(2000) / 100.0));
+        }
+        final List<BreakerSpec> breakers = new ArrayList<>();
+        final int count = 1 + random.nextInt(3);
+        for (int i = 0; i < count; i++) {
+            final BreakerSpec b = specs.anyBreaker(1000L * (1 + random.nextInt(4)));
+            final BreakerSpec small = new BreakerSpec(b.trip(), b.trip() == io.breakerbridge.model.TripKind.ERROR_COUNT
+                                                                ? random.nextInt(5) : b.threshold(),
+                                                      b.slowCallMs() == null ? null : (long) random.nextInt(300),
+                                                      1 + random.nextInt(8),
+                                                      random.nextBoolean() ? b.statWindowMs()
+                                                                           : 1 + random.nextInt(3000),
+                                                      b.openMs());
+            if (!breakers.contains(small)) {
+                breakers.add(small);
+            }
+        }
+        final double errorRate = random.nextDouble() * 0.8;
+        final int calls = 5 + random.nextInt(60);
+        final List<TraceCall> list = new ArrayList<>();
+        long at = random.nextInt(3000);
+        for (int i = 0; i < calls; i++) {
+            final int gap = switch (random.nextInt(10)) {
+                case 0 -> 0;
+                case 1 -> 1000 + random.nextInt(4000);
+                default -> random.nextInt(200);
+            };
+            at += gap;
+            final long rt = random.nextInt(4) == 0 ? random.nextInt(1500) : random.nextInt(400);
+            list.add(new TraceCall(at, rt, random.nextDouble() < errorRate));
+        }
+        return new Trace("generated-" + seed, new ThresholdSpec(limits, breakers, FallbackSpec.FAIL_FAST), list,
+                         null, Trace.DEFAULT_START_EPOCH_MS, null);
+    }
+
+    /** A smaller trace that still fails, found by dropping calls and rules one at a time. */
+    static Trace shrink(Trace failing, TraceRunner runner) {
+        Trace current = failing;
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            for (int i = current.calls().size() - 1; i >= 0; i--) {
+                final List<TraceCall> calls = new ArrayList<>(current.calls());
+                calls.remove(i);
+                final Trace candidate = new Trace(current.name(), current.spec(), calls, null,
+                                                  current.startEpochMs(), null);
+                if (!runner.run(candidate).passed()) {
+                    current = candidate;
+                    progress = true;
+                }
+            }
+            for (int k = current.spec().breakers().size() - 1; k >= 0 && current.spec().breakers().size() > 1; k--) {
+                final List<BreakerSpec> breakers = new ArrayList<>(current.spec().breakers());
+                breakers.remove(k);
+                final Trace candidate = new Trace(current.name(), new ThresholdSpec(
+                        current.spec().rateLimits(), breakers, FallbackSpec.FAIL_FAST), current.calls(), null,
+                                                  current.startEpochMs(), null);
+                if (!runner.run(candidate).passed()) {
+                    current = candidate;
+                    progress = true;
+                }
+            }
+        }
+        return current;
+    }
+}
