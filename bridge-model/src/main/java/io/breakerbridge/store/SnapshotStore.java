@@ -64,6 +64,9 @@ public interface SnapshotStore extends AutoCloseable {
      */
     Subscription watch(long afterSequence, Consumer<Change> listener);
 
+    /** Every acknowledged change of {@code key} (puts and deletes), oldest first: its audit trail. */
+    List<Change> history(SnapshotKey key);
+
     /** The sequence number of the latest accepted change (0 when none). */
     long lastSequence();
 

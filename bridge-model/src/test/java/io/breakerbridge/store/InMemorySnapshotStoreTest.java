@@ -29,6 +29,26 @@ class InMemorySnapshotStoreTest extends SnapshotStoreContractTest {
     }
 
     @Test
+    void syncFailureFailsTheWriteAndStopsTheStore() {
+        final SnapshotStore failing = SnapshotStore.journaled(Clock.systemUTC(), new ChangeJournal() {
+            @Override
+            public void append(Change change) {}
+
+            @Override
+            public void sync(long sequence) throws IOException {
+                throw new IOException("fsync failed");
+            }
+        }, List.of());
+        final List<Change> seen = new ArrayList<>();
+        failing.watch(0, seen::add);
+
+        assertThatThrownBy(() -> failing.put(PAY, 0, spec(1), ALICE))
+                .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("fsync failed");
+        assertThat(seen).isEmpty();
+        assertThatThrownBy(() -> failing.get(PAY)).isInstanceOf(StoreUnavailableException.class);
+    }
+
+    @Test
     void recoveredJournalRestoresStateAndVersionLine() {
         final List<Change> journal = new ArrayList<>();
         final SnapshotStore first = SnapshotStore.journaled(Clock.systemUTC(), journal::add, List.of());

@@ -231,6 +231,23 @@ public abstract class SnapshotStoreContractTest {
     }
 
     @Test
+    void historyListsEveryChangeOfTheKeyInOrder() {
+        store.put(PAY, 0, spec(1), ALICE);
+        store.put(new SnapshotKey("payment", "other"), 0, spec(1), ALICE);
+        store.put(PAY, 1, spec(2), BOB);
+        store.delete(PAY, 2, ALICE);
+        store.put(PAY, 0, spec(3), BOB);
+
+        final List<Change> history = store.history(PAY);
+
+        assertThat(history).extracting(Change::version).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(history).extracting(Change::kind).containsExactly(ChangeKind.PUT, ChangeKind.PUT,
+                                                                     ChangeKind.DELETE, ChangeKind.PUT);
+        assertThat(history).extracting(Change::by).containsExactly("alice", "bob", "alice", "bob");
+        assertThat(store.history(new SnapshotKey("payment", "none"))).isEmpty();
+    }
+
+    @Test
     void failingListenerDoesNotFailTheWrite() {
         store.watch(0, change -> {
             throw new IllegalStateException("listener bug");

@@ -42,6 +42,11 @@ public final class InMemorySnapshotStore implements SnapshotStore {
     private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
     private long sequence;
     private boolean closed;
+    private @Nullable String failure;
+    /** Guards delivery to watchers; taken without {@link #lock} held. */
+    private final Object deliveryLock = new Object();
+    /** The highest sequence delivered to watchers (guarded by deliveryLock). */
+    private long delivered;
 
     /** Creates the store from the changes a journal held, checking they form one valid history. */
     public InMemorySnapshotStore(Clock clock, ChangeJournal journal, List<Change> recovered) {
@@ -60,6 +65,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
             }
             apply(change);
         }
+        delivered = sequence;
     }
 
     @Override
@@ -123,6 +129,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
             throw new InvalidValueException("expectedVersion", expectedVersion,
                                             "0 (must not exist) or the current version");
         }
+        final Change change;
         lock.lock();
         try {
             ensureOpen();
@@ -135,10 +142,11 @@ public final class InMemorySnapshotStore implements SnapshotStore {
             final long version = (entry == null ? 0 : entry.lastVersion) + 1;
             final ThresholdSnapshot stored = new ThresholdSnapshot(key, version, spec, now(), writer.name(),
                                                                    writer.origin());
-            return commit(Change.put(sequence + 1, stored));
+            change = append(Change.put(sequence + 1, stored));
         } finally {
             lock.unlock();
         }
+        return acknowledge(change);
     }
 
     @Override
@@ -149,6 +157,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
             throw new InvalidValueException("expectedVersion", expectedVersion,
                                             "the current version (>= 1) of the snapshot to delete");
         }
+        final Change change;
         lock.lock();
         try {
             ensureOpen();
@@ -157,10 +166,11 @@ public final class InMemorySnapshotStore implements SnapshotStore {
             if (current == null || current.version() != expectedVersion) {
                 return WriteResult.Conflict.of(current);
             }
-            return commit(Change.delete(sequence + 1, key, entry.lastVersion + 1, now(), writer));
+            change = append(Change.delete(sequence + 1, key, entry.lastVersion + 1, now(), writer));
         } finally {
             lock.unlock();
         }
+        return acknowledge(change);
     }
 
     @Override
@@ -169,24 +179,27 @@ public final class InMemorySnapshotStore implements SnapshotStore {
         if (afterSequence < 0) {
             throw new InvalidValueException("afterSequence", afterSequence, "an integer >= 0");
         }
-        lock.lock();
-        try {
-            ensureOpen();
-            final Watcher watcher = new Watcher(listener);
-            for (int i = (int) Math.min(afterSequence, log.size()); i < log.size(); i++) {
-                if (!watcher.deliver(log.get(i))) {
+        final Watcher watcher = new Watcher(listener);
+        synchronized (deliveryLock) {
+            ensureOpenLocked();
+            for (long seq = afterSequence + 1; seq <= delivered; seq++) {
+                if (!watcher.deliver(changeAt(seq))) {
                     return () -> {};
                 }
             }
             watchers.add(watcher);
-            return () -> {
-                lock.lock();
-                try {
-                    watchers.remove(watcher);
-                } finally {
-                    lock.unlock();
-                }
-            };
+        }
+        return () -> watchers.remove(watcher);
+    }
+
+    @Override
+    public List<Change> history(SnapshotKey key) {
+        requireNonNull(key, "key");
+        final long upTo = delivered();
+        lock.lock();
+        try {
+            ensureOpen();
+            return log.stream().filter(c -> c.key().equals(key) && c.sequence() <= upTo).toList();
         } finally {
             lock.unlock();
         }
@@ -213,7 +226,8 @@ public final class InMemorySnapshotStore implements SnapshotStore {
         }
     }
 
-    private WriteResult commit(Change change) {
+    /** Journals and applies a change; called with {@link #lock} held. Nothing changes when the journal fails. */
+    private Change append(Change change) {
         try {
             journal.append(change);
         } catch (IOException | RuntimeException e) {
@@ -221,12 +235,56 @@ public final class InMemorySnapshotStore implements SnapshotStore {
                                                 + ": " + e.getMessage(), e);
         }
         apply(change);
-        for (Watcher watcher : watchers) {
-            if (!watcher.deliver(change)) {
-                watchers.remove(watcher);
+        return change;
+    }
+
+    /** Waits until the change is durable (sharing syncs with concurrent writers), then delivers it. */
+    private WriteResult acknowledge(Change change) {
+        try {
+            journal.sync(change.sequence());
+        } catch (IOException | RuntimeException e) {
+            lock.lock();
+            try {
+                failure = "journal sync failed: " + e.getMessage();
+            } finally {
+                lock.unlock();
+            }
+            throw new StoreUnavailableException("cannot persist " + change.kind() + " of " + change.key()
+                                                + "; the store refuses everything until restarted: "
+                                                + e.getMessage(), e);
+        }
+        deliverUpTo(change.sequence());
+        return new WriteResult.Applied(change);
+    }
+
+    /** Delivers every durable change up to {@code upTo} that is not delivered yet, in sequence order. */
+    private void deliverUpTo(long upTo) {
+        synchronized (deliveryLock) {
+            while (delivered < upTo) {
+                final Change next = changeAt(delivered + 1);
+                for (Watcher watcher : watchers) {
+                    if (!watcher.deliver(next)) {
+                        watchers.remove(watcher);
+                    }
+                }
+                delivered++;
             }
         }
-        return new WriteResult.Applied(change);
+    }
+
+    private Change changeAt(long seq) {
+        lock.lock();
+        try {
+            return log.get((int) (seq - 1));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long delivered() {
+        synchronized (deliveryLock) {
+            return delivered;
+        }
     }
 
     private void apply(Change change) {
@@ -244,6 +302,18 @@ public final class InMemorySnapshotStore implements SnapshotStore {
     private void ensureOpen() {
         if (closed) {
             throw new StoreUnavailableException("store is closed");
+        }
+        if (failure != null) {
+            throw new StoreUnavailableException(failure);
+        }
+    }
+
+    private void ensureOpenLocked() {
+        lock.lock();
+        try {
+            ensureOpen();
+        } finally {
+            lock.unlock();
         }
     }
 

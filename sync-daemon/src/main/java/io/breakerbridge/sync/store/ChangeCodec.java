@@ -1,0 +1,61 @@
+package io.breakerbridge.sync.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.breakerbridge.model.InvalidValueException;
+import io.breakerbridge.model.Origin;
+import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.json.SnapshotJson;
+import io.breakerbridge.store.Change;
+import io.breakerbridge.store.ChangeKind;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/** A {@link Change} as one JSON document: the journal's record format and the watch stream's event data. */
+public final class ChangeCodec {
+    private ChangeCodec() {}
+
+    /** The change as a JSON tree (a put carries the whole canonical snapshot). */
+    public static ObjectNode toNode(Change change) {
+        final ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("sequence", change.sequence());
+        node.put("kind", change.kind().name());
+        node.put("service", change.key().service());
+        node.put("resource", change.key().resource());
+        node.put("version", change.version());
+        node.put("at", change.at().toString());
+        node.put("by", change.by());
+        node.put("origin", change.origin().name());
+        if (change.snapshot() != null) {
+            node.set("snapshot", SnapshotJson.toNode(change.snapshot()));
+        }
+        return node;
+    }
+
+    /** The change as compact JSON bytes. */
+    public static byte[] write(Change change) {
+        return SnapshotJson.serialize(toNode(change)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Reads a change written by {@link #write(Change)}. */
+    public static Change read(byte[] utf8) {
+        final JsonNode node = SnapshotJson.parseTree(utf8);
+        final ChangeKind kind = ChangeKind.valueOf(text(node, "kind"));
+        final long sequence = node.path("sequence").asLong(-1);
+        if (kind == ChangeKind.PUT) {
+            return Change.put(sequence, SnapshotJson.readDocument(node.get("snapshot"), "snapshot").toSnapshot());
+        }
+        return new Change(sequence, kind, new SnapshotKey(text(node, "service"), text(node, "resource")),
+                          node.path("version").asLong(-1), Instant.parse(text(node, "at")), text(node, "by"),
+                          Origin.valueOf(text(node, "origin")), null);
+    }
+
+    private static String text(JsonNode node, String field) {
+        final JsonNode value = node.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new InvalidValueException(field, value == null ? null : value.toString(), "a string");
+        }
+        return value.textValue();
+    }
+}
