@@ -1,0 +1,41 @@
+package io.breakerbridge.sync.api;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import io.breakerbridge.model.InvalidValueException;
+import io.breakerbridge.model.json.SnapshotJson;
+import org.jspecify.annotations.Nullable;
+
+/** Error answers as JSON: {@code {"error": ..., "path": ..., "value": ..., "expected": ...}}. */
+final class ApiErrors {
+    private ApiErrors() {}
+
+    static HttpResponse of(HttpStatus status, String error) {
+        return json(status, body(error));
+    }
+
+    static HttpResponse invalid(HttpStatus status, InvalidValueException e) {
+        final ObjectNode body = body(e.getMessage());
+        body.put("path", e.path());
+        if (e.value() != null) {
+            body.put("value", e.value());
+        } else {
+            body.putNull("value");
+        }
+        body.put("expected", e.expected());
+        return json(status, body);
+    }
+
+    static ObjectNode body(@Nullable String error) {
+        final ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.put("error", error == null ? "error" : error);
+        return body;
+    }
+
+    static HttpResponse json(HttpStatus status, ObjectNode body) {
+        return HttpResponse.of(status, MediaType.JSON_UTF_8, SnapshotJson.serialize(body));
+    }
+}

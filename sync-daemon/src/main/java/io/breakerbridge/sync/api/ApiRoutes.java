@@ -1,0 +1,70 @@
+package io.breakerbridge.sync.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.annotation.Delete;
+import com.linecorp.armeria.server.annotation.Description;
+import com.linecorp.armeria.server.annotation.Get;
+import com.linecorp.armeria.server.annotation.Param;
+import com.linecorp.armeria.server.annotation.Put;
+
+/**
+ * The {@code /v1} routes as an annotated service, so that Armeria's DocService at {@code /docs} can describe
+ * them; every method hands the request to the service that implements it.
+ */
+final class ApiRoutes {
+    private final ThresholdsApi thresholds;
+    private final WatchService watch;
+
+    ApiRoutes(ThresholdsApi thresholds, WatchService watch) {
+        this.thresholds = requireNonNull(thresholds, "thresholds");
+        this.watch = requireNonNull(watch, "watch");
+    }
+
+    @Get("/v1/thresholds")
+    @Description("Lists snapshots, of one service with ?service=S, ordered by resource.")
+    public HttpResponse list(ServiceRequestContext ctx, HttpRequest req) {
+        return thresholds.serve(ctx, req);
+    }
+
+    @Get("/v1/thresholds/{service}/{resource}")
+    @Description("Reads one snapshot: 200 with ETag: \"<version>\", or 404. The resource is percent-encoded.")
+    public HttpResponse get(ServiceRequestContext ctx, HttpRequest req,
+                            @Param("service") @Description("service name") String service,
+                            @Param("resource") @Description("resource name, percent-encoded") String resource) {
+        return thresholds.serve(ctx, req);
+    }
+
+    @Put("/v1/thresholds/{service}/{resource}")
+    @Description("Compare-and-swap write: If-Match: \"<version>\" updates, If-None-Match: * creates; 200/201 with "
+                 + "the stored snapshot, 409 with the current one when stale, 428 without a precondition, 400 bad "
+                 + "body, 413 over 64 KiB.")
+    public HttpResponse put(ServiceRequestContext ctx, HttpRequest req,
+                            @Param("service") String service, @Param("resource") String resource) {
+        return thresholds.serve(ctx, req);
+    }
+
+    @Delete("/v1/thresholds/{service}/{resource}")
+    @Description("Compare-and-swap delete with If-Match: 204, 409 when stale, 404 when absent.")
+    public HttpResponse delete(ServiceRequestContext ctx, HttpRequest req,
+                               @Param("service") String service, @Param("resource") String resource) {
+        return thresholds.serve(ctx, req);
+    }
+
+    @Get("/v1/thresholds/{service}/{resource}/history")
+    @Description("The audit trail: version, sequence, kind, time, who, origin and what changed.")
+    public HttpResponse history(ServiceRequestContext ctx, HttpRequest req,
+                                @Param("service") String service, @Param("resource") String resource) {
+        return thresholds.serve(ctx, req);
+    }
+
+    @Get("/v1/watch")
+    @Description("Server-sent events, one per accepted change in sequence order; ?service=S filters, ?since=N "
+                 + "(or Last-Event-ID) resumes after sequence N.")
+    public HttpResponse watch(ServiceRequestContext ctx, HttpRequest req) {
+        return watch.serve(ctx, req);
+    }
+}

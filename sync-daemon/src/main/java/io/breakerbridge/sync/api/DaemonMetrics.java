@@ -1,0 +1,41 @@
+package io.breakerbridge.sync.api;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/** The daemon's own metrics: writes by outcome, watch subscribers, the store's last sequence. */
+public final class DaemonMetrics {
+    private final MeterRegistry registry;
+    private final Counter accepted;
+    private final AtomicInteger watchers = new AtomicInteger();
+
+    /** Registers the metrics in {@code registry}; {@code lastSequence} reads the store. */
+    public DaemonMetrics(MeterRegistry registry, LongSupplier lastSequence) {
+        this.registry = registry;
+        this.accepted = Counter.builder("breakerbridge.writes").tag("result", "accepted")
+                               .description("Writes by result").register(registry);
+        Gauge.builder("breakerbridge.watch.subscribers", watchers, AtomicInteger::get)
+             .description("Open /v1/watch streams").register(registry);
+        Gauge.builder("breakerbridge.store.sequence", lastSequence, s -> (double) s.getAsLong())
+             .description("Sequence number of the latest accepted change").register(registry);
+    }
+
+    void accepted() {
+        accepted.increment();
+    }
+
+    void rejected(String reason) {
+        registry.counter("breakerbridge.writes", "result", reason).increment();
+    }
+
+    void watchOpened() {
+        watchers.incrementAndGet();
+    }
+
+    void watchClosed() {
+        watchers.decrementAndGet();
+    }
+}

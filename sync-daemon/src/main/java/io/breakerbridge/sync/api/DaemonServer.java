@@ -1,0 +1,98 @@
+package io.breakerbridge.sync.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ContentTooLargeException;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerErrorHandler;
+import com.linecorp.armeria.server.docs.DocService;
+import io.breakerbridge.model.json.SnapshotJson;
+import io.breakerbridge.store.SnapshotStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's HTTP server: {@code /v1/thresholds} and {@code /v1/watch} behind bearer-token auth,
+ * {@code /health} and {@code /metrics} (Prometheus) open, {@code /docs} (Armeria's DocService). Stopping it
+ * finishes in-flight requests (a write either completes with its fsync or is not acknowledged), then closes
+ * the store.
+ */
+public final class DaemonServer implements AutoCloseable {
+    /** The largest body the server reads at all; bodies over 64 KiB get a JSON 413 from the API itself. */
+    public static final int MAX_REQUEST_BYTES = 1024 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(DaemonServer.class);
+
+    private final Server server;
+    private final SnapshotStore store;
+
+    private DaemonServer(Server server, SnapshotStore store) {
+        this.server = server;
+        this.store = store;
+    }
+
+    /** Starts serving {@code store} on {@code port} (0: any free port) with {@code auth}. */
+    public static DaemonServer start(SnapshotStore store, TokenAuth auth, int port) {
+        requireNonNull(store, "store");
+        requireNonNull(auth, "auth");
+        final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        final DaemonMetrics metrics = new DaemonMetrics(registry, store::lastSequence);
+        final AuthDecorator authDecorator = new AuthDecorator(auth, metrics);
+        final ThresholdsApi api = new ThresholdsApi(store, metrics);
+        final Server server = Server.builder()
+                .http(port)
+                .meterRegistry(registry)
+                .maxRequestLength(MAX_REQUEST_BYTES)
+                .gracefulShutdownTimeout(Duration.ofSeconds(2), Duration.ofSeconds(10))
+                .errorHandler(tooLargeAsJson())
+                .service("/health", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8,
+                                                                   "{\"status\":\"UP\"}"))
+                .service("/metrics", (ctx, req) -> HttpResponse.of(
+                        HttpStatus.OK, MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
+                        registry.scrape()))
+                .annotatedService()
+                .decorator(authDecorator::serve)
+                .build(new ApiRoutes(api, new WatchService(store, metrics)))
+                .serviceUnder("/docs", DocService.builder().build())
+                .build();
+        server.start().join();
+        log.info("breakerbridge daemon listening on port {}", ((InetSocketAddress) server.activePort().localAddress())
+                .getPort());
+        return new DaemonServer(server, store);
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return server.activeLocalPort();
+    }
+
+    /** Stops accepting requests, lets in-flight ones finish, then closes the store. */
+    @Override
+    public void close() {
+        log.info("breakerbridge daemon stopping");
+        try {
+            server.stop().join();
+        } finally {
+            store.close();
+            log.info("breakerbridge daemon stopped");
+        }
+    }
+
+    private static ServerErrorHandler tooLargeAsJson() {
+        return (ctx, cause) -> {
+            if (cause instanceof ContentTooLargeException) {
+                return ApiErrors.json(HttpStatus.REQUEST_ENTITY_TOO_LARGE, ApiErrors.body(
+                        "body is larger than " + SnapshotJson.MAX_DOCUMENT_BYTES + " bytes (expected: at most "
+                        + SnapshotJson.MAX_DOCUMENT_BYTES + " bytes)"));
+            }
+            return null;
+        };
+    }
+}

@@ -1,0 +1,307 @@
+package io.breakerbridge.sync.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.HttpRequest;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.QueryParams;
+import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import io.breakerbridge.model.InvalidValueException;
+import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.model.Writer;
+import io.breakerbridge.model.json.DocumentTooLargeException;
+import io.breakerbridge.model.json.SnapshotDocument;
+import io.breakerbridge.model.json.SnapshotJson;
+import io.breakerbridge.store.Change;
+import io.breakerbridge.store.SnapshotStore;
+import io.breakerbridge.store.StoreUnavailableException;
+import io.breakerbridge.store.WriteResult;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /v1/thresholds}: reads, compare-and-swap writes with {@code ETag}/{@code If-Match}, deletes and the
+ * per-key audit trail. The resource travels percent-encoded in one path segment ({@code POST%3A%2Fpay}).
+ * Store calls run on the blocking executor (a write waits for its fsync).
+ */
+public final class ThresholdsApi implements HttpService {
+    /** The path prefix this service is bound under. */
+    public static final String PREFIX = "/v1/thresholds";
+
+    private static final Logger log = LoggerFactory.getLogger(ThresholdsApi.class);
+    private static final Pattern ETAG = Pattern.compile("\"([0-9]{1,18})\"");
+
+    private final SnapshotStore store;
+    private final DaemonMetrics metrics;
+
+    /** Serves {@code store}, counting outcomes in {@code metrics}. */
+    public ThresholdsApi(SnapshotStore store, DaemonMetrics metrics) {
+        this.store = requireNonNull(store, "store");
+        this.metrics = requireNonNull(metrics, "metrics");
+    }
+
+    @Override
+    public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
+        final String rest = ctx.path().substring(PREFIX.length());
+        final String[] segments = rest.isEmpty() || "/".equals(rest) ? new String[0] : rest.substring(1).split("/", -1);
+        try {
+            if (segments.length == 0) {
+                if (req.method() != HttpMethod.GET) {
+                    return ApiErrors.of(HttpStatus.METHOD_NOT_ALLOWED, req.method() + " " + PREFIX
+                                                                       + " (expected: GET)");
+                }
+                return blocking(ctx, () -> list(ctx.queryParams()));
+            }
+            if (segments.length < 2 || segments.length > 3 || segments.length == 3 && !"history".equals(segments[2])) {
+                return ApiErrors.of(HttpStatus.NOT_FOUND, "no such path: " + ctx.path()
+                                                          + " (expected: /v1/thresholds/{service}/{resource}[/history])");
+            }
+            final SnapshotKey key = new SnapshotKey(decode(segments[0], "service"), decode(segments[1], "resource"));
+            if (segments.length == 3) {
+                return req.method() == HttpMethod.GET ? blocking(ctx, () -> history(key))
+                                                      : ApiErrors.of(HttpStatus.METHOD_NOT_ALLOWED, "expected GET");
+            }
+            return switch (req.method()) {
+                case GET, HEAD -> blocking(ctx, () -> get(key));
+                case PUT -> put(ctx, req, key);
+                case DELETE -> delete(ctx, req, key);
+                default -> ApiErrors.of(HttpStatus.METHOD_NOT_ALLOWED, req.method()
+                                                                       + " (expected: GET, PUT or DELETE)");
+            };
+        } catch (InvalidValueException e) {
+            return ApiErrors.invalid(HttpStatus.BAD_REQUEST, e);
+        }
+    }
+
+    private HttpResponse list(QueryParams params) {
+        final String service = params.get("service");
+        final List<ThresholdSnapshot> snapshots = service == null ? store.listAll()
+                                                                  : store.list(SnapshotKey.validateService(service));
+        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, SnapshotJson.writeAll(snapshots));
+    }
+
+    private HttpResponse get(SnapshotKey key) {
+        return store.get(key).map(s -> snapshotResponse(HttpStatus.OK, s))
+                    .orElseGet(() -> ApiErrors.of(HttpStatus.NOT_FOUND, "no snapshot for " + key));
+    }
+
+    private HttpResponse history(SnapshotKey key) {
+        final List<Change> changes = store.history(key);
+        if (changes.isEmpty()) {
+            return ApiErrors.of(HttpStatus.NOT_FOUND, "no history for " + key);
+        }
+        final ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        ThresholdSpec previous = null;
+        for (Change change : changes) {
+            final ObjectNode entry = out.addObject();
+            entry.put("version", change.version());
+            entry.put("sequence", change.sequence());
+            entry.put("kind", change.kind().name());
+            entry.put("at", change.at().toString());
+            entry.put("by", change.by());
+            entry.put("origin", change.origin().name());
+            final ThresholdSpec now = change.snapshot() == null ? null : change.snapshot().spec();
+            entry.set("changes", SpecDiff.diff(previous, now));
+            previous = now;
+        }
+        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, SnapshotJson.serialize(out));
+    }
+
+    private HttpResponse put(ServiceRequestContext ctx, HttpRequest req, SnapshotKey key) {
+        final String ifMatch = req.headers().get(HttpHeaderNames.IF_MATCH);
+        final String ifNoneMatch = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
+        final long expected;
+        if (ifMatch != null && ifNoneMatch != null) {
+            return reject(key, HttpStatus.BAD_REQUEST, "If-Match and If-None-Match together (expected: one)");
+        } else if (ifNoneMatch != null) {
+            if (!"*".equals(ifNoneMatch.strip())) {
+                return rejectInvalid(key, new InvalidValueException("If-None-Match", ifNoneMatch, "* (create)"));
+            }
+            expected = 0;
+        } else if (ifMatch != null) {
+            expected = version(ifMatch);
+        } else {
+            return reject(key, HttpStatus.PRECONDITION_REQUIRED,
+                          "a write needs If-Match: \"<version>\" (update) or If-None-Match: * (create)");
+        }
+        final Writer writer = new Writer(AuthDecorator.principal(ctx).name(), io.breakerbridge.model.Origin.API);
+        return HttpResponse.of(req.aggregate().thenComposeAsync(body -> CompletableFuture.completedFuture(
+                write(key, expected, body, writer)), ctx.blockingTaskExecutor()));
+    }
+
+    private HttpResponse write(SnapshotKey key, long expected, AggregatedHttpRequest body, Writer writer) {
+        final ThresholdSpec spec;
+        try {
+            final SnapshotDocument document = SnapshotJson.readDocument(body.content().array());
+            document.keyMatching(key);
+            spec = document.spec();
+        } catch (DocumentTooLargeException e) {
+            metrics.rejected("too-large");
+            log.info("rejected write of {}: {}", key, e.getMessage());
+            return ApiErrors.invalid(HttpStatus.REQUEST_ENTITY_TOO_LARGE, e);
+        } catch (InvalidValueException e) {
+            return rejectInvalid(key, e);
+        }
+        final WriteResult result;
+        try {
+            result = store.put(key, expected, spec, writer);
+        } catch (StoreUnavailableException e) {
+            metrics.rejected("unavailable");
+            log.warn("write of {} failed: {}", key, e.getMessage());
+            return ApiErrors.of(HttpStatus.SERVICE_UNAVAILABLE, "store unavailable: " + e.getMessage());
+        }
+        if (result instanceof WriteResult.Applied applied) {
+            final ThresholdSnapshot stored = applied.change().snapshot();
+            metrics.accepted();
+            log.info("accepted write {} v{} by {} origin {}", key, stored.version(), stored.updatedBy(),
+                     stored.origin());
+            return snapshotResponse(expected == 0 ? HttpStatus.CREATED : HttpStatus.OK, stored);
+        }
+        return conflict(key, (WriteResult.Conflict) result, expected);
+    }
+
+    private HttpResponse delete(ServiceRequestContext ctx, HttpRequest req, SnapshotKey key) {
+        final String ifMatch = req.headers().get(HttpHeaderNames.IF_MATCH);
+        if (ifMatch == null) {
+            return reject(key, HttpStatus.PRECONDITION_REQUIRED, "a delete needs If-Match: \"<version>\"");
+        }
+        final long expected = version(ifMatch);
+        final Writer writer = new Writer(AuthDecorator.principal(ctx).name(), io.breakerbridge.model.Origin.API);
+        return blocking(ctx, () -> {
+            final WriteResult result;
+            try {
+                result = store.delete(key, expected, writer);
+            } catch (StoreUnavailableException e) {
+                metrics.rejected("unavailable");
+                return ApiErrors.of(HttpStatus.SERVICE_UNAVAILABLE, "store unavailable: " + e.getMessage());
+            }
+            if (result instanceof WriteResult.Applied applied) {
+                metrics.accepted();
+                log.info("accepted delete {} v{} by {} origin {}", key, applied.change().version(), writer.name(),
+                         writer.origin());
+                return HttpResponse.of(ResponseHeaders.of(HttpStatus.NO_CONTENT));
+            }
+            final WriteResult.Conflict conflict = (WriteResult.Conflict) result;
+            if (conflict.current() == null) {
+                metrics.rejected("not-found");
+                return ApiErrors.of(HttpStatus.NOT_FOUND, "no snapshot for " + key);
+            }
+            return conflict(key, conflict, expected);
+        });
+    }
+
+    private HttpResponse conflict(SnapshotKey key, WriteResult.Conflict conflict, long expected) {
+        metrics.rejected("conflict");
+        final String why = conflict.current() == null
+                           ? "version conflict: " + key + " does not exist (expected version " + expected + ")"
+                           : expected == 0 ? "version conflict: " + key + " exists at version "
+                                             + conflict.currentVersion()
+                                           : "version conflict: " + key + " is at version " + conflict.currentVersion()
+                                             + ", not " + expected;
+        log.info("rejected write of {}: {}", key, why);
+        final ObjectNode body = ApiErrors.body(why);
+        if (conflict.current() != null) {
+            body.set("current", SnapshotJson.toNode(conflict.current()));
+        } else {
+            body.putNull("current");
+        }
+        final ResponseHeaders headers = conflict.current() == null
+                                        ? ResponseHeaders.of(HttpStatus.CONFLICT, HttpHeaderNames.CONTENT_TYPE,
+                                                             MediaType.JSON_UTF_8)
+                                        : ResponseHeaders.of(HttpStatus.CONFLICT, HttpHeaderNames.CONTENT_TYPE,
+                                                             MediaType.JSON_UTF_8, HttpHeaderNames.ETAG,
+                                                             etag(conflict.currentVersion()));
+        return HttpResponse.of(headers, com.linecorp.armeria.common.HttpData.ofUtf8(SnapshotJson.serialize(body)));
+    }
+
+    private HttpResponse reject(SnapshotKey key, HttpStatus status, String why) {
+        metrics.rejected(String.valueOf(status.code()));
+        log.info("rejected write of {}: {}", key, why);
+        return ApiErrors.of(status, why);
+    }
+
+    private HttpResponse rejectInvalid(SnapshotKey key, InvalidValueException e) {
+        metrics.rejected("invalid");
+        log.info("rejected write of {}: {}", key, e.getMessage());
+        return ApiErrors.invalid(HttpStatus.BAD_REQUEST, e);
+    }
+
+    static HttpResponse snapshotResponse(HttpStatus status, ThresholdSnapshot snapshot) {
+        return HttpResponse.of(ResponseHeaders.of(status, HttpHeaderNames.CONTENT_TYPE, MediaType.JSON_UTF_8,
+                                                  HttpHeaderNames.ETAG, etag(snapshot.version())),
+                               com.linecorp.armeria.common.HttpData.ofUtf8(SnapshotJson.write(snapshot)));
+    }
+
+    /** The ETag of a version: the version in quotes. */
+    public static String etag(long version) {
+        return "\"" + version + "\"";
+    }
+
+    private static long version(String ifMatch) {
+        final Matcher m = ETAG.matcher(ifMatch.strip());
+        if (!m.matches() || Long.parseLong(m.group(1)) < 1) {
+            throw new InvalidValueException("If-Match", ifMatch, "\"<version>\" with the version in quotes, >= 1");
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    private static HttpResponse blocking(ServiceRequestContext ctx, java.util.function.Supplier<HttpResponse> work) {
+        return HttpResponse.of(CompletableFuture.supplyAsync(() -> {
+            try {
+                return work.get();
+            } catch (InvalidValueException e) {
+                return ApiErrors.invalid(HttpStatus.BAD_REQUEST, e);
+            } catch (StoreUnavailableException e) {
+                return ApiErrors.of(HttpStatus.SERVICE_UNAVAILABLE, "store unavailable: " + e.getMessage());
+            }
+        }, ctx.blockingTaskExecutor()));
+    }
+
+    /** Percent-decodes one path segment as UTF-8 ({@code +} stays a plus). */
+    static String decode(String segment, String field) {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int i = 0; i < segment.length(); i++) {
+            final char c = segment.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= segment.length()) {
+                    throw new InvalidValueException(field, segment, "valid percent-encoding");
+                }
+                final int hi = Character.digit(segment.charAt(i + 1), 16);
+                final int lo = Character.digit(segment.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    throw new InvalidValueException(field, segment, "valid percent-encoding");
+                }
+                bytes.write(hi * 16 + lo);
+                i += 2;
+            } else {
+                final int codePoint = segment.codePointAt(i);
+                final byte[] raw = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8);
+                bytes.write(raw, 0, raw.length);
+                i += Character.charCount(codePoint) - 1;
+            }
+        }
+        final String decoded = bytes.toString(StandardCharsets.UTF_8);
+        if (decoded.contains("\uFFFD")) {
+            throw new InvalidValueException(field, segment, "percent-encoded UTF-8");
+        }
+        return decoded;
+    }
+}
