@@ -5,11 +5,8 @@ import static java.util.Objects.requireNonNull;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
-import com.linecorp.armeria.common.ContentTooLargeException;
 import com.linecorp.armeria.server.Server;
-import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.docs.DocService;
-import io.breakerbridge.model.json.SnapshotJson;
 import io.breakerbridge.store.SnapshotStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -50,8 +47,8 @@ public final class DaemonServer implements AutoCloseable {
                 .http(port)
                 .meterRegistry(registry)
                 .maxRequestLength(MAX_REQUEST_BYTES)
-                .gracefulShutdownTimeout(Duration.ofSeconds(2), Duration.ofSeconds(10))
-                .errorHandler(tooLargeAsJson())
+                .gracefulShutdownTimeout(Duration.ofMillis(200), Duration.ofSeconds(10))
+                .errorHandler(new JsonErrorHandler())
                 .service("/health", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8,
                                                                    "{\"status\":\"UP\"}"))
                 .service("/metrics", (ctx, req) -> HttpResponse.of(
@@ -83,16 +80,5 @@ public final class DaemonServer implements AutoCloseable {
             store.close();
             log.info("breakerbridge daemon stopped");
         }
-    }
-
-    private static ServerErrorHandler tooLargeAsJson() {
-        return (ctx, cause) -> {
-            if (cause instanceof ContentTooLargeException) {
-                return ApiErrors.json(HttpStatus.REQUEST_ENTITY_TOO_LARGE, ApiErrors.body(
-                        "body is larger than " + SnapshotJson.MAX_DOCUMENT_BYTES + " bytes (expected: at most "
-                        + SnapshotJson.MAX_DOCUMENT_BYTES + " bytes)"));
-            }
-            return null;
-        };
     }
 }

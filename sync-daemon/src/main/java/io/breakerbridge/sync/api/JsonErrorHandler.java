@@ -1,0 +1,54 @@
+package io.breakerbridge.sync.api;
+
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.ContentTooLargeException;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
+import com.linecorp.armeria.server.ServerErrorHandler;
+import com.linecorp.armeria.server.ServiceConfig;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.breakerbridge.model.json.SnapshotJson;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Makes the errors Armeria answers by itself (unknown path, bad request line, body over the server limit)
+ * JSON like the API's own: {@code {"error": "...", "expected": "..."}}.
+ */
+final class JsonErrorHandler implements ServerErrorHandler {
+    @Override
+    public @Nullable HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
+        if (cause instanceof ContentTooLargeException) {
+            return ApiErrors.json(HttpStatus.REQUEST_ENTITY_TOO_LARGE, tooLarge());
+        }
+        return null;
+    }
+
+    @Override
+    public @Nullable AggregatedHttpResponse renderStatus(@Nullable ServiceRequestContext ctx, ServiceConfig config,
+                                                         @Nullable RequestHeaders headers, HttpStatus status,
+                                                         @Nullable String description, @Nullable Throwable cause) {
+        final ObjectNode body;
+        if (status == HttpStatus.REQUEST_ENTITY_TOO_LARGE) {
+            body = tooLarge();
+        } else {
+            body = ApiErrors.body(status.reasonPhrase() + (description == null ? "" : ": " + description));
+            if (status == HttpStatus.BAD_REQUEST && description != null && description.contains("path")) {
+                body.put("path", "request path");
+                body.put("expected", "a percent-encoded path without control characters");
+            } else if (status == HttpStatus.NOT_FOUND) {
+                body.put("expected", "/v1/thresholds[/{service}/{resource}[/history]], /v1/watch, /health, "
+                                     + "/metrics or /docs");
+            }
+        }
+        return AggregatedHttpResponse.of(status, MediaType.JSON_UTF_8, SnapshotJson.serialize(body));
+    }
+
+    private static ObjectNode tooLarge() {
+        final ObjectNode body = ApiErrors.body("request body is too large");
+        body.put("expected", "at most " + SnapshotJson.MAX_DOCUMENT_BYTES + " bytes");
+        return body;
+    }
+}
