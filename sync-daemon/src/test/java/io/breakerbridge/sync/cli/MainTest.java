@@ -1,0 +1,172 @@
+package io.breakerbridge.sync.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.sync.api.DaemonServer;
+import io.breakerbridge.sync.api.TokenAuth;
+import io.breakerbridge.sync.store.EmbeddedStore;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    @TempDir
+    Path dir;
+
+    private EmbeddedStore store;
+    private DaemonServer server;
+    private Path tokens;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void start() throws IOException {
+        tokens = dir.resolve("tokens");
+        Files.writeString(tokens, "cli-user cli-token-0123456789abcdef\n");
+        store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
+        server = DaemonServer.start(store, TokenAuth.fromFile(tokens), 0);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private int run(String... args) {
+        out.reset();
+        err.reset();
+        final String[] all = new String[args.length + 4];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--url";
+        all[args.length + 1] = "http://127.0.0.1:" + server.port();
+        all[args.length + 2] = "--token-file";
+        all[args.length + 3] = tokens.toString();
+        return new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)).run(all);
+    }
+
+    private Path file(String name, String content) throws IOException {
+        final Path file = dir.resolve(name);
+        Files.writeString(file, content);
+        return file;
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void putCreatesThenUpdatesDoingTheCasItself() throws IOException {
+        final Path v1 = file("v1.json", "{\"service\":\"payment\",\"resource\":\"POST:/pay\","
+                                        + "\"rateLimits\":[{\"maxQps\":100}]}");
+        final Path v2 = file("v2.json", "{\"service\":\"payment\",\"resource\":\"POST:/pay\","
+                                        + "\"rateLimits\":[{\"maxQps\":150}]}");
+
+        assertThat(run("put", v1.toString())).isZero();
+        assertThat(run("put", v2.toString())).isZero();
+
+        assertThat(store.get(new SnapshotKey("payment", "POST:/pay"))).hasValueSatisfying(s -> {
+            assertThat(s.version()).isEqualTo(2);
+            assertThat(s.updatedBy()).isEqualTo("cli-user");
+        });
+    }
+
+    @Test
+    void putWithAStaleIfMatchFailsWithExitOne() throws IOException {
+        final Path v1 = file("v1.json", "{\"service\":\"payment\",\"resource\":\"r\"}");
+        run("put", v1.toString());
+        run("put", v1.toString());
+
+        assertThat(run("put", v1.toString(), "--if-match", "1")).isEqualTo(1);
+        assertThat(stderr()).contains("error: 409 version conflict: payment/r is at version 2, not 1");
+    }
+
+    @Test
+    void getPrintsTheSnapshotAndMissingKeyIsExitOne() throws IOException {
+        run("put", file("v1.json", "{\"service\":\"payment\",\"resource\":\"POST:/pay\"}").toString());
+
+        assertThat(run("get", "payment", "POST:/pay")).isZero();
+        assertThat(stdout()).contains("\"resource\" : \"POST:/pay\"");
+        assertThat(run("get", "payment", "nothing")).isEqualTo(1);
+        assertThat(stderr()).contains("404 no snapshot for payment/nothing");
+    }
+
+    @Test
+    void diffShowsWhatAPutWouldChangeWithoutWriting() throws IOException {
+        run("put", file("v1.json", "{\"service\":\"payment\",\"resource\":\"r\",\"rateLimits\":[{\"maxQps\":1}]}")
+                .toString());
+
+        assertThat(run("diff", file("v2.json", "{\"service\":\"payment\",\"resource\":\"r\","
+                                               + "\"rateLimits\":[{\"maxQps\":2}]}").toString())).isZero();
+
+        assertThat(stdout()).isEqualTo("rateLimits[0].maxQps: 1 -> 2\n");
+        assertThat(store.lastSequence()).isEqualTo(1);
+    }
+
+    @Test
+    void deleteReadsTheVersionAndDeletes() throws IOException {
+        run("put", file("v1.json", "{\"service\":\"payment\",\"resource\":\"r\"}").toString());
+
+        assertThat(run("delete", "payment", "r")).isZero();
+
+        assertThat(store.get(new SnapshotKey("payment", "r"))).isEmpty();
+    }
+
+    @Test
+    void lossySentinelImportIsRefusedUnlessAllowed() throws IOException {
+        final Path flows = file("flow.json", "[{\"resource\":\"a\",\"grade\":1,\"count\":5},"
+                                             + "{\"resource\":\"a\",\"grade\":0,\"count\":5}]");
+        final Path degrades = file("degrade.json", "[{\"resource\":\"a\",\"grade\":2,\"count\":1,\"timeWindow\":3}]");
+
+        assertThat(run("import", "--from-sentinel", flows.toString(), degrades.toString(), "--service", "payment"))
+                .isEqualTo(1);
+        assertThat(stderr()).contains("loss: flow-rules[1] grade: 0 (thread count)").contains("refusing a lossy import");
+        assertThat(store.lastSequence()).isZero();
+
+        assertThat(run("import", "--from-sentinel", flows.toString(), degrades.toString(), "--service", "payment",
+                       "--allow-loss")).isZero();
+        assertThat(store.get(new SnapshotKey("payment", "a"))).hasValueSatisfying(s -> {
+            assertThat(s.rateLimits()).hasSize(1);
+            assertThat(s.breakers().get(0).openMs()).isEqualTo(3000);
+        });
+    }
+
+    @Test
+    void exportAsSentinelGivesTheDashboardDataIds() throws IOException {
+        run("put", file("v1.json", "{\"service\":\"payment\",\"resource\":\"r\",\"rateLimits\":[{\"maxQps\":7}],"
+                                   + "\"breakers\":[{\"trip\":\"ERROR_COUNT\",\"threshold\":2,\"openMs\":5000}]}")
+                .toString());
+
+        assertThat(run("export", "--format", "sentinel")).isZero();
+
+        assertThat(stdout()).contains("\"payment-flow-rules\":[{\"app\":\"payment\",\"resource\":\"r\"")
+                            .contains("\"payment-degrade-rules\":[{\"app\":\"payment\",\"resource\":\"r\"")
+                            .contains("\"timeWindow\":5");
+    }
+
+    @Test
+    void unknownCommandIsAUsageError() {
+        assertThat(new Main(new PrintStream(out), new PrintStream(err)).run(new String[] {"frobnicate"}))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void badSnapshotFileFailsWithItsPath() throws IOException {
+        assertThat(run("put", file("bad.json", "{\"service\":\"payment\",\"resource\":\"r\",\"rateLimits\":"
+                                               + "[{\"maxQps\":-1}]}").toString())).isEqualTo(1);
+        assertThat(stderr()).contains("rateLimits[0].maxQps: -1.0 (expected: a finite number >= 0)");
+    }
+}
