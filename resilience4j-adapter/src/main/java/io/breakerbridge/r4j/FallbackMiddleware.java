@@ -2,6 +2,7 @@ package io.breakerbridge.r4j;
 
 import static java.util.Objects.requireNonNull;
 
+import io.breakerbridge.endpoint.Endpoint;
 import io.breakerbridge.endpoint.Middleware;
 import io.breakerbridge.endpoint.OutcomeClassifier;
 import io.breakerbridge.endpoint.RejectedException;
@@ -65,25 +66,41 @@ public final class FallbackMiddleware<I, O> implements Middleware<I, O> {
     }
 
     @Override
-    public io.breakerbridge.endpoint.Endpoint<I, O> wrap(io.breakerbridge.endpoint.Endpoint<I, O> next) {
-        return (ctx, request) -> next.call(ctx, request).handle((response, failure) -> {
-            if (failure == null) {
+    public Endpoint<I, O> wrap(Endpoint<I, O> next) {
+        if (spec.mode() == FallbackMode.FAIL_FAST) {
+            return next;
+        }
+        return (ctx, request) -> {
+            final CompletableFuture<O> future = next.call(ctx, request).toCompletableFuture();
+            if (future.isDone() && !future.isCompletedExceptionally()) {
+                // Fast path for answers that are already there: nothing to replace, no dependent stage.
                 if (spec.mode() == FallbackMode.CACHED) {
-                    remember(ctx.requestKey(), response);
+                    remember(ctx.requestKey(), future.join());
                 }
-                return CompletableFuture.completedFuture(response);
+                return future;
             }
-            final Throwable cause = OutcomeClassifier.unwrap(failure);
-            if (!(cause instanceof RejectedException rejection)) {
-                return CompletableFuture.<O>failedFuture(cause);
-            }
-            return switch (spec.mode()) {
-                case FAIL_FAST -> CompletableFuture.<O>failedFuture(rejection);
-                case CACHED -> cachedOrReject(ctx.requestKey(), rejection);
-                case SKIP -> CompletableFuture.completedFuture(skipAnswer.get());
-                case EMPTY_OK -> CompletableFuture.<O>failedFuture(new EmptyResponseException(rejection));
-            };
-        }).thenCompose(stage -> stage);
+            return future.handle((response, failure) -> {
+                if (failure == null) {
+                    if (spec.mode() == FallbackMode.CACHED) {
+                        remember(ctx.requestKey(), response);
+                    }
+                    return CompletableFuture.completedFuture(response);
+                }
+                return replace(ctx.requestKey(), OutcomeClassifier.unwrap(failure));
+            }).thenCompose(stage -> stage);
+        };
+    }
+
+    private CompletableFuture<O> replace(String key, Throwable cause) {
+        if (!(cause instanceof RejectedException rejection)) {
+            return CompletableFuture.failedFuture(cause);
+        }
+        return switch (spec.mode()) {
+            case FAIL_FAST -> CompletableFuture.failedFuture(rejection);
+            case CACHED -> cachedOrReject(key, rejection);
+            case SKIP -> CompletableFuture.completedFuture(requireNonNull(skipAnswer, "skipAnswer").get());
+            case EMPTY_OK -> CompletableFuture.failedFuture(new EmptyResponseException(rejection));
+        };
     }
 
     private synchronized void remember(String key, O response) {

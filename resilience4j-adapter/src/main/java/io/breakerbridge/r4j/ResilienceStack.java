@@ -147,14 +147,24 @@ public final class ResilienceStack {
             } catch (RuntimeException | Error e) {
                 stage = CompletableFuture.failedFuture(e);
             }
-            return stage.whenComplete((response, failure) -> {
-                final Throwable error = classifier.isError(response, failure)
-                                        ? failure == null ? new IllegalStateException("response classified as error")
-                                                          : OutcomeClassifier.unwrap(failure)
-                                        : null;
-                complete(start, error);
-            });
+            final CompletableFuture<O> future = stage.toCompletableFuture();
+            if (future.isDone() && !future.isCompletedExceptionally()) {
+                // Fast path for calls that completed synchronously: no dependent stage to allocate.
+                final O response = future.join();
+                complete(start, errorOf(classifier, response, null));
+                return future;
+            }
+            return stage.whenComplete((response, failure) -> complete(start, errorOf(classifier, response, failure)));
         };
+    }
+
+    private static <O> @Nullable Throwable errorOf(OutcomeClassifier<O> classifier, @Nullable O response,
+                                                   @Nullable Throwable failure) {
+        if (!classifier.isError(response, failure)) {
+            return null;
+        }
+        return failure == null ? new IllegalStateException("response classified as an error")
+                               : OutcomeClassifier.unwrap(failure);
     }
 
     private @Nullable RejectedException admit(long now) {
@@ -162,14 +172,19 @@ public final class ResilienceStack {
         if (blockingLimit >= 0) {
             return new RejectedException(RejectionReason.RATE_LIMITED, key.resource(), blockingLimit);
         }
-        final List<ExactBreaker> probes = new ArrayList<>();
+        List<ExactBreaker> probes = null;
         for (int i = 0; i < breakers.size(); i++) {
             final ExactBreaker breaker = breakers.get(i);
             if (!breaker.tryAcquire()) {
-                probes.forEach(ExactBreaker::abandonProbe);
+                if (probes != null) {
+                    probes.forEach(ExactBreaker::abandonProbe);
+                }
                 return new RejectedException(RejectionReason.CIRCUIT_OPEN, key.resource(), i);
             }
             if (breaker.state() == BreakerState.HALF_OPEN) {
+                if (probes == null) {
+                    probes = new ArrayList<>(2);
+                }
                 probes.add(breaker);
             }
         }

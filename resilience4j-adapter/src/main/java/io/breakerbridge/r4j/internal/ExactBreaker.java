@@ -37,7 +37,11 @@ public final class ExactBreaker {
     private final CircuitBreaker breaker;
     private final TumblingWindow window;
     private final long waitMs;
-    /** While OPEN: the last millisecond Resilience4j still refuses a probe (it compares isAfter). */
+    /**
+     * While OPEN: the last millisecond Resilience4j still refuses a probe (it compares isAfter). Tracked here at
+     * every transition to OPEN, all of which pass through this class, so no event consumer is needed on the
+     * hot path.
+     */
     private long openUntilMs;
 
     private ExactBreaker(String name, BreakerSpec spec, Clock clock) {
@@ -46,11 +50,6 @@ public final class ExactBreaker {
         this.window = new TumblingWindow(spec.statWindowMs());
         this.waitMs = spec.openMs() - 1;
         this.breaker = CircuitBreaker.of(name, config(spec, clock));
-        breaker.getEventPublisher().onStateTransition(event -> {
-            if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
-                openUntilMs = clock.millis() + waitMs;
-            }
-        });
     }
 
     /** A new CLOSED breaker named {@code name} (the Resilience4j name, for metrics) with {@code spec}. */
@@ -127,10 +126,14 @@ public final class ExactBreaker {
         } else {
             breaker.onSuccess(rtMs, TimeUnit.MILLISECONDS);
         }
-        if (before == CircuitBreaker.State.HALF_OPEN && breaker.getState() == CircuitBreaker.State.CLOSED) {
+        final CircuitBreaker.State after = breaker.getState();
+        if (before == CircuitBreaker.State.HALF_OPEN && after == CircuitBreaker.State.CLOSED) {
             window.resetCurrent(now);
-        } else if (breaker.getState() == CircuitBreaker.State.CLOSED && tripped(now)) {
+        } else if (before == CircuitBreaker.State.HALF_OPEN && after == CircuitBreaker.State.OPEN) {
+            openUntilMs = now + waitMs;
+        } else if (after == CircuitBreaker.State.CLOSED && tripped(now)) {
             breaker.transitionToOpenState();
+            openUntilMs = now + waitMs;
         }
     }
 

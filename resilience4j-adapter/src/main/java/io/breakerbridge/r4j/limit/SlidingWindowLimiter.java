@@ -10,7 +10,8 @@ import java.util.Arrays;
  * for which the passes plus this call exceed {@code maxQps}, so at most {@code floor(maxQps)} calls pass per
  * window. Checking and recording are separate because a call that a later rule blocks is not a pass.
  *
- * <p>Thread-safe; times are milliseconds from the caller's clock.
+ * <p>Not thread-safe: callers serialise access (a {@code ResilienceStack} calls it under its own lock, which
+ * keeps the hot path to one lock). Times are milliseconds from the caller's clock.
  */
 public final class SlidingWindowLimiter {
     /** Sentinel's bucket length. */
@@ -31,12 +32,12 @@ public final class SlidingWindowLimiter {
     }
 
     /** Replaces the limits and keeps the recorded passes (Sentinel keeps its statistics across reloads). */
-    public synchronized void setLimits(double... maxQps) {
+    public void setLimits(double... maxQps) {
         this.limits = validate(maxQps.clone());
     }
 
     /** The index of the first limit that blocks a call at {@code nowMs}, or -1 when all permit it. */
-    public synchronized int firstBlocking(long nowMs) {
+    public int firstBlocking(long nowMs) {
         roll(nowMs);
         final long passes = currentPasses + previousPasses;
         for (int i = 0; i < limits.length; i++) {
@@ -48,19 +49,19 @@ public final class SlidingWindowLimiter {
     }
 
     /** Records a call at {@code nowMs} that passed every rule. */
-    public synchronized void recordPass(long nowMs) {
+    public void recordPass(long nowMs) {
         roll(nowMs);
         currentPasses++;
     }
 
     /** The passes counted in the window that ends at {@code nowMs}. */
-    public synchronized long passesInWindow(long nowMs) {
+    public long passesInWindow(long nowMs) {
         roll(nowMs);
         return currentPasses + previousPasses;
     }
 
     @Override
-    public synchronized String toString() {
+    public String toString() {
         return "SlidingWindowLimiter" + Arrays.toString(limits);
     }
 
