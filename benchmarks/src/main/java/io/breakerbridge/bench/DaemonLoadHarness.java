@@ -1,0 +1,171 @@
+package io.breakerbridge.bench;
+
+import io.breakerbridge.sync.api.DaemonServer;
+import io.breakerbridge.sync.api.TokenAuth;
+import io.breakerbridge.sync.store.EmbeddedStore;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Load harness for the daemon over loopback: accepted durable CAS writes per second and write latency (p50,
+ * p99) for 1, 4 and 16 concurrent writers (each on its own key, so every write is accepted), and the time
+ * from a write's acknowledgement to its event on {@code /v1/watch}. Run:
+ * {@code java -cp benchmarks/target/benchmarks.jar io.breakerbridge.bench.DaemonLoadHarness [seconds]}.
+ */
+public final class DaemonLoadHarness {
+    private static final String TOKEN = "bench-token-0123456789abcdef";
+    private static final Pattern VERSION = Pattern.compile("\"version\":(\\d+)");
+
+    private DaemonLoadHarness() {}
+
+    /** Runs the harness and prints its figures. */
+    public static void main(String[] args) throws Exception {
+        final int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        final Path dir = Files.createTempDirectory("breakerbridge-bench");
+        final Path tokens = dir.resolve("tokens");
+        Files.writeString(tokens, TOKEN + "\n");
+        final EmbeddedStore store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
+        final DaemonServer server = DaemonServer.start(store, TokenAuth.fromFile(tokens), 0);
+        final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        final String base = "http://127.0.0.1:" + server.port();
+        System.out.println("command: java -cp benchmarks/target/benchmarks.jar "
+                           + "io.breakerbridge.bench.DaemonLoadHarness " + seconds);
+        System.out.println("data dir: " + dir + " (fsync on " + Files.getFileStore(dir).type() + ")");
+        try {
+            for (int writers : new int[] {1, 4, 16}) {
+                run(http, base, store, writers, 1, "warmup-" + writers);
+                final long syncsBefore = store.syncCount();
+                final Result r = run(http, base, store, writers, seconds, "w" + writers);
+                System.out.printf("%2d writers: %7.0f accepted writes/s, p50 %.2f ms, p99 %.2f ms, "
+                                  + "%.1f writes per fsync%n", writers, r.count / (double) seconds,
+                                  r.percentile(50), r.percentile(99),
+                                  r.count / (double) Math.max(1, store.syncCount() - syncsBefore));
+            }
+            watchLatency(http, base);
+        } finally {
+            server.close();
+        }
+    }
+
+    private record Result(int count, List<Double> latenciesMs) {
+        double percentile(int p) {
+            final List<Double> sorted = new ArrayList<>(latenciesMs);
+            Collections.sort(sorted);
+            return sorted.isEmpty() ? Double.NaN : sorted.get(Math.min(sorted.size() - 1,
+                                                                       sorted.size() * p / 100));
+        }
+    }
+
+    private static Result run(HttpClient http, String base, EmbeddedStore store, int writers, int seconds,
+                              String prefix) throws Exception {
+        final ExecutorService pool = Executors.newFixedThreadPool(writers);
+        final long end = System.nanoTime() + seconds * 1_000_000_000L;
+        final List<Future<List<Double>>> futures = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            final String path = base + "/v1/thresholds/bench/" + prefix + "-" + w;
+            futures.add(pool.submit(() -> {
+                final List<Double> latencies = new ArrayList<>();
+                long version = 0;
+                while (System.nanoTime() < end) {
+                    final String body = "{\"rateLimits\":[{\"maxQps\":" + (version + 1) + "}]}";
+                    final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(path))
+                            .header("Authorization", "Bearer " + TOKEN)
+                            .PUT(HttpRequest.BodyPublishers.ofString(body));
+                    request.header(version == 0 ? "If-None-Match" : "If-Match", version == 0 ? "*"
+                                                                                            : "\"" + version + "\"");
+                    final long start = System.nanoTime();
+                    final HttpResponse<String> response = http.send(request.build(),
+                                                                     HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() / 100 != 2) {
+                        throw new IllegalStateException("write failed: " + response.statusCode() + " "
+                                                        + response.body());
+                    }
+                    latencies.add((System.nanoTime() - start) / 1e6);
+                    version++;
+                }
+                return latencies;
+            }));
+        }
+        final List<Double> all = new ArrayList<>();
+        for (Future<List<Double>> f : futures) {
+            all.addAll(f.get());
+        }
+        pool.shutdown();
+        return new Result(all.size(), all);
+    }
+
+    private static void watchLatency(HttpClient http, String base) throws Exception {
+        final Map<Long, Long> eventAt = new ConcurrentHashMap<>();
+        final CountDownLatch opened = new CountDownLatch(1);
+        final HttpRequest watch = HttpRequest.newBuilder(URI.create(base + "/v1/watch?service=watchbench"))
+                                             .header("Authorization", "Bearer " + TOKEN).build();
+        final Thread reader = new Thread(() -> {
+            try {
+                final HttpResponse<InputStream> response = http.send(watch, HttpResponse.BodyHandlers.ofInputStream());
+                opened.countDown();
+                try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(),
+                                                                                     StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = lines.readLine()) != null) {
+                        final Matcher m = VERSION.matcher(line);
+                        if (line.startsWith("data:") && m.find()) {
+                            eventAt.put(Long.parseLong(m.group(1)), System.nanoTime());
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                opened.countDown();
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        opened.await();
+        Thread.sleep(200);
+        final Map<Long, Long> ackAt = new ConcurrentHashMap<>();
+        final int writes = 500;
+        for (long v = 0; v < writes; v++) {
+            final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/v1/thresholds/watchbench/r"))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"rateLimits\":[{\"maxQps\":" + v + "}]}"));
+            request.header(v == 0 ? "If-None-Match" : "If-Match", v == 0 ? "*" : "\"" + v + "\"");
+            http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            ackAt.put(v + 1, System.nanoTime());
+            Thread.sleep(2);
+        }
+        Thread.sleep(500);
+        final List<Double> delays = new ArrayList<>();
+        for (long v = 1; v <= writes; v++) {
+            final Long event = eventAt.get(v);
+            if (event != null) {
+                delays.add(Math.max(0, event - ackAt.get(v)) / 1e6);
+            }
+        }
+        final Result r = new Result(delays.size(), delays);
+        System.out.printf("watch: %d of %d events received; delay from the write's acknowledgement to its event: "
+                          + "p50 %.2f ms, p99 %.2f ms (0 = the event arrived before the HTTP answer)%n",
+                          delays.size(), writes, r.percentile(50), r.percentile(99));
+    }
+}
