@@ -12,6 +12,7 @@ public class RejectedException extends RuntimeException {
     private final RejectionReason reason;
     private final String resource;
     private final int ruleIndex;
+    private final long retryAfterMillis;
 
     /**
      * Creates the rejection.
@@ -21,11 +22,21 @@ public class RejectedException extends RuntimeException {
      * @param ruleIndex which rate limit or breaker of the snapshot refused (its index in the list), or -1
      */
     public RejectedException(RejectionReason reason, String resource, int ruleIndex) {
+        this(reason, resource, ruleIndex, -1);
+    }
+
+    /**
+     * Creates the rejection with a hint when a retry may succeed.
+     *
+     * @param retryAfterMillis milliseconds until the refusing rule may let a call through, or -1 when unknown
+     */
+    public RejectedException(RejectionReason reason, String resource, int ruleIndex, long retryAfterMillis) {
         super(requireNonNull(resource, "resource") + ": " + describe(requireNonNull(reason, "reason"), ruleIndex),
               null, false, false);
         this.reason = reason;
         this.resource = resource;
         this.ruleIndex = ruleIndex;
+        this.retryAfterMillis = retryAfterMillis;
     }
 
     /** Rate limit or open breaker. */
@@ -41,6 +52,11 @@ public class RejectedException extends RuntimeException {
     /** The index of the refusing rule in {@code rateLimits} or {@code breakers}, or -1 when unknown. */
     public int ruleIndex() {
         return ruleIndex;
+    }
+
+    /** Milliseconds until the refusing rule may let a call through (HTTP {@code Retry-After}), or -1. */
+    public long retryAfterMillis() {
+        return retryAfterMillis;
     }
 
     private static String describe(RejectionReason reason, int ruleIndex) {

@@ -16,11 +16,13 @@ import io.breakerbridge.model.Translation;
 import io.breakerbridge.r4j.internal.ExactBreaker;
 import io.breakerbridge.r4j.limit.SlidingWindowLimiter;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,32 +38,48 @@ public final class ResilienceStack {
     private final SnapshotKey key;
     private final Clock clock;
     private final SlidingWindowLimiter limiter;
+    private final @Nullable CircuitBreakerRegistry registry;
+    private final LongAdder passed = new LongAdder();
+    private final LongAdder rateLimited = new LongAdder();
+    private final LongAdder circuitOpen = new LongAdder();
+    private int generation;
     private ThresholdSpec spec;
     private List<ExactBreaker> breakers;
     private List<Loss> losses;
 
-    private ResilienceStack(SnapshotKey key, ThresholdSpec spec, Clock clock) {
+    private ResilienceStack(SnapshotKey key, ThresholdSpec spec, Clock clock,
+                            @Nullable CircuitBreakerRegistry registry) {
         this.key = requireNonNull(key, "key");
         this.clock = requireNonNull(clock, "clock");
+        this.registry = registry;
         final Translation<ThresholdSpec> translation = Resilience4jTranslator.translate(key, spec);
         this.spec = spec;
         this.losses = translation.losses();
         this.limiter = SlidingWindowLimiter.of(limits(translation.value()));
         this.breakers = new ArrayList<>();
         for (int i = 0; i < spec.breakers().size(); i++) {
-            breakers.add(ExactBreaker.create(breakerName(i), spec.breakers().get(i), clock));
+            breakers.add(newBreaker(i, spec.breakers().get(i)));
         }
     }
 
     /** A stack enforcing {@code spec} for {@code key}, reading time from {@code clock}. */
     public static ResilienceStack create(SnapshotKey key, ThresholdSpec spec, Clock clock) {
-        return new ResilienceStack(key, spec, clock);
+        return new ResilienceStack(key, spec, clock, null);
+    }
+
+    /**
+     * Like {@link #create}, with the Resilience4j breakers kept in {@code registry} (added, and removed when
+     * a reload replaces them), so that registry-wide tools such as resilience4j-micrometer see them.
+     */
+    public static ResilienceStack create(SnapshotKey key, ThresholdSpec spec, Clock clock,
+                                         CircuitBreakerRegistry registry) {
+        return new ResilienceStack(key, spec, clock, requireNonNull(registry, "registry"));
     }
 
     /** Like {@link #create}, but refuses rules it cannot enforce alike (strict mode). */
     public static ResilienceStack createStrict(SnapshotKey key, ThresholdSpec spec, Clock clock) {
         Resilience4jTranslator.translate(key, spec).requireExact();
-        return new ResilienceStack(key, spec, clock);
+        return new ResilienceStack(key, spec, clock, null);
     }
 
     /** The resource this stack protects. */
@@ -111,13 +129,20 @@ public final class ResilienceStack {
                 }
             }
             if (match == null) {
-                match = ExactBreaker.create(breakerName(i), wanted, clock);
+                match = newBreaker(i, wanted);
                 if (i < old.size() && !reused.contains(old.get(i))) {
                     match.takeOverStateOf(old.get(i));
                 }
             }
             reused.add(match);
             next.add(match);
+        }
+        if (registry != null) {
+            for (ExactBreaker gone : old) {
+                if (!reused.contains(gone)) {
+                    registry.remove(gone.circuitBreaker().getName());
+                }
+            }
         }
         breakers = next;
         spec = newSpec;
@@ -138,8 +163,10 @@ public final class ResilienceStack {
                 start = clock.millis();
                 final RejectedException rejection = admit(start);
                 if (rejection != null) {
+                    (rejection.reason() == RejectionReason.RATE_LIMITED ? rateLimited : circuitOpen).increment();
                     return CompletableFuture.failedFuture(rejection);
                 }
+                passed.increment();
             }
             CompletionStage<O> stage;
             try {
@@ -170,7 +197,9 @@ public final class ResilienceStack {
     private @Nullable RejectedException admit(long now) {
         final int blockingLimit = limiter.firstBlocking(now);
         if (blockingLimit >= 0) {
-            return new RejectedException(RejectionReason.RATE_LIMITED, key.resource(), blockingLimit);
+            return new RejectedException(RejectionReason.RATE_LIMITED, key.resource(), blockingLimit,
+                                         SlidingWindowLimiter.BUCKET_MS - Math.floorMod(now,
+                                                                                        SlidingWindowLimiter.BUCKET_MS));
         }
         List<ExactBreaker> probes = null;
         for (int i = 0; i < breakers.size(); i++) {
@@ -179,7 +208,8 @@ public final class ResilienceStack {
                 if (probes != null) {
                     probes.forEach(ExactBreaker::abandonProbe);
                 }
-                return new RejectedException(RejectionReason.CIRCUIT_OPEN, key.resource(), i);
+                return new RejectedException(RejectionReason.CIRCUIT_OPEN, key.resource(), i,
+                                             breaker.millisUntilProbe(now));
             }
             if (breaker.state() == BreakerState.HALF_OPEN) {
                 if (probes == null) {
@@ -199,8 +229,20 @@ public final class ResilienceStack {
         }
     }
 
-    private String breakerName(int index) {
-        return key + "#" + index;
+    /** Calls let through, refused by a rate limit, refused by an open breaker (for metrics). */
+    public long[] callCounts() {
+        return new long[] {passed.sum(), rateLimited.sum(), circuitOpen.sum()};
+    }
+
+    private ExactBreaker newBreaker(int index, BreakerSpec breakerSpec) {
+        String name = key + "#" + index;
+        if (registry == null) {
+            return ExactBreaker.create(name, breakerSpec, clock);
+        }
+        while (registry.find(name).isPresent()) {
+            name = key + "#" + index + "~" + ++generation;
+        }
+        return ExactBreaker.create(name, breakerSpec, clock, registry);
     }
 
     private static double[] limits(ThresholdSpec spec) {

@@ -2,12 +2,20 @@ package io.breakerbridge.r4j;
 
 import static java.util.Objects.requireNonNull;
 
+import io.breakerbridge.endpoint.Middleware;
+import io.breakerbridge.endpoint.OutcomeClassifier;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import java.time.Clock;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The live {@link ResilienceStack} of every resource, kept up to date from snapshots. The version decides: a
@@ -17,6 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class StackRegistry {
     private final Clock clock;
     private final Map<SnapshotKey, Entry> entries = new ConcurrentHashMap<>();
+    private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
+    private final List<MeterRegistry> meters = new CopyOnWriteArrayList<>();
 
     private StackRegistry(Clock clock) {
         this.clock = requireNonNull(clock, "clock");
@@ -37,7 +47,9 @@ public final class StackRegistry {
         entries.compute(snapshot.key(), (key, entry) -> {
             if (entry == null) {
                 applied[0] = true;
-                return new Entry(ResilienceStack.create(key, snapshot.spec(), clock), snapshot.version());
+                final ResilienceStack stack = ResilienceStack.create(key, snapshot.spec(), clock, breakers);
+                meters.forEach(meter -> bindCalls(stack, meter));
+                return new Entry(stack, snapshot.version());
             }
             if (snapshot.version() <= entry.version) {
                 return entry;
@@ -61,6 +73,7 @@ public final class StackRegistry {
                 return entry;
             }
             removed[0] = true;
+            entry.stack.circuitBreakers().forEach(cb -> breakers.remove(cb.getName()));
             return null;
         });
         return removed[0];
@@ -72,10 +85,47 @@ public final class StackRegistry {
         return Optional.ofNullable(entry == null ? null : entry.stack);
     }
 
+    /**
+     * A middleware that guards calls with the stack of {@code key} as it is at each call (created, reloaded or
+     * removed meanwhile); calls pass unguarded while no snapshot of the key is applied.
+     */
+    public <I, O> Middleware<I, O> guard(SnapshotKey key, OutcomeClassifier<O> classifier) {
+        requireNonNull(key, "key");
+        requireNonNull(classifier, "classifier");
+        return next -> (ctx, request) -> {
+            final Entry entry = entries.get(key);
+            return entry == null ? next.call(ctx, request)
+                                 : entry.stack.<I, O>guard(classifier).wrap(next).call(ctx, request);
+        };
+    }
+
     /** The version applied for {@code key}, or 0. */
     public long version(SnapshotKey key) {
         final Entry entry = entries.get(requireNonNull(key, "key"));
         return entry == null ? 0 : entry.version;
+    }
+
+    /**
+     * Publishes metrics of every stack, present and future, to {@code meterRegistry}: Resilience4j's own
+     * breaker metrics (state, calls by outcome, failure and slow rates, through resilience4j-micrometer) and
+     * {@code breakerbridge.calls} by outcome (passed, rate_limited, circuit_open) per service and resource.
+     */
+    public void bindMetrics(MeterRegistry meterRegistry) {
+        requireNonNull(meterRegistry, "meterRegistry");
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meterRegistry);
+        meters.add(meterRegistry);
+        entries.values().forEach(entry -> bindCalls(entry.stack, meterRegistry));
+    }
+
+    private static void bindCalls(ResilienceStack stack, MeterRegistry meterRegistry) {
+        final String[] outcomes = {"passed", "rate_limited", "circuit_open"};
+        for (int i = 0; i < outcomes.length; i++) {
+            final int index = i;
+            FunctionCounter.builder("breakerbridge.calls", stack, s -> s.callCounts()[index])
+                           .tag("service", stack.key().service()).tag("resource", stack.key().resource())
+                           .tag("outcome", outcomes[i]).description("Calls through the stack by outcome")
+                           .register(meterRegistry);
+        }
     }
 
     private record Entry(ResilienceStack stack, long version) {}

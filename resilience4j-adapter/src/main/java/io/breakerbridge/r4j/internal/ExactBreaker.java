@@ -7,6 +7,7 @@ import io.breakerbridge.model.BreakerSpec;
 import io.breakerbridge.model.TripKind;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,17 +45,29 @@ public final class ExactBreaker {
      */
     private long openUntilMs;
 
-    private ExactBreaker(String name, BreakerSpec spec, Clock clock) {
+    private ExactBreaker(String name, BreakerSpec spec, Clock clock, @Nullable CircuitBreakerRegistry registry) {
         this.spec = requireNonNull(spec, "spec");
         this.clock = requireNonNull(clock, "clock");
         this.window = new TumblingWindow(spec.statWindowMs());
         this.waitMs = spec.openMs() - 1;
-        this.breaker = CircuitBreaker.of(name, config(spec, clock));
+        this.breaker = registry == null ? CircuitBreaker.of(name, config(spec, clock))
+                                        : registry.circuitBreaker(name, config(spec, clock));
     }
 
     /** A new CLOSED breaker named {@code name} (the Resilience4j name, for metrics) with {@code spec}. */
     public static ExactBreaker create(String name, BreakerSpec spec, Clock clock) {
-        return new ExactBreaker(name, spec, clock);
+        return new ExactBreaker(name, spec, clock, null);
+    }
+
+    /**
+     * A new CLOSED breaker created in {@code registry} (so registry-wide metrics see it); {@code name} must not
+     * be in use there.
+     */
+    public static ExactBreaker create(String name, BreakerSpec spec, Clock clock, CircuitBreakerRegistry registry) {
+        if (registry.find(name).isPresent()) {
+            throw new IllegalStateException("name: " + name + " (expected: a name not in the registry)");
+        }
+        return new ExactBreaker(name, spec, clock, registry);
     }
 
     /** The Resilience4j configuration that makes its state machine follow Sentinel's. */
@@ -97,6 +110,15 @@ public final class ExactBreaker {
             case CLOSED, DISABLED, METRICS_ONLY -> BreakerState.CLOSED;
             case OPEN, FORCED_OPEN -> BreakerState.OPEN;
             case HALF_OPEN -> BreakerState.HALF_OPEN;
+        };
+    }
+
+    /** Milliseconds from {@code nowMs} until this breaker lets a probe through, or -1 while a probe runs. */
+    public long millisUntilProbe(long nowMs) {
+        return switch (state()) {
+            case OPEN -> Math.max(0, openUntilMs + 1 - nowMs);
+            case HALF_OPEN -> -1;
+            case CLOSED -> 0;
         };
     }
 
