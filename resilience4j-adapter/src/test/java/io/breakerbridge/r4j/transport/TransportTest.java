@@ -55,7 +55,8 @@ class TransportTest {
         final Endpoint<Ask, Map<String, String>> endpoint = Middleware.chain(
                 FallbackMiddleware.<Ask, Map<String, String>>of(spec.fallback(), clock, () -> Map.of("echo", "skip")),
                 stack.<Ask, Map<String, String>>guard(), extraInner).wrap(echo);
-        server = Server.builder().http(0).gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO).service("/echo", EndpointService.json(endpoint, Ask.class)).build();
+        server = Server.builder().http(0).gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO)
+                       .connectionDrainDuration(Duration.ZERO).service("/echo", EndpointService.json(endpoint, Ask.class)).build();
         server.start().join();
         return WebClient.of("http://127.0.0.1:" + server.activeLocalPort());
     }
@@ -140,6 +141,7 @@ class TransportTest {
             return HttpResponse.of(HttpStatus.INTERNAL_SERVER_ERROR);
         };
         server = Server.builder().http(0).gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO)
+                       .connectionDrainDuration(Duration.ZERO)
                        .service("/legacy", existing.decorate(ArmeriaGuard.newDecorator(
                                stack.<HttpRequest, AggregatedHttpResponse>guard(ArmeriaGuard.SERVER_ERRORS)))).build();
         server.start().join();
@@ -153,7 +155,8 @@ class TransportTest {
     @Test
     void clientEndpointStopsCallingAFailingDownstream() {
         final AtomicInteger hits = new AtomicInteger();
-        server = Server.builder().http(0).gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO).service("/down", (ctx, req) -> {
+        server = Server.builder().http(0).gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO)
+                       .connectionDrainDuration(Duration.ZERO).service("/down", (ctx, req) -> {
             hits.incrementAndGet();
             return HttpResponse.of(HttpStatus.BAD_GATEWAY);
         }).build();
