@@ -11,7 +11,7 @@ import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
-import io.breakerbridge.r4j.FallbackMiddleware;
+import io.breakerbridge.endpoint.FallbackMiddleware;
 import io.breakerbridge.r4j.ResilienceStack;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;

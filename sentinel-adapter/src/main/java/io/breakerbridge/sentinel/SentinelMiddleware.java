@@ -12,7 +12,12 @@ import com.alibaba.csp.sentinel.slots.block.degrade.DegradeException;
 import com.alibaba.csp.sentinel.slots.block.degrade.DegradeRuleManager;
 import com.alibaba.csp.sentinel.slots.block.flow.FlowException;
 import com.alibaba.csp.sentinel.slots.block.flow.FlowRuleManager;
+import io.breakerbridge.endpoint.FallbackMiddleware;
 import io.breakerbridge.endpoint.Middleware;
+import io.breakerbridge.model.FallbackSpec;
+import java.time.Clock;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import io.breakerbridge.endpoint.OutcomeClassifier;
 import io.breakerbridge.endpoint.RejectedException;
 import io.breakerbridge.endpoint.RejectionReason;
@@ -64,6 +69,17 @@ public final class SentinelMiddleware {
                 }
             });
         };
+    }
+
+    /**
+     * Guards calls as resource {@code resource} and honours the snapshot's fallback: FAIL_FAST passes the
+     * rejection on, CACHED answers with the last good answer of the same request key, SKIP with
+     * {@code skipAnswer}, EMPTY_OK with an {@code EmptyResponseException} that the HTTP transport answers as 200.
+     */
+    public static <I, O> Middleware<I, O> withFallback(String resource, FallbackSpec fallback,
+                                                       OutcomeClassifier<O> classifier, Clock clock,
+                                                       @Nullable Supplier<O> skipAnswer) {
+        return Middleware.chain(FallbackMiddleware.<I, O>of(fallback, clock, skipAnswer), of(resource, classifier));
     }
 
     /** The rejection for a Sentinel block, naming the refusing rule's index among the resource's rules. */

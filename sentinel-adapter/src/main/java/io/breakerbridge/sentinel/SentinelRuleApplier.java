@@ -9,6 +9,9 @@ import com.alibaba.csp.sentinel.slots.block.degrade.circuitbreaker.CircuitBreake
 import com.alibaba.csp.sentinel.slots.block.degrade.circuitbreaker.EventObserverRegistry;
 import com.alibaba.csp.sentinel.slots.block.flow.FlowRule;
 import com.alibaba.csp.sentinel.slots.block.flow.FlowRuleManager;
+import com.alibaba.csp.sentinel.util.TimeUtil;
+import io.breakerbridge.endpoint.BreakerEvent;
+import io.breakerbridge.endpoint.BreakerState;
 import io.breakerbridge.model.Loss;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
@@ -22,7 +25,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.time.Instant;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Applies snapshots to the live Sentinel of this JVM ({@link FlowRuleManager}, {@link DegradeRuleManager}),
@@ -45,6 +52,7 @@ public final class SentinelRuleApplier implements AutoCloseable {
     private final Set<String> ownedResources = new HashSet<>();
     private final String observerName = "breakerbridge-applier-" + IDS.incrementAndGet();
     private List<Loss> losses = List.of();
+    private final List<Consumer<BreakerEvent>> listeners = new CopyOnWriteArrayList<>();
 
     private SentinelRuleApplier() {}
 
@@ -53,6 +61,7 @@ public final class SentinelRuleApplier implements AutoCloseable {
         final SentinelRuleApplier applier = new SentinelRuleApplier();
         EventObserverRegistry.getInstance().addStateChangeObserver(
                 applier.observerName, (prev, next, rule, value) -> {
+                    applier.publish(prev, next, rule, value);
                     if (next == CircuitBreaker.State.CLOSED) {
                         applier.onBreakerClosed(rule.getResource());
                     }
@@ -120,6 +129,46 @@ public final class SentinelRuleApplier implements AutoCloseable {
         loadedDegrade.keySet().stream().filter(r -> desiredDegrade(r).isEmpty() && !loadedDegrade.get(r).isEmpty())
                      .forEach(pending::add);
         return pending;
+    }
+
+    /**
+     * Calls {@code listener} for every state change of a breaker of a resource this applier owns, on the thread
+     * of the call that caused it (keep it quick).
+     */
+    public void addBreakerListener(Consumer<BreakerEvent> listener) {
+        listeners.add(requireNonNull(listener, "listener"));
+    }
+
+    private void publish(CircuitBreaker.State prev, CircuitBreaker.State next, DegradeRule rule,
+                         @Nullable Double value) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        final String service;
+        final int index;
+        synchronized (this) {
+            service = held.keySet().stream().filter(k -> k.resource().equals(rule.getResource()))
+                          .map(SnapshotKey::service).findFirst().orElse(null);
+            index = loadedDegrade.getOrDefault(rule.getResource(), List.of()).indexOf(rule);
+        }
+        if (service == null) {
+            return;
+        }
+        final BreakerEvent event = new BreakerEvent(service, rule.getResource(), index, state(prev), state(next),
+                                                    next == CircuitBreaker.State.OPEN
+                                                    && prev == CircuitBreaker.State.CLOSED ? value : null,
+                                                    Instant.ofEpochMilli(TimeUtil.currentTimeMillis()));
+        for (Consumer<BreakerEvent> listener : listeners) {
+            listener.accept(event);
+        }
+    }
+
+    private static BreakerState state(CircuitBreaker.State state) {
+        return switch (state) {
+            case CLOSED -> BreakerState.CLOSED;
+            case OPEN -> BreakerState.OPEN;
+            case HALF_OPEN -> BreakerState.HALF_OPEN;
+        };
     }
 
     /** Stops watching breaker state; the rules stay loaded. */

@@ -13,7 +13,11 @@ import io.breakerbridge.endpoint.Endpoint;
 import io.breakerbridge.endpoint.Middleware;
 import io.breakerbridge.endpoint.RejectedException;
 import io.breakerbridge.endpoint.RejectionReason;
+import io.breakerbridge.endpoint.OutcomeClassifier;
 import io.breakerbridge.model.BreakerSpec;
+import io.breakerbridge.model.FallbackMode;
+import io.breakerbridge.model.FallbackSpec;
+import java.time.Clock;
 import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.sentinel.testing.VirtualSentinelTime;
 import java.util.List;
@@ -99,6 +103,31 @@ class SentinelMiddlewareTest {
         assertThat(outcome(endpoint, "bad")).isEqualTo("bad");
 
         assertThat(outcome(endpoint, "ok")).isInstanceOf(RejectedException.class);
+    }
+
+    @Test
+    void skipFallbackAnswersARejectedCallWithTheDefault() {
+        final String resource = uniqueResource("skip");
+        applier.update(SentinelTestSupport.snapshot(resource, 1, List.of(RateLimitSpec.reject(0)), List.of()));
+        final Endpoint<String, String> endpoint = SentinelMiddleware.<String, String>withFallback(
+                resource, FallbackSpec.of(FallbackMode.SKIP), OutcomeClassifier.exceptions(), Clock.systemUTC(),
+                () -> "default").wrap(echo(new AtomicInteger()));
+
+        assertThat(outcome(endpoint, "hello")).isEqualTo("default");
+    }
+
+    @Test
+    void cachedFallbackAnswersWithTheLastGoodAnswer() {
+        final String resource = uniqueResource("cached");
+        applier.update(SentinelTestSupport.snapshot(resource, 1, List.of(RateLimitSpec.reject(1)), List.of()));
+        final AtomicInteger calls = new AtomicInteger();
+        final Endpoint<String, String> endpoint = SentinelMiddleware.<String, String>withFallback(
+                resource, FallbackSpec.cached(60_000), OutcomeClassifier.exceptions(), Clock.systemUTC(), null)
+                .wrap(echo(calls));
+
+        assertThat(outcome(endpoint, "first")).isEqualTo("first");
+        assertThat(outcome(endpoint, "second")).isEqualTo("first");
+        assertThat(calls).hasValue(1);
     }
 
     @Test

@@ -13,6 +13,8 @@ import com.alibaba.csp.sentinel.slots.block.degrade.DegradeRuleManager;
 import com.alibaba.csp.sentinel.slots.block.degrade.circuitbreaker.CircuitBreaker;
 import com.alibaba.csp.sentinel.slots.block.flow.FlowRule;
 import com.alibaba.csp.sentinel.slots.block.flow.FlowRuleManager;
+import io.breakerbridge.endpoint.BreakerEvent;
+import io.breakerbridge.endpoint.BreakerState;
 import io.breakerbridge.endpoint.Endpoint;
 import io.breakerbridge.model.BreakerSpec;
 import io.breakerbridge.model.RateLimitSpec;
@@ -133,6 +135,28 @@ class SentinelRuleApplierTest {
         assertThat(degradeRulesOf(resource)).extracting(DegradeRule::getCount).containsExactly(5.0);
         assertThat(states(resource)).containsExactly(CircuitBreaker.State.CLOSED);
         assertThat(applier.pendingBreakerChanges()).isEmpty();
+    }
+
+    @Test
+    void breakerStateChangesArePublishedWithServiceResourceAndTrigger() {
+        final String resource = uniqueResource("events");
+        final List<BreakerEvent> events = new ArrayList<>();
+        applier.addBreakerListener(events::add);
+        applier.update(snapshot(resource, 1, List.of(), List.of(BreakerSpec.errorCount(0, 1, 1000, 2000))));
+
+        openBreaker(resource);
+        now.addAndGet(2000);
+        outcome(SentinelMiddleware.<String, String>of(resource).wrap(echo(new AtomicInteger())), "ok");
+
+        assertThat(events).extracting(BreakerEvent::from, BreakerEvent::to).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(BreakerState.CLOSED, BreakerState.OPEN),
+                org.assertj.core.groups.Tuple.tuple(BreakerState.OPEN, BreakerState.HALF_OPEN),
+                org.assertj.core.groups.Tuple.tuple(BreakerState.HALF_OPEN, BreakerState.CLOSED));
+        assertThat(events.get(0).service()).isEqualTo("svc");
+        assertThat(events.get(0).resource()).isEqualTo(resource);
+        assertThat(events.get(0).breakerIndex()).isZero();
+        assertThat(events.get(0).triggerValue()).isEqualTo(1.0);
+        assertThat(events.get(0).at()).isEqualTo(java.time.Instant.ofEpochMilli(T0));
     }
 
     @Test

@@ -9,7 +9,7 @@ import com.linecorp.armeria.common.ResponseHeadersBuilder;
 import io.breakerbridge.endpoint.OutcomeClassifier;
 import io.breakerbridge.endpoint.RejectedException;
 import io.breakerbridge.endpoint.RejectionReason;
-import io.breakerbridge.r4j.EmptyResponseException;
+import io.breakerbridge.endpoint.EmptyResponseException;
 import java.util.concurrent.TimeoutException;
 
 /** Maps the stack's failures to HTTP answers (see the package documentation). */

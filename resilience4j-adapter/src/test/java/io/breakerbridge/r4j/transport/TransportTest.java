@@ -16,7 +16,7 @@ import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
-import io.breakerbridge.r4j.FallbackMiddleware;
+import io.breakerbridge.endpoint.FallbackMiddleware;
 import io.breakerbridge.r4j.ResilienceStack;
 import io.breakerbridge.r4j.TimeoutMiddleware;
 import io.breakerbridge.time.VirtualClock;

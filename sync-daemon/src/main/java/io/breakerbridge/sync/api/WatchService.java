@@ -18,7 +18,7 @@ import io.breakerbridge.store.Change;
 import io.breakerbridge.store.ChangeKind;
 import io.breakerbridge.store.SnapshotStore;
 import io.breakerbridge.store.Subscription;
-import io.breakerbridge.sync.store.ChangeCodec;
+import io.breakerbridge.store.ChangeJson;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -79,7 +79,7 @@ final class WatchService implements HttpService {
         return ServerSentEvent.builder()
                               .id(String.valueOf(change.sequence()))
                               .event(change.kind() == ChangeKind.PUT ? "put" : "delete")
-                              .data(SnapshotJson.serialize(ChangeCodec.toNode(change)))
+                              .data(SnapshotJson.serialize(ChangeJson.toNode(change)))
                               .build();
     }
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.breakerbridge.store.Change;
 import io.breakerbridge.store.ChangeJournal;
+import io.breakerbridge.store.ChangeJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -84,7 +85,7 @@ public final class FileChangeJournal implements ChangeJournal, AutoCloseable {
             }
             final Change change;
             try {
-                change = ChangeCodec.read(body.array());
+                change = ChangeJson.read(body.array());
             } catch (RuntimeException e) {
                 break;
             }
@@ -104,7 +105,7 @@ public final class FileChangeJournal implements ChangeJournal, AutoCloseable {
 
     @Override
     public void append(Change change) throws IOException {
-        final byte[] json = ChangeCodec.write(change);
+        final byte[] json = ChangeJson.write(change);
         final CRC32C crc = new CRC32C();
         crc.update(json);
         final ByteBuffer record = ByteBuffer.allocate(HEADER + json.length);

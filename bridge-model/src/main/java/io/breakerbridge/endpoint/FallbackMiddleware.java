@@ -1,11 +1,7 @@
-package io.breakerbridge.r4j;
+package io.breakerbridge.endpoint;
 
 import static java.util.Objects.requireNonNull;
 
-import io.breakerbridge.endpoint.Endpoint;
-import io.breakerbridge.endpoint.Middleware;
-import io.breakerbridge.endpoint.OutcomeClassifier;
-import io.breakerbridge.endpoint.RejectedException;
 import io.breakerbridge.model.FallbackMode;
 import io.breakerbridge.model.FallbackSpec;
 import java.time.Clock;

@@ -1,13 +1,8 @@
-package io.breakerbridge.r4j;
+package io.breakerbridge.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.breakerbridge.endpoint.CallContext;
-import io.breakerbridge.endpoint.Endpoint;
-import io.breakerbridge.endpoint.Middleware;
-import io.breakerbridge.endpoint.RejectedException;
-import io.breakerbridge.endpoint.RejectionReason;
 import io.breakerbridge.model.FallbackMode;
 import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.time.VirtualClock;

@@ -1,6 +1,5 @@
-package io.breakerbridge.r4j;
+package io.breakerbridge.endpoint;
 
-import io.breakerbridge.endpoint.RejectedException;
 
 /**
  * The EMPTY_OK fallback: the call was rejected and the caller should answer at protocol level with an empty

@@ -1,4 +1,4 @@
-package io.breakerbridge.sync.store;
+package io.breakerbridge.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -7,14 +7,15 @@ import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.json.SnapshotJson;
-import io.breakerbridge.store.Change;
-import io.breakerbridge.store.ChangeKind;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
-/** A {@link Change} as one JSON document: the journal's record format and the watch stream's event data. */
-public final class ChangeCodec {
-    private ChangeCodec() {}
+/**
+ * A {@link Change} as one JSON document: the daemon journal's record format and the data of each {@code /v1/watch}
+ * event, so watch clients read it with the same code.
+ */
+public final class ChangeJson {
+    private ChangeJson() {}
 
     /** The change as a JSON tree (a put carries the whole canonical snapshot). */
     public static ObjectNode toNode(Change change) {
