@@ -29,10 +29,12 @@ public final class DaemonServer implements AutoCloseable {
 
     private final Server server;
     private final SnapshotStore store;
+    private final WatchService watch;
 
-    private DaemonServer(Server server, SnapshotStore store) {
+    private DaemonServer(Server server, SnapshotStore store, WatchService watch) {
         this.server = server;
         this.store = store;
+        this.watch = watch;
     }
 
     /** Starts serving {@code store} on {@code port} (0: any free port) with {@code auth}. */
@@ -43,6 +45,7 @@ public final class DaemonServer implements AutoCloseable {
         final DaemonMetrics metrics = new DaemonMetrics(registry, store::lastSequence);
         final AuthDecorator authDecorator = new AuthDecorator(auth, metrics);
         final ThresholdsApi api = new ThresholdsApi(store, metrics);
+        final WatchService watch = new WatchService(store, metrics);
         final Server server = Server.builder()
                 .http(port)
                 .meterRegistry(registry)
@@ -56,13 +59,13 @@ public final class DaemonServer implements AutoCloseable {
                         registry.scrape()))
                 .annotatedService()
                 .decorator(authDecorator::serve)
-                .build(new ApiRoutes(api, new WatchService(store, metrics)))
+                .build(new ApiRoutes(api, watch))
                 .serviceUnder("/docs", DocService.builder().build())
                 .build();
         server.start().join();
         log.info("breakerbridge daemon listening on port {}", ((InetSocketAddress) server.activePort().localAddress())
                 .getPort());
-        return new DaemonServer(server, store);
+        return new DaemonServer(server, store, watch);
     }
 
     /** The port the server listens on. */
@@ -75,6 +78,7 @@ public final class DaemonServer implements AutoCloseable {
     public void close() {
         log.info("breakerbridge daemon stopping");
         try {
+            watch.closeAll();
             server.stop().join();
         } finally {
             store.close();

@@ -33,6 +33,8 @@ final class WatchService implements HttpService {
 
     private final SnapshotStore store;
     private final DaemonMetrics metrics;
+    private volatile boolean closing;
+    private final java.util.Set<StreamWriter<ServerSentEvent>> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     WatchService(SnapshotStore store, DaemonMetrics metrics) {
         this.store = requireNonNull(store, "store");
@@ -41,6 +43,10 @@ final class WatchService implements HttpService {
 
     @Override
     public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
+        if (closing) {
+            return ApiErrors.of(HttpStatus.SERVICE_UNAVAILABLE, "the daemon is shutting down (expected: reconnect "
+                                                                + "later with since=<last event id>)");
+        }
         final String service = ctx.queryParam("service");
         final long since;
         try {
@@ -63,16 +69,24 @@ final class WatchService implements HttpService {
             }
         });
         metrics.watchOpened();
+        open.add(events);
         final ScheduledFuture<?> heartbeat = ctx.eventLoop().scheduleAtFixedRate(
                 () -> events.tryWrite(ServerSentEvent.ofComment("keep-alive")), HEARTBEAT_SECONDS,
                 HEARTBEAT_SECONDS, TimeUnit.SECONDS);
         events.whenComplete().handle((ignored, cause) -> {
             subscription.close();
             heartbeat.cancel(false);
+            open.remove(events);
             metrics.watchClosed();
             return null;
         });
         return ServerSentEvents.fromPublisher(events);
+    }
+
+    /** Ends every open stream (clients reconnect with {@code since}), so that a shutdown need not wait for them. */
+    void closeAll() {
+        closing = true;
+        open.forEach(StreamWriter::close);
     }
 
     static ServerSentEvent event(Change change) {

@@ -23,10 +23,19 @@ final class DaemonFixture implements AutoCloseable {
                                                 .connectTimeout(Duration.ofSeconds(5)).build();
 
     DaemonFixture(Path dir) throws IOException {
+        this(dir, 0);
+    }
+
+    private DaemonFixture(Path dir, int port) throws IOException {
         final Path tokens = dir.resolve("tokens");
         Files.writeString(tokens, "# test tokens\nalice " + ADMIN + "\nreader " + READER + " read-only\n");
         store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
-        server = DaemonServer.start(store, TokenAuth.fromFile(tokens), 0);
+        server = DaemonServer.start(store, TokenAuth.fromFile(tokens), port);
+    }
+
+    /** A daemon on a given port over the same folder (a restart). */
+    static DaemonFixture onPort(Path dir, int port) throws IOException {
+        return new DaemonFixture(dir, port);
     }
 
     URI uri(String path) {
