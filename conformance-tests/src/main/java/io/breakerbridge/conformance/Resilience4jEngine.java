@@ -8,35 +8,24 @@ import io.breakerbridge.time.VirtualClock;
 import java.util.List;
 
 /** The product's {@link ResilienceStack} for the trace's rules, on the runner's virtual clock. */
-public final class Resilience4jEngine implements Engine {
+public final class Resilience4jEngine extends MiddlewareEngine {
     private static final SnapshotKey KEY = new SnapshotKey("breakerbridge-conformance", "conformance-resource");
 
     private final ResilienceStack stack;
-    private final PendingCalls calls;
 
-    private Resilience4jEngine(ThresholdSpec spec, VirtualClock clock) {
-        this.stack = ResilienceStack.create(KEY, spec, clock);
-        this.calls = new PendingCalls(stack.guard());
+    private Resilience4jEngine(ResilienceStack stack) {
+        super(stack.guard());
+        this.stack = stack;
     }
 
     /** The factory for the runner. */
     public static EngineFactory factory() {
-        return Resilience4jEngine::new;
+        return (spec, clock) -> new Resilience4jEngine(ResilienceStack.create(KEY, spec, clock));
     }
 
     @Override
     public String name() {
         return "resilience4j";
-    }
-
-    @Override
-    public CallOutcome start(int index) {
-        return calls.start(index);
-    }
-
-    @Override
-    public void complete(int index, boolean error) {
-        calls.complete(index, error);
     }
 
     @Override

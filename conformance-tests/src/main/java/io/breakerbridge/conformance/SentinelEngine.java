@@ -22,20 +22,23 @@ import java.util.List;
  * resource name, and opening an engine clears all rules and resets all statistics nodes first, so no state
  * leaks between traces (and the resource count stays far below Sentinel's limit of 6000).
  */
-public final class SentinelEngine implements Engine {
+public final class SentinelEngine extends MiddlewareEngine {
     /** The resource every trace runs against. */
     public static final SnapshotKey KEY = new SnapshotKey("breakerbridge-conformance", "conformance-resource");
 
     private final VirtualSentinelTime time;
     private final SentinelRuleApplier applier;
-    private final PendingCalls calls;
 
     private SentinelEngine(ThresholdSpec spec, VirtualClock clock) {
-        this.time = VirtualSentinelTime.follow(clock::millis);
+        this(spec, clock, VirtualSentinelTime.follow(clock::millis));
+    }
+
+    private SentinelEngine(ThresholdSpec spec, VirtualClock clock, VirtualSentinelTime time) {
+        super(SentinelMiddleware.of(KEY.resource()));
+        this.time = time;
         clearSentinel();
         this.applier = SentinelRuleApplier.create();
         applier.update(new ThresholdSnapshot(KEY, 1, spec, clock.instant(), "conformance", Origin.API));
-        this.calls = new PendingCalls(SentinelMiddleware.of(KEY.resource()));
     }
 
     /** The factory for the runner. */
@@ -46,16 +49,6 @@ public final class SentinelEngine implements Engine {
     @Override
     public String name() {
         return "sentinel";
-    }
-
-    @Override
-    public CallOutcome start(int index) {
-        return calls.start(index);
-    }
-
-    @Override
-    public void complete(int index, boolean error) {
-        calls.complete(index, error);
     }
 
     @Override
