@@ -223,9 +223,10 @@ public final class ResilienceStack {
     }
 
     private synchronized void complete(long start, @Nullable Throwable error) {
-        final long rt = clock.millis() - start;
+        final long now = clock.millis();
+        final long rt = now - start;
         for (ExactBreaker breaker : breakers) {
-            breaker.onComplete(rt, error);
+            breaker.onComplete(now, rt, error);
         }
     }
 

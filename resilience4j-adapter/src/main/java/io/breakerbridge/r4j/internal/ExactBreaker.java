@@ -139,7 +139,11 @@ public final class ExactBreaker {
 
     /** Records a permitted call that completed now after {@code rtMs}; {@code failure} non-null for an error. */
     public void onComplete(long rtMs, @Nullable Throwable failure) {
-        final long now = clock.millis();
+        onComplete(clock.millis(), rtMs, failure);
+    }
+
+    /** Records a permitted call that completed at {@code now} (the stack's clock) after {@code rtMs}. */
+    public void onComplete(long now, long rtMs, @Nullable Throwable failure) {
         final boolean error = failure != null;
         window.record(now, error, rtMs > slowThresholdMs());
         final CircuitBreaker.State before = breaker.getState();
