@@ -82,23 +82,32 @@ public final class NacosSentinelRules implements AutoCloseable {
     }
 
     /** Publishes {@code content} to {@code dataId} if it still holds what this object last saw there. */
-    PublishResult publishCas(String dataId, String content) throws NacosException, InterruptedException {
+    public PublishResult publishCas(String dataId, String content) throws NacosException, InterruptedException {
         String expected = knownMd5.get(dataId);
         if (expected == null) {
-            final String current = config.getConfig(dataId, SentinelRuleJson.GROUP, TIMEOUT_MS);
-            if (current == null) {
-                return create(dataId, content);
-            }
-            expected = md5(current);
+            final String current = read(dataId);
+            expected = current == null ? null : md5(current);
+        }
+        return publishCas(dataId, content, expected);
+    }
+
+    /**
+     * Publishes {@code content} to {@code dataId} if its content still has md5 {@code expectedMd5} (null: the
+     * dataId must not exist yet; creation is verified by reading it back).
+     */
+    public PublishResult publishCas(String dataId, String content, @Nullable String expectedMd5)
+            throws NacosException, InterruptedException {
+        if (expectedMd5 == null) {
+            return create(dataId, content);
         }
         long backoff = 100;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            if (config.publishConfigCas(dataId, SentinelRuleJson.GROUP, content, expected, "json")) {
+            if (config.publishConfigCas(dataId, SentinelRuleJson.GROUP, content, expectedMd5, "json")) {
                 knownMd5.put(dataId, md5(content));
                 return PublishResult.PUBLISHED;
             }
-            final String current = config.getConfig(dataId, SentinelRuleJson.GROUP, TIMEOUT_MS);
-            if (current == null || !md5(current).equals(expected)) {
+            final String current = read(dataId);
+            if (current == null || !md5(current).equals(expectedMd5)) {
                 if (current != null) {
                     knownMd5.put(dataId, md5(current));
                 }
@@ -109,6 +118,33 @@ public final class NacosSentinelRules implements AutoCloseable {
         }
         throw new NacosException(NacosException.SERVER_ERROR, "publish of " + dataId + " failed " + ATTEMPTS
                                                               + " times without a conflict");
+    }
+
+    /** The current content of {@code dataId} (may lag a write by about 100 ms), or null when it does not exist. */
+    public @Nullable String read(String dataId) throws NacosException {
+        return config.getConfig(dataId, SentinelRuleJson.GROUP, TIMEOUT_MS);
+    }
+
+    /** Calls {@code onContent(dataId, content)} on every change Nacos pushes for the app's two dataIds. */
+    public void listen(java.util.function.BiConsumer<String, String> onContent) throws NacosException {
+        for (String dataId : List.of(SentinelRuleJson.flowDataId(app), SentinelRuleJson.degradeDataId(app))) {
+            config.addListener(dataId, SentinelRuleJson.GROUP, new com.alibaba.nacos.api.config.listener.Listener() {
+                @Override
+                public java.util.concurrent.Executor getExecutor() {
+                    return null;
+                }
+
+                @Override
+                public void receiveConfigInfo(String content) {
+                    onContent.accept(dataId, content);
+                }
+            });
+        }
+    }
+
+    /** The app these rules belong to. */
+    public String app() {
+        return app;
     }
 
     private PublishResult create(String dataId, String content) throws NacosException, InterruptedException {
@@ -212,7 +248,7 @@ public final class NacosSentinelRules implements AutoCloseable {
     }
 
     /** Lowercase hex MD5 of the UTF-8 content: the md5 Nacos compares for CAS. */
-    static String md5(String content) {
+    public static String md5(String content) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(
                     content.getBytes(StandardCharsets.UTF_8)));

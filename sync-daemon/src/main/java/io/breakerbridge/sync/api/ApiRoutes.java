@@ -9,7 +9,19 @@ import com.linecorp.armeria.server.annotation.Delete;
 import com.linecorp.armeria.server.annotation.Description;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
+import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.Put;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import io.breakerbridge.model.InvalidValueException;
+import io.breakerbridge.model.json.SnapshotJson;
+import io.breakerbridge.sync.propagate.ConflictPolicy;
+import io.breakerbridge.sync.propagate.SentinelPropagation;
+import io.breakerbridge.sync.propagate.SyncConflict;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code /v1} routes as an annotated service, so that Armeria's DocService at {@code /docs} can describe
@@ -18,10 +30,51 @@ import com.linecorp.armeria.server.annotation.Put;
 final class ApiRoutes {
     private final ThresholdsApi thresholds;
     private final WatchService watch;
+    private final @Nullable SentinelPropagation propagation;
 
-    ApiRoutes(ThresholdsApi thresholds, WatchService watch) {
+    ApiRoutes(ThresholdsApi thresholds, WatchService watch, @Nullable SentinelPropagation propagation) {
         this.thresholds = requireNonNull(thresholds, "thresholds");
         this.watch = requireNonNull(watch, "watch");
+        this.propagation = propagation;
+    }
+
+    @Get("/v1/conflicts")
+    @Description("Services held because their rules changed both in the neutral store and in Sentinel (Nacos) "
+                 + "since the last sync.")
+    public HttpResponse conflicts() {
+        final ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        if (propagation != null) {
+            for (SyncConflict conflict : propagation.conflicts()) {
+                final ObjectNode node = out.addObject();
+                node.put("service", conflict.service());
+                node.put("at", conflict.at().toString());
+                node.put("reason", conflict.reason());
+            }
+        }
+        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, SnapshotJson.serialize(out));
+    }
+
+    @Post("/v1/conflicts/{service}")
+    @Description("Resolves a held conflict: ?winner=neutral publishes the neutral rules to Sentinel, "
+                 + "?winner=sentinel writes Sentinel's rules to the neutral store.")
+    public HttpResponse resolve(ServiceRequestContext ctx, @Param("service") String service,
+                                @Param("winner") String winner) throws InterruptedException {
+        if (AuthDecorator.principal(ctx).readOnly()) {
+            return ApiErrors.of(HttpStatus.FORBIDDEN, "read-only token (expected: a writer token)");
+        }
+        final ConflictPolicy side = switch (winner) {
+            case "neutral" -> ConflictPolicy.NEUTRAL_WINS;
+            case "sentinel" -> ConflictPolicy.SENTINEL_WINS;
+            default -> null;
+        };
+        if (side == null) {
+            return ApiErrors.invalid(HttpStatus.BAD_REQUEST,
+                                     new InvalidValueException("winner", winner, "neutral or sentinel"));
+        }
+        if (propagation == null || !propagation.resolve(service, side)) {
+            return ApiErrors.of(HttpStatus.NOT_FOUND, "no conflict held for " + service);
+        }
+        return HttpResponse.of(HttpStatus.NO_CONTENT);
     }
 
     @Get("/v1/thresholds")

@@ -8,6 +8,8 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.docs.DocService;
 import io.breakerbridge.store.SnapshotStore;
+import io.breakerbridge.sync.propagate.SentinelPropagation;
+import org.jspecify.annotations.Nullable;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -30,15 +32,24 @@ public final class DaemonServer implements AutoCloseable {
     private final Server server;
     private final SnapshotStore store;
     private final WatchService watch;
+    private final @Nullable SentinelPropagation propagation;
 
-    private DaemonServer(Server server, SnapshotStore store, WatchService watch) {
+    private DaemonServer(Server server, SnapshotStore store, WatchService watch,
+                         @Nullable SentinelPropagation propagation) {
         this.server = server;
         this.store = store;
         this.watch = watch;
+        this.propagation = propagation;
     }
 
     /** Starts serving {@code store} on {@code port} (0: any free port) with {@code auth}. */
     public static DaemonServer start(SnapshotStore store, TokenAuth auth, int port) {
+        return start(store, auth, port, null);
+    }
+
+    /** Like {@link #start(SnapshotStore, TokenAuth, int)}, also serving the conflicts of {@code propagation}. */
+    public static DaemonServer start(SnapshotStore store, TokenAuth auth, int port,
+                                     @Nullable SentinelPropagation propagation) {
         requireNonNull(store, "store");
         requireNonNull(auth, "auth");
         final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -59,13 +70,13 @@ public final class DaemonServer implements AutoCloseable {
                         registry.scrape()))
                 .annotatedService()
                 .decorator(authDecorator::serve)
-                .build(new ApiRoutes(api, watch))
+                .build(new ApiRoutes(api, watch, propagation))
                 .serviceUnder("/docs", DocService.builder().build())
                 .build();
         server.start().join();
         log.info("breakerbridge daemon listening on port {}", ((InetSocketAddress) server.activePort().localAddress())
                 .getPort());
-        return new DaemonServer(server, store, watch);
+        return new DaemonServer(server, store, watch, propagation);
     }
 
     /** The port the server listens on. */
@@ -81,6 +92,9 @@ public final class DaemonServer implements AutoCloseable {
             watch.closeAll();
             server.stop().join();
         } finally {
+            if (propagation != null) {
+                propagation.close();
+            }
             store.close();
             log.info("breakerbridge daemon stopped");
         }

@@ -18,6 +18,8 @@ import io.breakerbridge.sentinel.SentinelTranslator;
 import io.breakerbridge.sync.api.DaemonServer;
 import io.breakerbridge.sync.api.SpecDiff;
 import io.breakerbridge.sync.api.TokenAuth;
+import io.breakerbridge.sync.propagate.ConflictPolicy;
+import io.breakerbridge.sync.propagate.SentinelPropagation;
 import io.breakerbridge.sync.store.EmbeddedStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -42,6 +44,7 @@ import java.util.SortedMap;
 public final class Main {
     static final String USAGE = """
             usage: breakerbridge-daemon serve [--port 7070] [--data-dir DIR] [--token-file F] [--log-format text|json]
+                         [--sentinel-nacos HOST:PORT [--nacos-namespace NS] [--on-conflict hold|neutral-wins|sentinel-wins]]
                    breakerbridge-daemon get SERVICE RESOURCE
                    breakerbridge-daemon list [SERVICE]
                    breakerbridge-daemon put FILE [--if-match VERSION]
@@ -135,7 +138,30 @@ public final class Main {
         }
         final TokenAuth auth = TokenAuth.fromFile(tokenFile);
         final EmbeddedStore store = EmbeddedStore.open(dataDir, Clock.systemUTC());
-        final DaemonServer server = DaemonServer.start(store, auth, port);
+        SentinelPropagation propagation = null;
+        if (a.option("sentinel-nacos") != null) {
+            final java.util.Properties nacos = new java.util.Properties();
+            nacos.put("serverAddr", a.option("sentinel-nacos"));
+            if (a.option("nacos-namespace") != null) {
+                nacos.put("namespace", a.option("nacos-namespace"));
+            }
+            final String user = System.getenv("NACOS_USERNAME");
+            final String password = System.getenv("NACOS_PASSWORD");
+            if (user != null && password != null) {
+                nacos.put("username", user);
+                nacos.put("password", password);
+            }
+            final ConflictPolicy policy = switch (a.option("on-conflict", "hold")) {
+                case "hold" -> ConflictPolicy.HOLD;
+                case "neutral-wins" -> ConflictPolicy.NEUTRAL_WINS;
+                case "sentinel-wins" -> ConflictPolicy.SENTINEL_WINS;
+                default -> throw new UsageException("--on-conflict: " + a.option("on-conflict")
+                                                    + " (expected: hold, neutral-wins or sentinel-wins)");
+            };
+            propagation = SentinelPropagation.start(store, nacos, policy, Clock.systemUTC());
+            out.println("propagating rules to and from Sentinel dataIds in Nacos at " + a.option("sentinel-nacos"));
+        }
+        final DaemonServer server = DaemonServer.start(store, auth, port, propagation);
         out.println("listening on port " + server.port() + " (data in " + dataDir.toAbsolutePath() + ")");
         out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "breakerbridge-shutdown"));

@@ -1,0 +1,376 @@
+package io.breakerbridge.sync.propagate;
+
+import static java.util.Objects.requireNonNull;
+
+import io.breakerbridge.model.InvalidValueException;
+import io.breakerbridge.model.Loss;
+import io.breakerbridge.model.Origin;
+import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.model.Translation;
+import io.breakerbridge.model.Writer;
+import io.breakerbridge.model.json.SnapshotJson;
+import io.breakerbridge.sentinel.SentinelRuleJson;
+import io.breakerbridge.sentinel.SentinelRules;
+import io.breakerbridge.sentinel.SentinelTranslator;
+import io.breakerbridge.sentinel.nacos.NacosSentinelRules;
+import io.breakerbridge.sentinel.nacos.PublishResult;
+import io.breakerbridge.store.Change;
+import io.breakerbridge.store.SnapshotStore;
+import io.breakerbridge.store.Subscription;
+import io.breakerbridge.store.WriteResult;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SortedMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the neutral store and each service's Sentinel dataIds in Nacos ({@code {app}-flow-rules},
+ * {@code {app}-degrade-rules}, dashboard format) in step, both ways.
+ *
+ * <ul>
+ *   <li>Neutral to Sentinel: after each accepted write, the service's rules are rendered and published with
+ *       compare-and-swap against the content both sides last agreed on (the sync base). Content equal to what
+ *       is already there is not published again, so there is no echo loop.</li>
+ *   <li>Sentinel to neutral: a change pushed by Nacos that is not our own write is read, translated (losses
+ *       logged) and written to the store with origin SENTINEL, by compare-and-swap, keeping each resource's
+ *       fallback (Sentinel rules carry none). Malformed rule JSON is refused and counted; the neutral rules stay.</li>
+ *   <li>Conflicts: the sync base per service tells a one-sided change from a two-sided one. A two-sided change
+ *       is handled by the {@link ConflictPolicy}; with HOLD nothing is overwritten and the conflict is listed by
+ *       {@link #conflicts()} until {@link #resolve(String, ConflictPolicy)}.</li>
+ * </ul>
+ *
+ * <p>All work runs on one thread, so the two directions never interleave. The sync base is kept in memory: at
+ * start, a service whose Sentinel rules differ from the neutral ones is a conflict (the base is unknown).
+ */
+public final class SentinelPropagation implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SentinelPropagation.class);
+    private static final Writer SENTINEL_WRITER = new Writer("sentinel-sync", Origin.SENTINEL);
+
+    private final SnapshotStore store;
+    private final Properties nacos;
+    private final ConflictPolicy policy;
+    private final Clock clock;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        final Thread t = new Thread(r, "breakerbridge-sentinel-sync");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, ServiceSync> services = new HashMap<>();
+    private final Map<String, SyncConflict> conflicts = new ConcurrentHashMap<>();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong imported = new AtomicLong();
+    private final AtomicLong published = new AtomicLong();
+    private @Nullable Subscription subscription;
+
+    /** One service's connection and sync base. */
+    private static final class ServiceSync {
+        final NacosSentinelRules rules;
+        /** dataId -> the content both sides agree on (absent: the dataId does not exist or is not known yet). */
+        final Map<String, String> base = new HashMap<>();
+        /** dataId -> the latest content Nacos pushed (Nacos reads lag writes, pushes do not go back in time). */
+        final Map<String, String> latest = new HashMap<>();
+        /** True once the service's dataIds were read at first contact. */
+        boolean contacted;
+
+        ServiceSync(NacosSentinelRules rules) {
+            this.rules = rules;
+        }
+    }
+
+    private SentinelPropagation(SnapshotStore store, Properties nacos, ConflictPolicy policy, Clock clock) {
+        this.store = requireNonNull(store, "store");
+        this.nacos = requireNonNull(nacos, "nacos");
+        this.policy = requireNonNull(policy, "policy");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    /** Starts propagating every service of {@code store} (and each new one) with Nacos at {@code nacos}. */
+    public static SentinelPropagation start(SnapshotStore store, Properties nacos, ConflictPolicy policy,
+                                            Clock clock) {
+        final SentinelPropagation propagation = new SentinelPropagation(store, nacos, policy, clock);
+        propagation.subscription = store.watch(store.lastSequence(), propagation::onChange);
+        final TreeSet<String> known = new TreeSet<>();
+        store.listAll().forEach(s -> known.add(s.service()));
+        known.forEach(service -> propagation.worker.execute(() -> propagation.neutralToSentinel(service)));
+        return propagation;
+    }
+
+    /** Services held because both sides changed, with why. */
+    public List<SyncConflict> conflicts() {
+        return List.copyOf(conflicts.values());
+    }
+
+    /** Counts for metrics: published renderings, imported Sentinel changes, refused Sentinel documents. */
+    public long[] counts() {
+        return new long[] {published.get(), imported.get(), refused.get()};
+    }
+
+    /**
+     * Resolves a held conflict of {@code service}: NEUTRAL_WINS publishes the neutral rules over Sentinel's,
+     * SENTINEL_WINS writes Sentinel's rules to the neutral store. Returns false when nothing was held.
+     */
+    public boolean resolve(String service, ConflictPolicy side) throws InterruptedException {
+        if (side == ConflictPolicy.HOLD || !conflicts.containsKey(service)) {
+            return false;
+        }
+        final java.util.concurrent.Future<?> done = worker.submit(() -> {
+            conflicts.remove(service);
+            final ServiceSync sync = sync(service);
+            if (sync == null) {
+                return;
+            }
+            try {
+                if (side == ConflictPolicy.NEUTRAL_WINS) {
+                    adoptCurrentAsBase(sync);
+                    neutralToSentinel(service);
+                } else {
+                    importSentinel(service, sync, current(sync), true);
+                }
+            } catch (Exception e) {
+                log.warn("resolving the conflict of {} failed: {}", service, e.getMessage());
+            }
+        });
+        try {
+            done.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("resolve " + service + ": " + e.getMessage(), e);
+        }
+        return true;
+    }
+
+    private void onChange(Change change) {
+        final String service = change.key().service();
+        worker.execute(() -> neutralToSentinel(service));
+    }
+
+    // ---- neutral -> Sentinel
+
+    private void neutralToSentinel(String service) {
+        if (conflicts.containsKey(service)) {
+            return;
+        }
+        final ServiceSync sync = sync(service);
+        if (sync == null) {
+            return;
+        }
+        try {
+            final Map<String, String> rendered = render(service, store.list(service));
+            if (!sync.contacted) {
+                // First contact: the sync base is unknown. Equal content is in sync; a missing dataId is created;
+                // different content is a two-sided change (we cannot tell which side moved).
+                final Map<String, String> current = readBoth(sync);
+                sync.contacted = true;
+                for (Map.Entry<String, String> entry : rendered.entrySet()) {
+                    final String now = current.get(entry.getKey());
+                    if (now != null && now.equals(entry.getValue())) {
+                        sync.base.put(entry.getKey(), now);
+                    } else if (now != null) {
+                        twoSided(service, sync, entry.getKey() + " differs from the neutral rules and the last sync "
+                                                + "is unknown (first contact)");
+                        return;
+                    }
+                }
+            }
+            for (Map.Entry<String, String> entry : rendered.entrySet()) {
+                final String dataId = entry.getKey();
+                final String base = sync.base.get(dataId);
+                if (entry.getValue().equals(base)) {
+                    continue;
+                }
+                final PublishResult result = sync.rules.publishCas(dataId, entry.getValue(),
+                                                                   base == null ? null
+                                                                                : NacosSentinelRules.md5(base));
+                if (result.published()) {
+                    sync.base.put(dataId, entry.getValue());
+                    published.incrementAndGet();
+                    log.info("published {} ({} bytes)", dataId, entry.getValue().length());
+                } else {
+                    if (result.current() != null) {
+                        sync.latest.put(dataId, result.current());
+                    }
+                    twoSided(service, sync, dataId + " was changed in Nacos since the last sync");
+                    return;
+                }
+            }
+        } catch (Exception e) {
+            log.warn("propagating {} to Sentinel failed: {}", service, e.getMessage());
+        }
+    }
+
+    // ---- Sentinel -> neutral
+
+    private void onSentinelPush(String service, String dataId, String content) {
+        worker.execute(() -> {
+            final ServiceSync sync = sync(service);
+            if (sync == null) {
+                return;
+            }
+            sync.latest.put(dataId, content);
+            if (conflicts.containsKey(service) || content.equals(sync.base.get(dataId))) {
+                return; // held, or our own write / nothing new
+            }
+            try {
+                importSentinel(service, sync, current(sync), false);
+            } catch (Exception e) {
+                log.warn("importing Sentinel rules of {} failed: {}", service, e.getMessage());
+            }
+        });
+    }
+
+    private void importSentinel(String service, ServiceSync sync, Map<String, String> both, boolean force)
+            throws Exception {
+        final SortedMap<SnapshotKey, ThresholdSpec> sentinel;
+        try {
+            final Translation<List<com.alibaba.csp.sentinel.slots.block.flow.FlowRule>> flows =
+                    SentinelRuleJson.readFlowRules(both.getOrDefault(SentinelRuleJson.flowDataId(service), ""));
+            final Translation<List<com.alibaba.csp.sentinel.slots.block.degrade.DegradeRule>> degrades =
+                    SentinelRuleJson.readDegradeRules(both.getOrDefault(SentinelRuleJson.degradeDataId(service), ""));
+            final Translation<SortedMap<SnapshotKey, ThresholdSpec>> specs = SentinelTranslator.fromSentinel(
+                    service, new SentinelRules(flows.value(), degrades.value()));
+            final List<Loss> losses = new ArrayList<>(flows.losses());
+            losses.addAll(degrades.losses());
+            losses.addAll(specs.losses());
+            losses.forEach(loss -> log.warn("Sentinel rules of {}: loss: {}", service, loss));
+            sentinel = specs.value();
+        } catch (InvalidValueException e) {
+            refused.incrementAndGet();
+            log.warn("refused malformed Sentinel rules of {}: {} (the neutral rules stay in force)", service,
+                     e.getMessage());
+            return;
+        }
+        // Neutral changed since the last sync if its rendering differs from the base.
+        final Map<String, String> rendered = render(service, store.list(service));
+        boolean neutralChanged = false;
+        for (Map.Entry<String, String> entry : rendered.entrySet()) {
+            final String base = sync.base.get(entry.getKey());
+            if (base == null ? !store.list(service).isEmpty() : !base.equals(entry.getValue())) {
+                neutralChanged = true;
+            }
+        }
+        if (neutralChanged && !force) {
+            twoSided(service, sync, "both the neutral store and Sentinel changed since the last sync");
+            return;
+        }
+        final TreeSet<SnapshotKey> keys = new TreeSet<>(sentinel.keySet());
+        store.list(service).forEach(s -> keys.add(s.key()));
+        for (SnapshotKey key : keys) {
+            final ThresholdSnapshot current = store.get(key).orElse(null);
+            final ThresholdSpec fromSentinel = sentinel.get(key);
+            final ThresholdSpec wanted = new ThresholdSpec(
+                    fromSentinel == null ? List.of() : fromSentinel.rateLimits(),
+                    fromSentinel == null ? List.of() : fromSentinel.breakers(),
+                    current == null ? io.breakerbridge.model.FallbackSpec.FAIL_FAST : current.fallback());
+            if (current != null && SnapshotJson.contentHash(key, wanted).equals(SnapshotJson.contentHash(current))) {
+                continue;
+            }
+            final WriteResult result = store.put(key, current == null ? 0 : current.version(), wanted,
+                                                 SENTINEL_WRITER);
+            if (result instanceof WriteResult.Applied applied) {
+                imported.incrementAndGet();
+                log.info("imported Sentinel rules of {} as version {}", key, applied.change().version());
+            } else {
+                log.info("import of {} lost a race with a neutral write; retried on the next change", key);
+            }
+        }
+        for (Map.Entry<String, String> entry : both.entrySet()) {
+            sync.base.put(entry.getKey(), entry.getValue());
+        }
+        sync.contacted = true;
+    }
+
+    private void twoSided(String service, ServiceSync sync, String reason) throws Exception {
+        switch (policy) {
+            case HOLD -> {
+                conflicts.put(service, new SyncConflict(service, clock.instant(), reason));
+                log.warn("conflict on {}: {}; held until resolved", service, reason);
+            }
+            case NEUTRAL_WINS -> {
+                adoptCurrentAsBase(sync);
+                neutralToSentinel(service);
+            }
+            case SENTINEL_WINS -> importSentinel(service, sync, current(sync), true);
+        }
+    }
+
+    private void adoptCurrentAsBase(ServiceSync sync) throws Exception {
+        sync.base.clear();
+        sync.base.putAll(current(sync));
+        sync.contacted = true;
+    }
+
+    /** The latest known content of both dataIds: pushed content first, else read from Nacos. */
+    private static Map<String, String> current(ServiceSync sync) throws Exception {
+        final Map<String, String> out = readBoth(sync);
+        out.putAll(sync.latest);
+        return out;
+    }
+
+    // ---- helpers
+
+    private @Nullable ServiceSync sync(String service) {
+        return services.computeIfAbsent(service, s -> {
+            try {
+                final NacosSentinelRules rules = NacosSentinelRules.connect(nacos, s);
+                final ServiceSync created = new ServiceSync(rules);
+                rules.listen((dataId, content) -> onSentinelPush(s, dataId, content));
+                return created;
+            } catch (Exception e) {
+                log.warn("cannot connect to Nacos for {}: {}", s, e.getMessage());
+                return null;
+            }
+        });
+    }
+
+    private static Map<String, String> render(String service, List<ThresholdSnapshot> snapshots) {
+        final Translation<SentinelRules> rules = SentinelTranslator.toSentinel(snapshots);
+        final Map<String, String> out = new HashMap<>();
+        out.put(SentinelRuleJson.flowDataId(service), SentinelRuleJson.writeFlowRules(service,
+                                                                                        rules.value().flowRules()));
+        out.put(SentinelRuleJson.degradeDataId(service), SentinelRuleJson.writeDegradeRules(
+                service, rules.value().degradeRules()));
+        return out;
+    }
+
+    private static Map<String, String> readBoth(ServiceSync sync) throws Exception {
+        final Map<String, String> out = new HashMap<>();
+        for (String dataId : List.of(SentinelRuleJson.flowDataId(sync.rules.app()),
+                                     SentinelRuleJson.degradeDataId(sync.rules.app()))) {
+            final String content = sync.rules.read(dataId);
+            if (content != null) {
+                out.put(dataId, content);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        if (subscription != null) {
+            subscription.close();
+        }
+        worker.shutdownNow();
+        for (ServiceSync sync : services.values()) {
+            if (sync != null) {
+                try {
+                    sync.rules.close();
+                } catch (Exception e) {
+                    log.debug("closing Nacos for {}: {}", sync.rules.app(), e.getMessage());
+                }
+            }
+        }
+    }
+}
