@@ -1,0 +1,506 @@
+package io.breakerbridge.sync.store;
+
+import static java.util.Objects.requireNonNull;
+
+import com.alibaba.nacos.api.NacosFactory;
+import com.alibaba.nacos.api.config.ConfigService;
+import com.alibaba.nacos.api.config.listener.Listener;
+import com.alibaba.nacos.api.exception.NacosException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.breakerbridge.model.InvalidValueException;
+import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.model.Writer;
+import io.breakerbridge.model.json.SnapshotJson;
+import io.breakerbridge.store.Change;
+import io.breakerbridge.store.SnapshotStore;
+import io.breakerbridge.store.StoreUnavailableException;
+import io.breakerbridge.store.Subscription;
+import io.breakerbridge.store.WriteResult;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link SnapshotStore} in Nacos: the snapshots of one service live in one dataId,
+ * {@code {service}.breakerbridge.json} in group {@value #DEFAULT_GROUP} (configurable), with a revision
+ * counter and the last version of every resource (deleted ones included, so versions are never reused); the
+ * dataId {@value #INDEX_DATA_ID} lists the services.
+ *
+ * <p>Every write is {@code publishConfigCas} against the md5 of the document this store last wrote or adopted.
+ * A {@code false} is told apart by reading the document back: a higher revision means another writer (the
+ * write is re-evaluated on top of it: a stale expected version becomes a conflict, a change to another
+ * resource is retried), anything else (a stale read, a failure) is retried with backoff and finally refused
+ * as unavailable, never reported as a success. Nacos serves stale reads for about 100 ms after a write, so
+ * the md5 for the next write is always the one of the content written, and a read only replaces the cached
+ * document when its revision is higher. Creating a dataId is not protected by Nacos: a creation is verified
+ * by reading it back before it is acknowledged, and a lost race is retried on top of the winner.
+ *
+ * <p>Local writes are serialised per service. The watch and the history hold every change made through this
+ * store and the changes of other writers as Nacos pushes them (pushes are coalesced: a burst of remote
+ * writes may show as its last version only). Sequence numbers are local to this store instance.
+ */
+public final class NacosSnapshotStore implements SnapshotStore {
+    /** The default group of the neutral dataIds. */
+    public static final String DEFAULT_GROUP = "BREAKERBRIDGE";
+    /** The dataId listing the services. */
+    public static final String INDEX_DATA_ID = "breakerbridge.services.json";
+
+    private static final Logger log = LoggerFactory.getLogger(NacosSnapshotStore.class);
+    private static final long TIMEOUT_MS = 3000;
+    private static final int ATTEMPTS = 8;
+
+    private final ConfigService config;
+    private final String group;
+    private final Clock clock;
+    private final Map<String, ServiceDoc> docs = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final Object logLock = new Object();
+    private final List<Change> changes = new ArrayList<>();
+    private final List<Consumer<Change>> watchers = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    /** One service's document as last written or adopted. */
+    private record ServiceDoc(String service, long revision, @Nullable String md5, TreeMap<String, Long> versions,
+                              TreeMap<String, ThresholdSnapshot> snapshots) {}
+
+    private NacosSnapshotStore(ConfigService config, String group, Clock clock) {
+        this.config = config;
+        this.group = group;
+        this.clock = clock;
+    }
+
+    /** Connects with nacos-client {@code properties} ({@code serverAddr}, namespace, credentials). */
+    public static NacosSnapshotStore open(Properties properties, String group, Clock clock) throws NacosException {
+        requireNonNull(properties, "properties");
+        requireNonNull(group, "group");
+        requireNonNull(clock, "clock");
+        return new NacosSnapshotStore(NacosFactory.createConfigService(properties), group, clock);
+    }
+
+    /** The dataId of a service's snapshots. */
+    public static String dataId(String service) {
+        return SnapshotKey.validateService(service) + ".breakerbridge.json";
+    }
+
+    // ---- reads
+
+    @Override
+    public Optional<ThresholdSnapshot> get(SnapshotKey key) {
+        requireNonNull(key, "key");
+        return Optional.ofNullable(doc(key.service()).snapshots().get(key.resource()));
+    }
+
+    @Override
+    public List<ThresholdSnapshot> list(String service) {
+        return List.copyOf(doc(SnapshotKey.validateService(service)).snapshots().values());
+    }
+
+    @Override
+    public List<ThresholdSnapshot> listAll() {
+        final List<ThresholdSnapshot> all = new ArrayList<>();
+        for (String service : services()) {
+            all.addAll(list(service));
+        }
+        return all;
+    }
+
+    @Override
+    public List<Change> history(SnapshotKey key) {
+        requireNonNull(key, "key");
+        synchronized (logLock) {
+            return changes.stream().filter(c -> c.key().equals(key)).toList();
+        }
+    }
+
+    @Override
+    public long lastSequence() {
+        synchronized (logLock) {
+            return changes.size();
+        }
+    }
+
+    // ---- writes
+
+    @Override
+    public WriteResult put(SnapshotKey key, long expectedVersion, ThresholdSpec spec, Writer writer) {
+        requireNonNull(key, "key");
+        requireNonNull(spec, "spec");
+        requireNonNull(writer, "writer");
+        if (expectedVersion < 0) {
+            throw new InvalidValueException("expectedVersion", expectedVersion,
+                                            "0 (must not exist) or the current version");
+        }
+        return write(key, expectedVersion, writer, spec);
+    }
+
+    @Override
+    public WriteResult delete(SnapshotKey key, long expectedVersion, Writer writer) {
+        requireNonNull(key, "key");
+        requireNonNull(writer, "writer");
+        if (expectedVersion < 1) {
+            throw new InvalidValueException("expectedVersion", expectedVersion,
+                                            "the current version (>= 1) of the snapshot to delete");
+        }
+        return write(key, expectedVersion, writer, null);
+    }
+
+    /** A put ({@code spec} set) or a delete ({@code spec} null), by compare-and-swap on the service document. */
+    private WriteResult write(SnapshotKey key, long expected, Writer writer, @Nullable ThresholdSpec spec) {
+        ensureOpen();
+        final ReentrantLock lock = locks.computeIfAbsent(key.service(), s -> new ReentrantLock());
+        lock.lock();
+        try {
+            long backoff = 50;
+            for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+                final ServiceDoc doc = doc(key.service());
+                final ThresholdSnapshot current = doc.snapshots().get(key.resource());
+                final long currentVersion = current == null ? 0 : current.version();
+                if (currentVersion != expected || spec == null && current == null) {
+                    return WriteResult.Conflict.of(current);
+                }
+                final long version = doc.versions().getOrDefault(key.resource(), 0L) + 1;
+                final Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+                final TreeMap<String, Long> versions = new TreeMap<>(doc.versions());
+                versions.put(key.resource(), version);
+                final TreeMap<String, ThresholdSnapshot> snapshots = new TreeMap<>(doc.snapshots());
+                final ThresholdSnapshot stored = spec == null ? null : new ThresholdSnapshot(
+                        key, version, spec, now, writer.name(), writer.origin());
+                if (stored == null) {
+                    snapshots.remove(key.resource());
+                } else {
+                    snapshots.put(key.resource(), stored);
+                }
+                final String content = render(key.service(), doc.revision() + 1, versions, snapshots);
+                final ServiceDoc next = new ServiceDoc(key.service(), doc.revision() + 1, md5(content), versions,
+                                                       snapshots);
+                final boolean written = doc.md5() == null ? create(key.service(), content)
+                                                          : cas(dataId(key.service()), content, doc.md5());
+                // A false from Nacos may hide a write that landed: reading back our own content means it did.
+                final boolean landed = written || adoptNewer(key.service(), next.md5())
+                                                  && next.md5().equals(docs.get(key.service()).md5());
+                if (landed) {
+                    docs.put(key.service(), next);
+                    if (doc.md5() == null) {
+                        addToIndex(key.service());
+                    }
+                    final Change change = record(stored == null
+                                                 ? c -> Change.delete(c, key, version, now, writer)
+                                                 : c -> Change.put(c, stored));
+                    return new WriteResult.Applied(change);
+                }
+                if (docs.get(key.service()).revision() == doc.revision()) {
+                    // Nothing newer to be seen yet: a stale read or a failure. Wait and try again.
+                    sleep(backoff);
+                    backoff = Math.min(1000, backoff * 2);
+                }
+            }
+            throw new StoreUnavailableException("Nacos did not accept the write of " + key + " after " + ATTEMPTS
+                                                + " attempts (no conflicting revision seen)");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean cas(String dataId, String content, String md5) {
+        try {
+            return config.publishConfigCas(dataId, group, content, md5, "json");
+        } catch (NacosException e) {
+            log.warn("publishConfigCas of {} failed: {}", dataId, e.getErrMsg());
+            return false;
+        }
+    }
+
+    /** Creates the service document; true only when reading it back shows exactly ours. */
+    private boolean create(String service, String content) {
+        try {
+            if (!config.publishConfig(dataId(service), group, content, "json")) {
+                return false;
+            }
+            for (int i = 0; i < 40; i++) {
+                final String read = config.getConfig(dataId(service), group, TIMEOUT_MS);
+                if (read != null) {
+                    if (read.equals(content)) {
+                        return true;
+                    }
+                    log.warn("lost a creation race on {}: another writer created it; retrying on top", service);
+                    return false;
+                }
+                sleep(50);
+            }
+            throw new StoreUnavailableException("created the document of " + service
+                                                + " but cannot read it back; not acknowledged");
+        } catch (NacosException e) {
+            throw new StoreUnavailableException("cannot create the document of " + service + ": " + e.getErrMsg(), e);
+        }
+    }
+
+    /** Reads the service document; adopts it (recording remote changes) when its revision is higher. */
+    private boolean adoptNewer(String service, @Nullable String oursMd5) {
+        try {
+            final String read = config.getConfig(dataId(service), group, TIMEOUT_MS);
+            return read != null && adopt(service, read, oursMd5);
+        } catch (NacosException e) {
+            log.warn("cannot read the document of {}: {}", service, e.getErrMsg());
+            return false;
+        }
+    }
+
+    private boolean adopt(String service, String content, @Nullable String oursMd5) {
+        final ServiceDoc read = parse(service, content);
+        final ServiceDoc cached = docs.get(service);
+        if (cached != null && (read.revision() < cached.revision()
+                               || read.revision() == cached.revision() && read.md5().equals(cached.md5()))) {
+            return false;
+        }
+        // An equal revision with other content is a lost creation race: the content in Nacos wins.
+        docs.put(service, read);
+        if (cached != null && !read.md5().equals(oursMd5)) {
+            recordRemote(cached, read);
+        }
+        return true;
+    }
+
+    /** Records what another writer changed between two revisions, as one change per resource. */
+    private void recordRemote(ServiceDoc before, ServiceDoc after) {
+        for (Map.Entry<String, Long> entry : after.versions().entrySet()) {
+            final long was = before.versions().getOrDefault(entry.getKey(), 0L);
+            if (entry.getValue() <= was) {
+                continue;
+            }
+            final ThresholdSnapshot now = after.snapshots().get(entry.getKey());
+            final SnapshotKey key = new SnapshotKey(after.service(), entry.getKey());
+            final long version = entry.getValue();
+            if (now != null) {
+                record(c -> Change.put(c, now));
+            } else {
+                record(c -> Change.delete(c, key, version, clock.instant().truncatedTo(ChronoUnit.MILLIS),
+                                          new Writer("remote", io.breakerbridge.model.Origin.API)));
+            }
+        }
+    }
+
+    private Change record(java.util.function.LongFunction<Change> build) {
+        synchronized (logLock) {
+            final Change change = build.apply(changes.size() + 1);
+            changes.add(change);
+            for (Consumer<Change> watcher : watchers) {
+                try {
+                    watcher.accept(change);
+                } catch (RuntimeException e) {
+                    watchers.remove(watcher);
+                }
+            }
+            return change;
+        }
+    }
+
+    @Override
+    public Subscription watch(long afterSequence, Consumer<Change> listener) {
+        requireNonNull(listener, "listener");
+        if (afterSequence < 0) {
+            throw new InvalidValueException("afterSequence", afterSequence, "an integer >= 0");
+        }
+        synchronized (logLock) {
+            for (int i = (int) Math.min(afterSequence, changes.size()); i < changes.size(); i++) {
+                try {
+                    listener.accept(changes.get(i));
+                } catch (RuntimeException e) {
+                    return () -> {};
+                }
+            }
+            watchers.add(listener);
+        }
+        return () -> watchers.remove(listener);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        watchers.clear();
+        try {
+            config.shutDown();
+        } catch (NacosException e) {
+            log.debug("closing the Nacos client: {}", e.getErrMsg());
+        }
+    }
+
+    // ---- documents
+
+    private ServiceDoc doc(String service) {
+        ensureOpen();
+        final ServiceDoc cached = docs.get(service);
+        if (cached != null) {
+            return cached;
+        }
+        synchronized (docs) {
+            final ServiceDoc again = docs.get(service);
+            if (again != null) {
+                return again;
+            }
+            try {
+                final String content = config.getConfig(dataId(service), group, TIMEOUT_MS);
+                final ServiceDoc loaded = content == null
+                                          ? new ServiceDoc(service, 0, null, new TreeMap<>(), new TreeMap<>())
+                                          : parse(service, content);
+                docs.put(service, loaded);
+                config.addListener(dataId(service), group, new Listener() {
+                    @Override
+                    public @Nullable Executor getExecutor() {
+                        return null;
+                    }
+
+                    @Override
+                    public void receiveConfigInfo(String pushed) {
+                        onPush(service, pushed);
+                    }
+                });
+                return loaded;
+            } catch (NacosException e) {
+                throw new StoreUnavailableException("cannot read the document of " + service + ": "
+                                                    + e.getErrMsg(), e);
+            }
+        }
+    }
+
+    private void onPush(String service, String content) {
+        final ReentrantLock lock = locks.computeIfAbsent(service, s -> new ReentrantLock());
+        lock.lock();
+        try {
+            adopt(service, content, null);
+        } catch (RuntimeException e) {
+            log.warn("ignoring an unreadable document of {}: {}", service, e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private String render(String service, long revision, TreeMap<String, Long> versions,
+                          TreeMap<String, ThresholdSnapshot> snapshots) {
+        final ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("service", service);
+        node.put("revision", revision);
+        final ObjectNode v = node.putObject("versions");
+        versions.forEach(v::put);
+        final com.fasterxml.jackson.databind.node.ArrayNode s = node.putArray("snapshots");
+        snapshots.values().forEach(snapshot -> s.add(SnapshotJson.toNode(snapshot)));
+        return SnapshotJson.serialize(node);
+    }
+
+    private static ServiceDoc parse(String service, String content) {
+        final JsonNode node = SnapshotJson.parseTree(content.getBytes(StandardCharsets.UTF_8));
+        if (!service.equals(node.path("service").asText()) || !node.path("revision").canConvertToLong()) {
+            throw new InvalidValueException(dataId(service), "service/revision",
+                                            "a BreakerBridge service document of " + service);
+        }
+        final TreeMap<String, Long> versions = new TreeMap<>();
+        final Iterator<Map.Entry<String, JsonNode>> fields = node.path("versions").fields();
+        while (fields.hasNext()) {
+            final Map.Entry<String, JsonNode> field = fields.next();
+            versions.put(field.getKey(), field.getValue().asLong());
+        }
+        final TreeMap<String, ThresholdSnapshot> snapshots = new TreeMap<>();
+        for (JsonNode snapshot : node.path("snapshots")) {
+            final ThresholdSnapshot s = SnapshotJson.readDocument(snapshot, "snapshots").toSnapshot();
+            snapshots.put(s.resource(), s);
+        }
+        return new ServiceDoc(service, node.get("revision").asLong(), md5(content), versions, snapshots);
+    }
+
+    // ---- the services index
+
+    private List<String> services() {
+        try {
+            final String content = config.getConfig(INDEX_DATA_ID, group, TIMEOUT_MS);
+            final TreeSet<String> services = new TreeSet<>(docs.keySet().stream()
+                                                                .filter(s -> docs.get(s).md5() != null).toList());
+            if (content != null) {
+                SnapshotJson.parseTree(content.getBytes(StandardCharsets.UTF_8)).forEach(n -> services.add(n.asText()));
+            }
+            return List.copyOf(services);
+        } catch (NacosException e) {
+            throw new StoreUnavailableException("cannot read the services index: " + e.getErrMsg(), e);
+        }
+    }
+
+    private void addToIndex(String service) {
+        synchronized (INDEX_DATA_ID) {
+            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+                try {
+                    final String content = config.getConfig(INDEX_DATA_ID, group, TIMEOUT_MS);
+                    final TreeSet<String> services = new TreeSet<>();
+                    if (content != null) {
+                        SnapshotJson.parseTree(content.getBytes(StandardCharsets.UTF_8))
+                                    .forEach(n -> services.add(n.asText()));
+                    }
+                    if (!services.add(service)) {
+                        return;
+                    }
+                    final com.fasterxml.jackson.databind.node.ArrayNode array = JsonNodeFactory.instance.arrayNode();
+                    services.forEach(array::add);
+                    final String next = SnapshotJson.serialize(array);
+                    final boolean ok = content == null ? config.publishConfig(INDEX_DATA_ID, group, next, "json")
+                                                       : config.publishConfigCas(INDEX_DATA_ID, group, next,
+                                                                                 md5(content), "json");
+                    if (ok) {
+                        return;
+                    }
+                } catch (NacosException e) {
+                    log.warn("cannot update the services index: {}", e.getErrMsg());
+                }
+                sleep(200);
+            }
+            log.warn("service {} is not in the index yet; listAll finds it once a write adds it", service);
+        }
+    }
+
+    // ---- helpers
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StoreUnavailableException("store is closed");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting for Nacos", e);
+        }
+    }
+
+    /** Lowercase hex MD5 of the UTF-8 content: what Nacos compares for compare-and-swap. */
+    static String md5(String content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(
+                    content.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
