@@ -20,7 +20,9 @@ import io.breakerbridge.sync.api.SpecDiff;
 import io.breakerbridge.sync.api.TokenAuth;
 import io.breakerbridge.sync.propagate.ConflictPolicy;
 import io.breakerbridge.sync.propagate.SentinelPropagation;
+import io.breakerbridge.store.SnapshotStore;
 import io.breakerbridge.sync.store.EmbeddedStore;
+import io.breakerbridge.sync.store.NacosSnapshotStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -44,7 +46,8 @@ import java.util.SortedMap;
 public final class Main {
     static final String USAGE = """
             usage: breakerbridge-daemon serve [--port 7070] [--data-dir DIR] [--token-file F] [--log-format text|json]
-                         [--sentinel-nacos HOST:PORT [--nacos-namespace NS] [--on-conflict hold|neutral-wins|sentinel-wins]]
+                         [--nacos HOST:PORT [--nacos-group G]] [--sentinel-nacos HOST:PORT]
+                         [--nacos-namespace NS] [--nacos-credentials F] [--on-conflict hold|neutral-wins|sentinel-wins]
                    breakerbridge-daemon get SERVICE RESOURCE
                    breakerbridge-daemon list [SERVICE]
                    breakerbridge-daemon put FILE [--if-match VERSION]
@@ -117,10 +120,6 @@ public final class Main {
 
     private int serve(Args a) throws IOException {
         a.expectPositional(0);
-        if (a.option("nacos") != null) {
-            throw new UsageException("--nacos: the Nacos store is not built yet (expected: no --nacos; the daemon "
-                                     + "runs on its embedded store)");
-        }
         final String format = a.option("log-format", "text");
         if ("json".equals(format)) {
             System.setProperty("logback.configurationFile", "logback-json.xml");
@@ -137,20 +136,24 @@ public final class Main {
             out.println("admin token file: " + tokenFile.toAbsolutePath());
         }
         final TokenAuth auth = TokenAuth.fromFile(tokenFile);
-        final EmbeddedStore store = EmbeddedStore.open(dataDir, Clock.systemUTC());
+        final SnapshotStore store;
+        if (a.option("nacos") != null) {
+            try {
+                store = NacosSnapshotStore.open(nacosProperties(a, a.option("nacos")),
+                                                a.option("nacos-group", NacosSnapshotStore.DEFAULT_GROUP),
+                                                Clock.systemUTC());
+            } catch (com.alibaba.nacos.api.exception.NacosException e) {
+                throw new IOException("--nacos " + a.option("nacos") + ": " + e.getErrMsg(), e);
+            }
+            out.println("store: Nacos at " + a.option("nacos") + " (group "
+                        + a.option("nacos-group", NacosSnapshotStore.DEFAULT_GROUP) + ")");
+        } else {
+            store = EmbeddedStore.open(dataDir, Clock.systemUTC());
+        }
         SentinelPropagation propagation = null;
-        if (a.option("sentinel-nacos") != null) {
-            final java.util.Properties nacos = new java.util.Properties();
-            nacos.put("serverAddr", a.option("sentinel-nacos"));
-            if (a.option("nacos-namespace") != null) {
-                nacos.put("namespace", a.option("nacos-namespace"));
-            }
-            final String user = System.getenv("NACOS_USERNAME");
-            final String password = System.getenv("NACOS_PASSWORD");
-            if (user != null && password != null) {
-                nacos.put("username", user);
-                nacos.put("password", password);
-            }
+        final String sentinelNacos = a.option("sentinel-nacos", a.option("nacos"));
+        if (sentinelNacos != null) {
+            final java.util.Properties nacos = nacosProperties(a, sentinelNacos);
             final ConflictPolicy policy = switch (a.option("on-conflict", "hold")) {
                 case "hold" -> ConflictPolicy.HOLD;
                 case "neutral-wins" -> ConflictPolicy.NEUTRAL_WINS;
@@ -159,13 +162,43 @@ public final class Main {
                                                     + " (expected: hold, neutral-wins or sentinel-wins)");
             };
             propagation = SentinelPropagation.start(store, nacos, policy, Clock.systemUTC());
-            out.println("propagating rules to and from Sentinel dataIds in Nacos at " + a.option("sentinel-nacos"));
+            out.println("propagating rules to and from Sentinel dataIds in Nacos at " + sentinelNacos);
         }
         final DaemonServer server = DaemonServer.start(store, auth, port, propagation);
         out.println("listening on port " + server.port() + " (data in " + dataDir.toAbsolutePath() + ")");
         out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "breakerbridge-shutdown"));
         return Integer.MIN_VALUE;
+    }
+
+    /**
+     * nacos-client properties: the server, {@code --nacos-namespace}, and credentials from NACOS_USERNAME and
+     * NACOS_PASSWORD or a {@code --nacos-credentials F} file of two lines (never from the command line, never
+     * logged).
+     */
+    private static java.util.Properties nacosProperties(Args a, String server) throws IOException {
+        final java.util.Properties nacos = new java.util.Properties();
+        nacos.put("serverAddr", server);
+        if (a.option("nacos-namespace") != null) {
+            nacos.put("namespace", a.option("nacos-namespace"));
+        }
+        String user = System.getenv("NACOS_USERNAME");
+        String password = System.getenv("NACOS_PASSWORD");
+        if (a.option("nacos-credentials") != null) {
+            final List<String> lines = Files.readAllLines(Path.of(a.option("nacos-credentials")),
+                                                          StandardCharsets.UTF_8);
+            if (lines.size() < 2) {
+                throw new UsageException("--nacos-credentials: " + a.option("nacos-credentials")
+                                         + " (expected: a file with the user name and the password on two lines)");
+            }
+            user = lines.get(0).strip();
+            password = lines.get(1).strip();
+        }
+        if (user != null && password != null) {
+            nacos.put("username", user);
+            nacos.put("password", password);
+        }
+        return nacos;
     }
 
     // ---- client verbs
