@@ -14,6 +14,7 @@ import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
+import io.breakerbridge.model.json.ServiceDocument;
 import io.breakerbridge.model.json.SnapshotJson;
 import io.breakerbridge.store.Change;
 import io.breakerbridge.store.SnapshotStore;
@@ -398,36 +399,15 @@ public final class NacosSnapshotStore implements SnapshotStore {
         }
     }
 
-    private String render(String service, long revision, TreeMap<String, Long> versions,
-                          TreeMap<String, ThresholdSnapshot> snapshots) {
-        final ObjectNode node = JsonNodeFactory.instance.objectNode();
-        node.put("service", service);
-        node.put("revision", revision);
-        final ObjectNode v = node.putObject("versions");
-        versions.forEach(v::put);
-        final com.fasterxml.jackson.databind.node.ArrayNode s = node.putArray("snapshots");
-        snapshots.values().forEach(snapshot -> s.add(SnapshotJson.toNode(snapshot)));
-        return SnapshotJson.serialize(node);
+    private static String render(String service, long revision, TreeMap<String, Long> versions,
+                                 TreeMap<String, ThresholdSnapshot> snapshots) {
+        return new ServiceDocument(service, revision, versions, snapshots).toJson();
     }
 
     private static ServiceDoc parse(String service, String content) {
-        final JsonNode node = SnapshotJson.parseTree(content.getBytes(StandardCharsets.UTF_8));
-        if (!service.equals(node.path("service").asText()) || !node.path("revision").canConvertToLong()) {
-            throw new InvalidValueException(dataId(service), "service/revision",
-                                            "a BreakerBridge service document of " + service);
-        }
-        final TreeMap<String, Long> versions = new TreeMap<>();
-        final Iterator<Map.Entry<String, JsonNode>> fields = node.path("versions").fields();
-        while (fields.hasNext()) {
-            final Map.Entry<String, JsonNode> field = fields.next();
-            versions.put(field.getKey(), field.getValue().asLong());
-        }
-        final TreeMap<String, ThresholdSnapshot> snapshots = new TreeMap<>();
-        for (JsonNode snapshot : node.path("snapshots")) {
-            final ThresholdSnapshot s = SnapshotJson.readDocument(snapshot, "snapshots").toSnapshot();
-            snapshots.put(s.resource(), s);
-        }
-        return new ServiceDoc(service, node.get("revision").asLong(), md5(content), versions, snapshots);
+        final ServiceDocument document = ServiceDocument.parse(service, content);
+        return new ServiceDoc(service, document.revision(), md5(content), new TreeMap<>(document.versions()),
+                              new TreeMap<>(document.snapshots()));
     }
 
     // ---- the services index
