@@ -23,6 +23,19 @@ public final class DaemonMetrics {
              .description("Sequence number of the latest accepted change").register(registry);
     }
 
+    /** Publishes the propagation's counters: conflicts held, renderings published, imports, refused documents. */
+    public void bindPropagation(io.breakerbridge.sync.propagate.SentinelPropagation propagation) {
+        Gauge.builder("breakerbridge.sync.conflicts", propagation, p -> p.conflicts().size())
+             .description("Services held because both sides changed").register(registry);
+        final String[] names = {"published", "imported", "refused"};
+        for (int i = 0; i < names.length; i++) {
+            final int index = i;
+            io.micrometer.core.instrument.FunctionCounter
+                    .builder("breakerbridge.sync.documents", propagation, p -> p.counts()[index])
+                    .tag("result", names[i]).description("Sentinel rule documents by result").register(registry);
+        }
+    }
+
     void accepted() {
         accepted.increment();
     }

@@ -54,6 +54,9 @@ public final class DaemonServer implements AutoCloseable {
         requireNonNull(auth, "auth");
         final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         final DaemonMetrics metrics = new DaemonMetrics(registry, store::lastSequence);
+        if (propagation != null) {
+            metrics.bindPropagation(propagation);
+        }
         final AuthDecorator authDecorator = new AuthDecorator(auth, metrics);
         final ThresholdsApi api = new ThresholdsApi(store, metrics);
         final WatchService watch = new WatchService(store, metrics);

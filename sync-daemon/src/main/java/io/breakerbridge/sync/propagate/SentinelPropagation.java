@@ -198,6 +198,9 @@ public final class SentinelPropagation implements AutoCloseable {
                     sync.base.put(dataId, entry.getValue());
                     published.incrementAndGet();
                     log.info("published {} ({} bytes)", dataId, entry.getValue().length());
+                } else if (entry.getValue().equals(result.current())) {
+                    // Someone (another daemon) already published exactly this rendering: in sync.
+                    sync.base.put(dataId, entry.getValue());
                 } else {
                     if (result.current() != null) {
                         sync.latest.put(dataId, result.current());
@@ -222,6 +225,10 @@ public final class SentinelPropagation implements AutoCloseable {
             sync.latest.put(dataId, content);
             if (conflicts.containsKey(service) || content.equals(sync.base.get(dataId))) {
                 return; // held, or our own write / nothing new
+            }
+            if (content.equals(render(service, store.list(service)).get(dataId))) {
+                sync.base.put(dataId, content); // the neutral rules rendered (e.g. by another daemon): in sync
+                return;
             }
             try {
                 importSentinel(service, sync, current(sync), false);
