@@ -49,16 +49,16 @@ public final class NacosSentinelRules implements AutoCloseable {
     private static final int ATTEMPTS = 3;
 
     private final String app;
-    private final Properties properties;
+    private final @Nullable Properties properties;
     private final ConfigService config;
     /** dataId -> md5 of the content we last wrote or saw pushed. */
     private final Map<String, String> knownMd5 = new ConcurrentHashMap<>();
     private final List<NacosDataSource<?>> sources = new ArrayList<>();
 
-    private NacosSentinelRules(String app, Properties properties) throws NacosException {
+    private NacosSentinelRules(String app, @Nullable Properties properties, ConfigService config) {
         this.app = SnapshotKey.validateService(app);
-        this.properties = requireNonNull(properties, "properties");
-        this.config = NacosFactory.createConfigService(properties);
+        this.properties = properties;
+        this.config = requireNonNull(config, "config");
     }
 
     /**
@@ -66,7 +66,16 @@ public final class NacosSentinelRules implements AutoCloseable {
      * ({@code serverAddr}, and {@code namespace}, {@code username}, {@code password} when needed).
      */
     public static NacosSentinelRules connect(Properties properties, String app) throws NacosException {
-        return new NacosSentinelRules(app, properties);
+        return new NacosSentinelRules(app, requireNonNull(properties, "properties"),
+                                      NacosFactory.createConfigService(properties));
+    }
+
+    /**
+     * Rules of {@code app} over an existing config service (a shared client, or a test double); {@link #feed}
+     * needs {@link #connect(Properties, String)} because Sentinel's NacosDataSource makes its own client.
+     */
+    public static NacosSentinelRules over(ConfigService config, String app) {
+        return new NacosSentinelRules(app, null, config);
     }
 
     /** Renders {@code snapshots} (all of the app's) and publishes both dataIds with compare-and-swap. */
@@ -148,8 +157,14 @@ public final class NacosSentinelRules implements AutoCloseable {
     }
 
     private PublishResult create(String dataId, String content) throws NacosException, InterruptedException {
-        if (!config.publishConfig(dataId, SentinelRuleJson.GROUP, content, "json")) {
-            throw new NacosException(NacosException.SERVER_ERROR, "create of " + dataId + " failed");
+        // Nacos creates a missing config whatever md5 is passed, but refuses the md5 of "" when content exists:
+        // so a create that a stale read believed necessary cannot overwrite existing rules.
+        if (!config.publishConfigCas(dataId, SentinelRuleJson.GROUP, content, md5(""), "json")) {
+            final String current = read(dataId);
+            if (current != null) {
+                knownMd5.put(dataId, md5(current));
+            }
+            return new PublishResult(false, current);
         }
         // Creation is not protected by Nacos: read back until the write is visible, and detect a lost race.
         for (int i = 0; i < 30; i++) {
@@ -174,6 +189,10 @@ public final class NacosSentinelRules implements AutoCloseable {
      */
     public void feed(SentinelRuleApplier applier, Clock clock, Consumer<List<Loss>> losses) {
         requireNonNull(applier, "applier");
+        if (properties == null) {
+            throw new IllegalStateException("feed needs nacos-client properties (expected: connect(properties, app))");
+        }
+        final Properties properties = this.properties;
         final Map<String, List<FlowRule>> flows = new ConcurrentHashMap<>();
         final Map<String, List<DegradeRule>> degrades = new ConcurrentHashMap<>();
         final List<Loss> readLosses = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -61,7 +61,7 @@ public final class SentinelPropagation implements AutoCloseable {
     private static final Writer SENTINEL_WRITER = new Writer("sentinel-sync", Origin.SENTINEL);
 
     private final SnapshotStore store;
-    private final Properties nacos;
+    private final Connector connector;
     private final ConflictPolicy policy;
     private final Clock clock;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
@@ -85,15 +85,36 @@ public final class SentinelPropagation implements AutoCloseable {
         final Map<String, String> latest = new HashMap<>();
         /** True once the service's dataIds were read at first contact. */
         boolean contacted;
+        /** dataId -> contents we published recently: a late push of any of them is an echo, not an edit. */
+        final Map<String, java.util.Deque<String>> ours = new HashMap<>();
+
+        void published(String dataId, String content) {
+            final java.util.Deque<String> recent = ours.computeIfAbsent(dataId, d -> new java.util.ArrayDeque<>());
+            recent.addFirst(content);
+            while (recent.size() > 16) {
+                recent.removeLast();
+            }
+        }
+
+        boolean ours(String dataId, String content) {
+            return ours.getOrDefault(dataId, new java.util.ArrayDeque<>()).contains(content);
+        }
 
         ServiceSync(NacosSentinelRules rules) {
             this.rules = rules;
         }
     }
 
-    private SentinelPropagation(SnapshotStore store, Properties nacos, ConflictPolicy policy, Clock clock) {
+    /** Opens the Nacos side of one service (its two dataIds). */
+    @FunctionalInterface
+    public interface Connector {
+        /** The Sentinel rules of {@code app} in Nacos. */
+        NacosSentinelRules connect(String app) throws Exception;
+    }
+
+    private SentinelPropagation(SnapshotStore store, Connector connector, ConflictPolicy policy, Clock clock) {
         this.store = requireNonNull(store, "store");
-        this.nacos = requireNonNull(nacos, "nacos");
+        this.connector = requireNonNull(connector, "connector");
         this.policy = requireNonNull(policy, "policy");
         this.clock = requireNonNull(clock, "clock");
     }
@@ -101,7 +122,14 @@ public final class SentinelPropagation implements AutoCloseable {
     /** Starts propagating every service of {@code store} (and each new one) with Nacos at {@code nacos}. */
     public static SentinelPropagation start(SnapshotStore store, Properties nacos, ConflictPolicy policy,
                                             Clock clock) {
-        final SentinelPropagation propagation = new SentinelPropagation(store, nacos, policy, clock);
+        requireNonNull(nacos, "nacos");
+        return start(store, app -> NacosSentinelRules.connect(nacos, app), policy, clock);
+    }
+
+    /** Like {@link #start(SnapshotStore, Properties, ConflictPolicy, Clock)} with Nacos reached through {@code connector}. */
+    public static SentinelPropagation start(SnapshotStore store, Connector connector, ConflictPolicy policy,
+                                            Clock clock) {
+        final SentinelPropagation propagation = new SentinelPropagation(store, connector, policy, clock);
         propagation.subscription = store.watch(store.lastSequence(), propagation::onChange);
         final TreeSet<String> known = new TreeSet<>();
         store.listAll().forEach(s -> known.add(s.service()));
@@ -152,6 +180,15 @@ public final class SentinelPropagation implements AutoCloseable {
         return true;
     }
 
+    /** Waits until the work queued so far is done (tests). */
+    void awaitIdle() throws InterruptedException {
+        try {
+            worker.submit(() -> { }).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private void onChange(Change change) {
         final String service = change.key().service();
         worker.execute(() -> neutralToSentinel(service));
@@ -196,6 +233,7 @@ public final class SentinelPropagation implements AutoCloseable {
                                                                                 : NacosSentinelRules.md5(base));
                 if (result.published()) {
                     sync.base.put(dataId, entry.getValue());
+                    sync.published(dataId, entry.getValue());
                     published.incrementAndGet();
                     log.info("published {} ({} bytes)", dataId, entry.getValue().length());
                 } else if (entry.getValue().equals(result.current())) {
@@ -222,9 +260,12 @@ public final class SentinelPropagation implements AutoCloseable {
             if (sync == null) {
                 return;
             }
+            if (sync.ours(dataId, content)) {
+                return; // an echo of our own write, maybe a late one
+            }
             sync.latest.put(dataId, content);
             if (conflicts.containsKey(service) || content.equals(sync.base.get(dataId))) {
-                return; // held, or our own write / nothing new
+                return; // held, or nothing new
             }
             if (content.equals(render(service, store.list(service)).get(dataId))) {
                 sync.base.put(dataId, content); // the neutral rules rendered (e.g. by another daemon): in sync
@@ -319,10 +360,16 @@ public final class SentinelPropagation implements AutoCloseable {
         sync.contacted = true;
     }
 
-    /** The latest known content of both dataIds: pushed content first, else read from Nacos. */
+    /**
+     * The latest known content of both dataIds: pushed content, else the agreed base, else a read from Nacos
+     * (reads lag writes, so they are the last resort).
+     */
     private static Map<String, String> current(ServiceSync sync) throws Exception {
-        final Map<String, String> out = readBoth(sync);
+        final Map<String, String> out = new HashMap<>(sync.base);
         out.putAll(sync.latest);
+        for (Map.Entry<String, String> read : readBoth(sync).entrySet()) {
+            out.putIfAbsent(read.getKey(), read.getValue());
+        }
         return out;
     }
 
@@ -331,7 +378,7 @@ public final class SentinelPropagation implements AutoCloseable {
     private @Nullable ServiceSync sync(String service) {
         return services.computeIfAbsent(service, s -> {
             try {
-                final NacosSentinelRules rules = NacosSentinelRules.connect(nacos, s);
+                final NacosSentinelRules rules = connector.connect(s);
                 final ServiceSync created = new ServiceSync(rules);
                 rules.listen((dataId, content) -> onSentinelPush(s, dataId, content));
                 return created;

@@ -97,9 +97,13 @@ public final class NacosSnapshotStore implements SnapshotStore {
     /** Connects with nacos-client {@code properties} ({@code serverAddr}, namespace, credentials). */
     public static NacosSnapshotStore open(Properties properties, String group, Clock clock) throws NacosException {
         requireNonNull(properties, "properties");
-        requireNonNull(group, "group");
-        requireNonNull(clock, "clock");
-        return new NacosSnapshotStore(NacosFactory.createConfigService(properties), group, clock);
+        return open(NacosFactory.createConfigService(properties), group, clock);
+    }
+
+    /** A store over an existing config service (a shared client, or a test double). */
+    public static NacosSnapshotStore open(ConfigService config, String group, Clock clock) {
+        return new NacosSnapshotStore(requireNonNull(config, "config"), requireNonNull(group, "group"),
+                                      requireNonNull(clock, "clock"));
     }
 
     /** The dataId of a service's snapshots. */
@@ -238,7 +242,9 @@ public final class NacosSnapshotStore implements SnapshotStore {
     /** Creates the service document; true only when reading it back shows exactly ours. */
     private boolean create(String service, String content) {
         try {
-            if (!config.publishConfig(dataId(service), group, content, "json")) {
+            // Nacos creates a missing config whatever md5 is passed but refuses the md5 of "" when one exists, so a
+            // create that a stale read believed necessary cannot overwrite a document.
+            if (!config.publishConfigCas(dataId(service), group, content, md5(""), "json")) {
                 return false;
             }
             for (int i = 0; i < 40; i++) {

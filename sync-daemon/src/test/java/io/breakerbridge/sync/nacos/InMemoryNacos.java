@@ -1,0 +1,224 @@
+package io.breakerbridge.sync.nacos;
+
+import com.alibaba.nacos.api.config.ConfigService;
+import com.alibaba.nacos.api.config.filter.IConfigFilter;
+import com.alibaba.nacos.api.config.listener.Listener;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An in-memory Nacos config server with the documented behaviour the code must survive (SEMANTICS.md,
+ * "Nacos"): {@code publishConfigCas} compares the lowercase hex MD5; a blank md5 publishes unconditionally
+ * and a config that does not exist is created whatever md5 is passed; reads right after a write return the
+ * previous value for a while ({@link #staleReads} reads); listener pushes are asynchronous and coalesced (a
+ * listener gets only the latest pending content); and a CAS may fail without a conflict ({@link #failNextCas}).
+ * Each {@link #client()} is one nacos-client with its own listeners over the shared state.
+ */
+public final class InMemoryNacos implements AutoCloseable {
+    private final Map<String, String> contents = new HashMap<>();
+    private final Map<String, String> previous = new HashMap<>();
+    private final Map<String, Integer> staleLeft = new HashMap<>();
+    private final List<Registration> listeners = new CopyOnWriteArrayList<>();
+    private final ExecutorService pushes = Executors.newSingleThreadExecutor(r -> {
+        final Thread t = new Thread(r, "in-memory-nacos-push");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile int staleReads = 2;
+    private boolean paused;
+    private final List<Runnable> held = new java.util.ArrayList<>();
+    private int failNextCas;
+    private long casCalls;
+
+    private record Registration(String key, Listener listener, Object owner) {}
+
+    /** Reads after a write that still return the previous value (0: always fresh). */
+    public synchronized InMemoryNacos staleReads(int reads) {
+        this.staleReads = reads;
+        return this;
+    }
+
+    /** The next {@code count} CAS calls fail as a network failure would: false, nothing written. */
+    public synchronized void failNextCas(int count) {
+        this.failNextCas = count;
+    }
+
+    /** How many CAS calls the server got. */
+    public synchronized long casCalls() {
+        return casCalls;
+    }
+
+    /** The current content, read fresh (for assertions). */
+    public synchronized String content(String dataId, String group) {
+        return contents.get(key(dataId, group));
+    }
+
+    /** A client connected to this server. */
+    public ConfigService client() {
+        return new Client();
+    }
+
+    private static String key(String dataId, String group) {
+        return group + "/" + dataId;
+    }
+
+    private synchronized String read(String dataId, String group) {
+        final String key = key(dataId, group);
+        final int stale = staleLeft.getOrDefault(key, 0);
+        if (stale > 0) {
+            staleLeft.put(key, stale - 1);
+            return previous.get(key);
+        }
+        return contents.get(key);
+    }
+
+    private synchronized boolean write(String dataId, String group, String content, String casMd5, boolean cas) {
+        final String key = key(dataId, group);
+        if (cas) {
+            casCalls++;
+            if (failNextCas > 0) {
+                failNextCas--;
+                return false;
+            }
+            final String current = contents.get(key);
+            if (current != null && casMd5 != null && !casMd5.isBlank() && !md5(current).equals(casMd5)) {
+                return false;
+            }
+        }
+        previous.put(key, contents.get(key));
+        contents.put(key, content);
+        staleLeft.put(key, staleReads);
+        for (Registration registration : listeners) {
+            if (registration.key().equals(key)) {
+                push(() -> {
+                    final String latest;
+                    synchronized (this) {
+                        latest = contents.get(key);
+                    }
+                    if (content.equals(latest)) {
+                        registration.listener().receiveConfigInfo(content);
+                    }
+                });
+            }
+        }
+        return true;
+    }
+
+    private synchronized void push(Runnable delivery) {
+        if (paused) {
+            held.add(delivery);
+        } else {
+            pushes.execute(delivery);
+        }
+    }
+
+    /** Holds pushes back (a slow network) until {@link #resumePushes()}. */
+    public synchronized void pausePushes() {
+        paused = true;
+    }
+
+    /** Sends the pushes held back, in order. */
+    public synchronized void resumePushes() {
+        paused = false;
+        held.forEach(pushes::execute);
+        held.clear();
+    }
+
+    static String md5(String content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(
+                    content.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until every push sent so far was delivered. */
+    public void drainPushes() throws InterruptedException {
+        try {
+            pushes.submit(() -> { }).get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        pushes.shutdownNow();
+        pushes.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private final class Client implements ConfigService {
+        @Override
+        public String getConfig(String dataId, String group, long timeoutMs) {
+            return read(dataId, group);
+        }
+
+        @Override
+        public String getConfigAndSignListener(String dataId, String group, long timeoutMs, Listener listener) {
+            addListener(dataId, group, listener);
+            return read(dataId, group);
+        }
+
+        @Override
+        public void addListener(String dataId, String group, Listener listener) {
+            listeners.add(new Registration(key(dataId, group), listener, this));
+        }
+
+        @Override
+        public boolean publishConfig(String dataId, String group, String content) {
+            return write(dataId, group, content, null, false);
+        }
+
+        @Override
+        public boolean publishConfig(String dataId, String group, String content, String type) {
+            return write(dataId, group, content, null, false);
+        }
+
+        @Override
+        public boolean publishConfigCas(String dataId, String group, String content, String casMd5) {
+            return write(dataId, group, content, casMd5, true);
+        }
+
+        @Override
+        public boolean publishConfigCas(String dataId, String group, String content, String casMd5, String type) {
+            return write(dataId, group, content, casMd5, true);
+        }
+
+        @Override
+        public boolean removeConfig(String dataId, String group) {
+            synchronized (InMemoryNacos.this) {
+                return contents.remove(key(dataId, group)) != null;
+            }
+        }
+
+        @Override
+        public void removeListener(String dataId, String group, Listener listener) {
+            listeners.removeIf(r -> r.listener() == listener);
+        }
+
+        @Override
+        public String getServerStatus() {
+            return "UP";
+        }
+
+        @Override
+        public void addConfigFilter(IConfigFilter configFilter) {
+            throw new IllegalStateException("config filters are not used by BreakerBridge");
+        }
+
+        @Override
+        public void shutDown() {
+            listeners.removeIf(r -> r.owner() == this);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package io.breakerbridge.sync.propagate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.breakerbridge.model.BreakerSpec;
+import io.breakerbridge.model.FallbackSpec;
+import io.breakerbridge.model.Origin;
+import io.breakerbridge.model.RateLimitSpec;
+import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.model.Writer;
+import io.breakerbridge.sentinel.SentinelRuleJson;
+import io.breakerbridge.sentinel.nacos.NacosSentinelRules;
+import io.breakerbridge.store.SnapshotStore;
+import io.breakerbridge.sync.nacos.InMemoryNacos;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The propagation's decisions on the in-memory Nacos double (stale reads, coalesced pushes): no server needed. */
+class SentinelPropagationTest {
+    private static final String APP = "payment";
+    private static final SnapshotKey KEY = new SnapshotKey(APP, "POST:/pay");
+    private static final Writer ALICE = new Writer("alice", Origin.API);
+    private static final String FLOW = SentinelRuleJson.flowDataId(APP);
+
+    private InMemoryNacos nacos;
+    private SnapshotStore store;
+    private SentinelPropagation propagation;
+
+    @BeforeEach
+    void setUp() {
+        nacos = new InMemoryNacos();
+        store = SnapshotStore.inMemory(Clock.systemUTC());
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        if (propagation != null) {
+            propagation.close();
+        }
+        nacos.close();
+    }
+
+    private void start(ConflictPolicy policy) {
+        propagation = SentinelPropagation.start(store, app -> NacosSentinelRules.over(nacos.client(), app), policy,
+                                                Clock.systemUTC());
+    }
+
+    private void settle() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            propagation.awaitIdle();
+            nacos.drainPushes();
+        }
+        propagation.awaitIdle();
+    }
+
+    private static ThresholdSpec spec(double qps) {
+        return new ThresholdSpec(List.of(RateLimitSpec.reject(qps)), List.of(BreakerSpec.errorCount(2, 5, 1000, 3000)),
+                                 FallbackSpec.cached(5000));
+    }
+
+    private static String dashboardFlow(int count) {
+        return "[{\"id\":3,\"app\":\"payment\",\"resource\":\"POST:/pay\",\"limitApp\":\"default\",\"grade\":1,"
+               + "\"count\":" + count + ",\"strategy\":0,\"controlBehavior\":0,\"gmtCreate\":1700000000000}]";
+    }
+
+    /** A neutral write and a Sentinel edit that cross: the edit's push arrives after the neutral write. */
+    private void crossedEdits() throws Exception {
+        nacos.pausePushes();
+        nacos.client().publishConfig(FLOW, SentinelRuleJson.GROUP, dashboardFlow(7));
+        store.put(KEY, 1, spec(50), ALICE);
+        settle();
+        nacos.resumePushes();
+        settle();
+    }
+
+    @Test
+    void neutralWriteIsPublishedInDashboardFormat() throws Exception {
+        start(ConflictPolicy.HOLD);
+
+        store.put(KEY, 0, spec(40), ALICE);
+        settle();
+
+        assertThat(nacos.content(FLOW, SentinelRuleJson.GROUP)).contains("\"count\":40.0");
+        assertThat(nacos.content(SentinelRuleJson.degradeDataId(APP), SentinelRuleJson.GROUP)).contains("\"grade\":2");
+    }
+
+    @Test
+    void ownWritesComingBackAreIgnored() throws Exception {
+        start(ConflictPolicy.HOLD);
+        store.put(KEY, 0, spec(40), ALICE);
+        store.put(KEY, 1, spec(41), ALICE);
+
+        settle();
+
+        assertThat(store.get(KEY).orElseThrow().version()).isEqualTo(2);
+        assertThat(propagation.counts()[1]).as("imports").isZero();
+        assertThat(propagation.conflicts()).isEmpty();
+    }
+
+    @Test
+    void dashboardEditIsImportedOnceKeepingTheFallback() throws Exception {
+        start(ConflictPolicy.HOLD);
+        store.put(KEY, 0, spec(40), ALICE);
+        settle();
+
+        nacos.client().publishConfig(FLOW, SentinelRuleJson.GROUP, dashboardFlow(25));
+        settle();
+
+        final ThresholdSnapshot imported = store.get(KEY).orElseThrow();
+        assertThat(imported.version()).isEqualTo(2);
+        assertThat(imported.origin()).isEqualTo(Origin.SENTINEL);
+        assertThat(imported.rateLimits()).containsExactly(RateLimitSpec.reject(25));
+        assertThat(imported.fallback()).isEqualTo(FallbackSpec.cached(5000));
+        assertThat(propagation.counts()[1]).isEqualTo(1);
+    }
+
+    @Test
+    void crossedEditsAreHeldAndNothingIsOverwritten() throws Exception {
+        start(ConflictPolicy.HOLD);
+        store.put(KEY, 0, spec(40), ALICE);
+        settle();
+
+        crossedEdits();
+
+        assertThat(propagation.conflicts()).extracting(SyncConflict::service).containsExactly(APP);
+        assertThat(nacos.content(FLOW, SentinelRuleJson.GROUP)).contains("\"count\":7");
+        assertThat(store.get(KEY).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(50));
+    }
+
+    @Test
+    void heldConflictResolvedForSentinelWritesSentinelsRules() throws Exception {
+        start(ConflictPolicy.HOLD);
+        store.put(KEY, 0, spec(40), ALICE);
+        settle();
+        crossedEdits();
+
+        assertThat(propagation.resolve(APP, ConflictPolicy.SENTINEL_WINS)).isTrue();
+        settle();
+
+        assertThat(store.get(KEY).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(7));
+        assertThat(propagation.conflicts()).isEmpty();
+    }
+
+    @Test
+    void neutralWinsPolicyPublishesOverSentinel() throws Exception {
+        start(ConflictPolicy.NEUTRAL_WINS);
+        store.put(KEY, 0, spec(40), ALICE);
+        settle();
+
+        crossedEdits();
+
+        assertThat(nacos.content(FLOW, SentinelRuleJson.GROUP)).contains("\"count\":50.0");
+        assertThat(store.get(KEY).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(50));
+    }
+
+    @Test
+    void sentinelWinsPolicyWritesSentinelsRules() throws Exception {
+        start(ConflictPolicy.SENTINEL_WINS);
+        store.put(KEY, 0, spec(40), ALICE);
+        settle();
+
+        crossedEdits();
+
+        assertThat(store.get(KEY).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(7));
+        assertThat(store.get(KEY).orElseThrow().origin()).isEqualTo(Origin.SENTINEL);
+    }
+
+    @Test
+    void malformedSentinelRulesAreRefusedAndCounted() throws Exception {
+        start(ConflictPolicy.HOLD);
+        store.put(KEY, 0, spec(40), ALICE);
+        settle();
+
+        nacos.client().publishConfig(FLOW, SentinelRuleJson.GROUP, "[{\"resource\": oops");
+        settle();
+
+        assertThat(propagation.counts()[2]).isEqualTo(1);
+        assertThat(store.get(KEY).orElseThrow().version()).isEqualTo(1);
+    }
+
+    @Test
+    void differenceAtFirstContactIsAConflict() throws Exception {
+        store.put(KEY, 0, spec(40), ALICE);
+        nacos.client().publishConfig(FLOW, SentinelRuleJson.GROUP, dashboardFlow(99));
+
+        start(ConflictPolicy.HOLD);
+        settle();
+
+        assertThat(propagation.conflicts()).hasSize(1);
+        assertThat(nacos.content(FLOW, SentinelRuleJson.GROUP)).contains("\"count\":99");
+    }
+
+    @Test
+    void transientCasFailureIsRetried() throws Exception {
+        start(ConflictPolicy.HOLD);
+        store.put(KEY, 0, spec(40), ALICE);
+        settle();
+        nacos.failNextCas(1);
+
+        store.put(KEY, 1, spec(45), ALICE);
+        settle();
+
+        assertThat(nacos.content(FLOW, SentinelRuleJson.GROUP)).contains("\"count\":45.0");
+        assertThat(propagation.conflicts()).isEmpty();
+    }
+}
