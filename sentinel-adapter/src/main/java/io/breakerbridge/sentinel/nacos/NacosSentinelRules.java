@@ -151,6 +151,28 @@ public final class NacosSentinelRules implements AutoCloseable {
         }
     }
 
+    /** The group of the sync-base dataId (beside the neutral snapshots). */
+    public static final String SYNC_GROUP = "BREAKERBRIDGE";
+
+    /** The dataId holding the content both sides last agreed on, for two-way sync. */
+    public String syncDataId() {
+        return app + ".breakerbridge.sync.json";
+    }
+
+    /** The stored sync base (JSON), or null when none was stored. */
+    public @Nullable String readSyncBase() throws NacosException {
+        return config.getConfig(syncDataId(), SYNC_GROUP, TIMEOUT_MS);
+    }
+
+    /**
+     * Stores the sync base by compare-and-swap against {@code expectedMd5} (null: create, guarded by the md5 of
+     * ""); returns false when another writer changed it first.
+     */
+    public boolean writeSyncBase(String content, @Nullable String expectedMd5) throws NacosException {
+        return config.publishConfigCas(syncDataId(), SYNC_GROUP, content, expectedMd5 == null ? md5("") : expectedMd5,
+                                       "json");
+    }
+
     /** The app these rules belong to. */
     public String app() {
         return app;

@@ -85,6 +85,8 @@ public final class SentinelPropagation implements AutoCloseable {
         final Map<String, String> latest = new HashMap<>();
         /** True once the service's dataIds were read at first contact. */
         boolean contacted;
+        /** md5 of the sync base last stored in Nacos (null: none stored yet). */
+        @Nullable String storedBaseMd5;
         /** dataId -> contents we published recently: a late push of any of them is an echo, not an edit. */
         final Map<String, java.util.Deque<String>> ours = new HashMap<>();
 
@@ -207,19 +209,40 @@ public final class SentinelPropagation implements AutoCloseable {
         try {
             final Map<String, String> rendered = render(service, store.list(service));
             if (!sync.contacted) {
-                // First contact: the sync base is unknown. Equal content is in sync; a missing dataId is created;
-                // different content is a two-sided change (we cannot tell which side moved).
+                // First contact: take the sync base stored in Nacos. Equal content is in sync; content equal to
+                // the stored base means only the neutral side moved (publish); a Sentinel change with the neutral
+                // side at the base is imported; anything else (or no stored base) is a two-sided change.
                 final Map<String, String> current = readBoth(sync);
+                final Map<String, String> stored = loadBase(sync);
                 sync.contacted = true;
+                boolean sentinelMoved = false;
+                boolean neutralMoved = false;
                 for (Map.Entry<String, String> entry : rendered.entrySet()) {
                     final String now = current.get(entry.getKey());
+                    final String base = stored.get(entry.getKey());
                     if (now != null && now.equals(entry.getValue())) {
                         sync.base.put(entry.getKey(), now);
-                    } else if (now != null) {
-                        twoSided(service, sync, entry.getKey() + " differs from the neutral rules and the last sync "
-                                                + "is unknown (first contact)");
-                        return;
+                        continue;
                     }
+                    if (now != null && !now.equals(base)) {
+                        sentinelMoved = true;
+                    }
+                    if (base == null ? now != null : !base.equals(entry.getValue())) {
+                        neutralMoved = true;
+                    }
+                    if (now != null && now.equals(base)) {
+                        sync.base.put(entry.getKey(), now);
+                    }
+                }
+                if (sentinelMoved && neutralMoved) {
+                    twoSided(service, sync, "the neutral rules and Sentinel's differ and both moved since the "
+                                            + (stored.isEmpty() ? "last sync (no stored sync base)" : "stored sync base"));
+                    return;
+                }
+                if (sentinelMoved) {
+                    stored.forEach(sync.base::put);
+                    importSentinel(service, sync, current, false);
+                    return;
                 }
             }
             for (Map.Entry<String, String> entry : rendered.entrySet()) {
@@ -236,6 +259,7 @@ public final class SentinelPropagation implements AutoCloseable {
                     sync.published(dataId, entry.getValue());
                     published.incrementAndGet();
                     log.info("published {} ({} bytes)", dataId, entry.getValue().length());
+                    storeBase(sync);
                 } else if (entry.getValue().equals(result.current())) {
                     // Someone (another daemon) already published exactly this rendering: in sync.
                     sync.base.put(dataId, entry.getValue());
@@ -338,6 +362,46 @@ public final class SentinelPropagation implements AutoCloseable {
             sync.base.put(entry.getKey(), entry.getValue());
         }
         sync.contacted = true;
+        storeBase(sync);
+    }
+
+    /** The sync base stored in Nacos for the service (empty when none or unreadable). */
+    private static Map<String, String> loadBase(ServiceSync sync) {
+        final Map<String, String> out = new HashMap<>();
+        try {
+            final String stored = sync.rules.readSyncBase();
+            if (stored == null) {
+                return out;
+            }
+            sync.storedBaseMd5 = NacosSentinelRules.md5(stored);
+            final com.fasterxml.jackson.databind.JsonNode node = SnapshotJson.parseTree(
+                    stored.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            node.fields().forEachRemaining(field -> out.put(field.getKey(), field.getValue().asText()));
+        } catch (Exception e) {
+            log.warn("ignoring the stored sync base of {}: {}", sync.rules.app(), e.getMessage());
+        }
+        return out;
+    }
+
+    /** Stores the base beside the snapshots (compare-and-swap; on a race, re-read the md5 and try once more). */
+    private static void storeBase(ServiceSync sync) {
+        final com.fasterxml.jackson.databind.node.ObjectNode node =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        new java.util.TreeMap<>(sync.base).forEach(node::put);
+        final String content = SnapshotJson.serialize(node);
+        try {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                if (sync.rules.writeSyncBase(content, sync.storedBaseMd5)) {
+                    sync.storedBaseMd5 = NacosSentinelRules.md5(content);
+                    return;
+                }
+                final String current = sync.rules.readSyncBase();
+                sync.storedBaseMd5 = current == null ? null : NacosSentinelRules.md5(current);
+            }
+            log.warn("could not store the sync base of {} (another daemon is writing it)", sync.rules.app());
+        } catch (Exception e) {
+            log.warn("could not store the sync base of {}: {}", sync.rules.app(), e.getMessage());
+        }
     }
 
     private void twoSided(String service, ServiceSync sync, String reason) throws Exception {

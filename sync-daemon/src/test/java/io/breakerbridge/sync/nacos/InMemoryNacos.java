@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
  * "Nacos"): {@code publishConfigCas} compares the lowercase hex MD5; a blank md5 publishes unconditionally
  * and a config that does not exist is created whatever md5 is passed; reads right after a write return the
  * previous value for a while ({@link #staleReads} reads); listener pushes are asynchronous and coalesced (a
- * listener gets only the latest pending content); and a CAS may fail without a conflict ({@link #failNextCas}).
+ * listener gets only the latest pending content); a new listener is sent the current content when it differs
+ * from what its client last read (nacos-client's listen check); and a CAS may fail without a conflict
+ * ({@link #failNextCas}).
  * Each {@link #client()} is one nacos-client with its own listeners over the shared state.
  */
 public final class InMemoryNacos implements AutoCloseable {
@@ -158,9 +160,15 @@ public final class InMemoryNacos implements AutoCloseable {
     }
 
     private final class Client implements ConfigService {
+        private final Map<String, String> lastRead = new java.util.concurrent.ConcurrentHashMap<>();
+
         @Override
         public String getConfig(String dataId, String group, long timeoutMs) {
-            return read(dataId, group);
+            final String content = read(dataId, group);
+            if (content != null) {
+                lastRead.put(key(dataId, group), content);
+            }
+            return content;
         }
 
         @Override
@@ -171,7 +179,15 @@ public final class InMemoryNacos implements AutoCloseable {
 
         @Override
         public void addListener(String dataId, String group, Listener listener) {
-            listeners.add(new Registration(key(dataId, group), listener, this));
+            final String key = key(dataId, group);
+            listeners.add(new Registration(key, listener, this));
+            final String current;
+            synchronized (InMemoryNacos.this) {
+                current = contents.get(key);
+            }
+            if (current != null && !current.equals(lastRead.get(key))) {
+                push(() -> listener.receiveConfigInfo(current));
+            }
         }
 
         @Override

@@ -195,6 +195,62 @@ class SentinelPropagationTest {
         assertThat(nacos.content(FLOW, SentinelRuleJson.GROUP)).contains("\"count\":99");
     }
 
+    /** Runs a propagation that syncs the store with Nacos once, then stops it (the daemon goes down). */
+    private void syncOnceAndStop() throws Exception {
+        start(ConflictPolicy.HOLD);
+        store.put(KEY, 0, spec(40), ALICE);
+        settle();
+        propagation.close();
+        propagation = null;
+    }
+
+    @Test
+    void sentinelEditWhileDownIsImportedThanksToTheStoredBase() throws Exception {
+        syncOnceAndStop();
+        nacos.client().publishConfig(FLOW, SentinelRuleJson.GROUP, dashboardFlow(33));
+
+        start(ConflictPolicy.HOLD);
+        settle();
+
+        assertThat(propagation.conflicts()).isEmpty();
+        assertThat(store.get(KEY).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(33));
+        assertThat(store.get(KEY).orElseThrow().origin()).isEqualTo(Origin.SENTINEL);
+    }
+
+    @Test
+    void neutralEditWhileDownIsPublishedThanksToTheStoredBase() throws Exception {
+        syncOnceAndStop();
+        store.put(KEY, 1, spec(44), ALICE);
+
+        start(ConflictPolicy.HOLD);
+        settle();
+
+        assertThat(propagation.conflicts()).isEmpty();
+        assertThat(nacos.content(FLOW, SentinelRuleJson.GROUP)).contains("\"count\":44.0");
+    }
+
+    @Test
+    void editsOnBothSidesWhileDownAreAConflict() throws Exception {
+        syncOnceAndStop();
+        store.put(KEY, 1, spec(44), ALICE);
+        nacos.client().publishConfig(FLOW, SentinelRuleJson.GROUP, dashboardFlow(33));
+
+        start(ConflictPolicy.HOLD);
+        settle();
+
+        assertThat(propagation.conflicts()).hasSize(1);
+        assertThat(nacos.content(FLOW, SentinelRuleJson.GROUP)).contains("\"count\":33");
+        assertThat(store.get(KEY).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(44));
+    }
+
+    @Test
+    void syncBaseIsStoredBesideTheSnapshots() throws Exception {
+        syncOnceAndStop();
+
+        assertThat(nacos.content(APP + ".breakerbridge.sync.json", NacosSentinelRules.SYNC_GROUP))
+                .contains("payment-flow-rules").contains("payment-degrade-rules");
+    }
+
     @Test
     void transientCasFailureIsRetried() throws Exception {
         start(ConflictPolicy.HOLD);
