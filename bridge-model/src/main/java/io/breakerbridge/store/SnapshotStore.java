@@ -33,6 +33,27 @@ public interface SnapshotStore extends AutoCloseable {
         return new InMemorySnapshotStore(clock, journal, recovered);
     }
 
+    /** Checks the arguments of {@link #put}: what every store refuses the same way. */
+    static void checkPut(SnapshotKey key, long expectedVersion, ThresholdSpec spec, Writer writer) {
+        java.util.Objects.requireNonNull(key, "key");
+        java.util.Objects.requireNonNull(spec, "spec");
+        java.util.Objects.requireNonNull(writer, "writer");
+        if (expectedVersion < 0) {
+            throw new io.breakerbridge.model.InvalidValueException("expectedVersion", expectedVersion,
+                                                                   "0 (must not exist) or the current version");
+        }
+    }
+
+    /** Checks the arguments of {@link #delete}: what every store refuses the same way. */
+    static void checkDelete(SnapshotKey key, long expectedVersion, Writer writer) {
+        java.util.Objects.requireNonNull(key, "key");
+        java.util.Objects.requireNonNull(writer, "writer");
+        if (expectedVersion < 1) {
+            throw new io.breakerbridge.model.InvalidValueException(
+                    "expectedVersion", expectedVersion, "the current version (>= 1) of the snapshot to delete");
+        }
+    }
+
     /** The current snapshot of {@code key}, if it exists. */
     Optional<ThresholdSnapshot> get(SnapshotKey key);
 

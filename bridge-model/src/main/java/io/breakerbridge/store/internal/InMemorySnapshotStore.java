@@ -122,13 +122,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
 
     @Override
     public WriteResult put(SnapshotKey key, long expectedVersion, ThresholdSpec spec, Writer writer) {
-        requireNonNull(key, "key");
-        requireNonNull(spec, "spec");
-        requireNonNull(writer, "writer");
-        if (expectedVersion < 0) {
-            throw new InvalidValueException("expectedVersion", expectedVersion,
-                                            "0 (must not exist) or the current version");
-        }
+        SnapshotStore.checkPut(key, expectedVersion, spec, writer);
         final Change change;
         lock.lock();
         try {
@@ -151,12 +145,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
 
     @Override
     public WriteResult delete(SnapshotKey key, long expectedVersion, Writer writer) {
-        requireNonNull(key, "key");
-        requireNonNull(writer, "writer");
-        if (expectedVersion < 1) {
-            throw new InvalidValueException("expectedVersion", expectedVersion,
-                                            "the current version (>= 1) of the snapshot to delete");
-        }
+        SnapshotStore.checkDelete(key, expectedVersion, writer);
         final Change change;
         lock.lock();
         try {

@@ -15,6 +15,7 @@ import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
 import io.breakerbridge.model.json.ServiceDocument;
+import io.breakerbridge.sentinel.nacos.NacosSentinelRules;
 import io.breakerbridge.model.json.SnapshotJson;
 import io.breakerbridge.store.Change;
 import io.breakerbridge.store.SnapshotStore;
@@ -22,13 +23,10 @@ import io.breakerbridge.store.StoreUnavailableException;
 import io.breakerbridge.store.Subscription;
 import io.breakerbridge.store.WriteResult;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -152,24 +150,13 @@ public final class NacosSnapshotStore implements SnapshotStore {
 
     @Override
     public WriteResult put(SnapshotKey key, long expectedVersion, ThresholdSpec spec, Writer writer) {
-        requireNonNull(key, "key");
-        requireNonNull(spec, "spec");
-        requireNonNull(writer, "writer");
-        if (expectedVersion < 0) {
-            throw new InvalidValueException("expectedVersion", expectedVersion,
-                                            "0 (must not exist) or the current version");
-        }
+        SnapshotStore.checkPut(key, expectedVersion, spec, writer);
         return write(key, expectedVersion, writer, spec);
     }
 
     @Override
     public WriteResult delete(SnapshotKey key, long expectedVersion, Writer writer) {
-        requireNonNull(key, "key");
-        requireNonNull(writer, "writer");
-        if (expectedVersion < 1) {
-            throw new InvalidValueException("expectedVersion", expectedVersion,
-                                            "the current version (>= 1) of the snapshot to delete");
-        }
+        SnapshotStore.checkDelete(key, expectedVersion, writer);
         return write(key, expectedVersion, writer, null);
     }
 
@@ -480,13 +467,7 @@ public final class NacosSnapshotStore implements SnapshotStore {
         }
     }
 
-    /** Lowercase hex MD5 of the UTF-8 content: what Nacos compares for compare-and-swap. */
-    static String md5(String content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(
-                    content.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+    private static String md5(String content) {
+        return NacosSentinelRules.md5(content);
     }
 }

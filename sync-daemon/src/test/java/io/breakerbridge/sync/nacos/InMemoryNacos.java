@@ -3,11 +3,7 @@ package io.breakerbridge.sync.nacos;
 import com.alibaba.nacos.api.config.ConfigService;
 import com.alibaba.nacos.api.config.filter.IConfigFilter;
 import com.alibaba.nacos.api.config.listener.Listener;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -136,12 +132,7 @@ public final class InMemoryNacos implements AutoCloseable {
     }
 
     static String md5(String content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(
-                    content.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return io.breakerbridge.sentinel.nacos.NacosSentinelRules.md5(content);
     }
 
     /** Waits until every push sent so far was delivered. */
