@@ -21,9 +21,10 @@ import org.jspecify.annotations.Nullable;
  * @param by who wrote it
  * @param origin which side it came from
  * @param snapshot the stored snapshot for a put; {@code null} for a delete
+ * @param note the writer's audit note (e.g. a translation's loss report), or {@code null}
  */
 public record Change(long sequence, ChangeKind kind, SnapshotKey key, long version, Instant at, String by,
-                     Origin origin, @Nullable ThresholdSnapshot snapshot) {
+                     Origin origin, @Nullable ThresholdSnapshot snapshot, @Nullable String note) {
     /** Checks that the fields agree with each other. */
     public Change {
         if (sequence < 1) {
@@ -49,12 +50,18 @@ public record Change(long sequence, ChangeKind kind, SnapshotKey key, long versi
 
     /** The change that stored {@code snapshot}. */
     public static Change put(long sequence, ThresholdSnapshot snapshot) {
+        return put(sequence, snapshot, null);
+    }
+
+    /** The change that stored {@code snapshot}, with the writer's audit note. */
+    public static Change put(long sequence, ThresholdSnapshot snapshot, @Nullable String note) {
         return new Change(sequence, ChangeKind.PUT, snapshot.key(), snapshot.version(), snapshot.updatedAt(),
-                          snapshot.updatedBy(), snapshot.origin(), snapshot);
+                          snapshot.updatedBy(), snapshot.origin(), snapshot, note);
     }
 
     /** The change that deleted {@code key}, taking {@code version}. */
     public static Change delete(long sequence, SnapshotKey key, long version, Instant at, Writer writer) {
-        return new Change(sequence, ChangeKind.DELETE, key, version, at, writer.name(), writer.origin(), null);
+        return new Change(sequence, ChangeKind.DELETE, key, version, at, writer.name(), writer.origin(), null,
+                          writer.note());
     }
 }

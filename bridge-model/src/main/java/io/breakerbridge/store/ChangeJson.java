@@ -31,6 +31,9 @@ public final class ChangeJson {
         if (change.snapshot() != null) {
             node.set("snapshot", SnapshotJson.toNode(change.snapshot()));
         }
+        if (change.note() != null) {
+            node.put("note", change.note());
+        }
         return node;
     }
 
@@ -44,12 +47,14 @@ public final class ChangeJson {
         final JsonNode node = SnapshotJson.parseTree(utf8);
         final ChangeKind kind = ChangeKind.valueOf(text(node, "kind"));
         final long sequence = node.path("sequence").asLong(-1);
+        final String note = node.hasNonNull("note") ? node.get("note").asText() : null;
         if (kind == ChangeKind.PUT) {
-            return Change.put(sequence, SnapshotJson.readDocument(node.get("snapshot"), "snapshot").toSnapshot());
+            return Change.put(sequence, SnapshotJson.readDocument(node.get("snapshot"), "snapshot").toSnapshot(),
+                              note);
         }
         return new Change(sequence, kind, new SnapshotKey(text(node, "service"), text(node, "resource")),
                           node.path("version").asLong(-1), Instant.parse(text(node, "at")), text(node, "by"),
-                          Origin.valueOf(text(node, "origin")), null);
+                          Origin.valueOf(text(node, "origin")), null, note);
     }
 
     private static String text(JsonNode node, String field) {

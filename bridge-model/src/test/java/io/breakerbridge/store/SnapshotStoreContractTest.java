@@ -248,6 +248,14 @@ public abstract class SnapshotStoreContractTest {
     }
 
     @Test
+    void writerNoteIsKeptInTheHistory() {
+        store.put(PAY, 0, spec(1), new Writer("sync", Origin.SENTINEL, "imported with losses: x"));
+        store.delete(PAY, 1, new Writer("alice", Origin.API, "cleanup"));
+
+        assertThat(store.history(PAY)).extracting(Change::note).containsExactly("imported with losses: x", "cleanup");
+    }
+
+    @Test
     void failingListenerDoesNotFailTheWrite() {
         store.watch(0, change -> {
             throw new IllegalStateException("listener bug");

@@ -136,7 +136,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
             final long version = (entry == null ? 0 : entry.lastVersion) + 1;
             final ThresholdSnapshot stored = new ThresholdSnapshot(key, version, spec, now(), writer.name(),
                                                                    writer.origin());
-            change = append(Change.put(sequence + 1, stored));
+            change = append(Change.put(sequence + 1, stored, writer.note()));
         } finally {
             lock.unlock();
         }

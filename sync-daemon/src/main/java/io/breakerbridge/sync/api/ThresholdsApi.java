@@ -118,6 +118,9 @@ public final class ThresholdsApi implements HttpService {
             entry.put("at", change.at().toString());
             entry.put("by", change.by());
             entry.put("origin", change.origin().name());
+            if (change.note() != null) {
+                entry.put("note", change.note());
+            }
             final ThresholdSpec now = change.snapshot() == null ? null : change.snapshot().spec();
             entry.set("changes", SpecDiff.diff(previous, now));
             previous = now;

@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SentinelPropagation implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SentinelPropagation.class);
-    private static final Writer SENTINEL_WRITER = new Writer("sentinel-sync", Origin.SENTINEL);
+    private static final String SENTINEL_WRITER = "sentinel-sync";
 
     private final SnapshotStore store;
     private final Connector connector;
@@ -306,6 +306,7 @@ public final class SentinelPropagation implements AutoCloseable {
     private void importSentinel(String service, ServiceSync sync, Map<String, String> both, boolean force)
             throws Exception {
         final SortedMap<SnapshotKey, ThresholdSpec> sentinel;
+        final String lossNote;
         try {
             final Translation<List<com.alibaba.csp.sentinel.slots.block.flow.FlowRule>> flows =
                     SentinelRuleJson.readFlowRules(both.getOrDefault(SentinelRuleJson.flowDataId(service), ""));
@@ -318,6 +319,9 @@ public final class SentinelPropagation implements AutoCloseable {
             losses.addAll(specs.losses());
             losses.forEach(loss -> log.warn("Sentinel rules of {}: loss: {}", service, loss));
             sentinel = specs.value();
+            lossNote = losses.isEmpty() ? null
+                                        : "imported from Sentinel with losses: " + losses.stream()
+                                                .map(Loss::toString).collect(java.util.stream.Collectors.joining("; "));
         } catch (InvalidValueException e) {
             refused.incrementAndGet();
             log.warn("refused malformed Sentinel rules of {}: {} (the neutral rules stay in force)", service,
@@ -350,7 +354,7 @@ public final class SentinelPropagation implements AutoCloseable {
                 continue;
             }
             final WriteResult result = store.put(key, current == null ? 0 : current.version(), wanted,
-                                                 SENTINEL_WRITER);
+                                                 new Writer(SENTINEL_WRITER, Origin.SENTINEL, lossNote));
             if (result instanceof WriteResult.Applied applied) {
                 imported.incrementAndGet();
                 log.info("imported Sentinel rules of {} as version {}", key, applied.change().version());

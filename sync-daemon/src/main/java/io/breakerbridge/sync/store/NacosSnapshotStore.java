@@ -201,7 +201,7 @@ public final class NacosSnapshotStore implements SnapshotStore {
                     }
                     final Change change = record(stored == null
                                                  ? c -> Change.delete(c, key, version, now, writer)
-                                                 : c -> Change.put(c, stored));
+                                                 : c -> Change.put(c, stored, writer.note()));
                     return new WriteResult.Applied(change);
                 }
                 if (docs.get(key.service()).revision() == doc.revision()) {

@@ -120,6 +120,20 @@ class SentinelPropagationTest {
     }
 
     @Test
+    void lossesOfAnImportAreKeptInTheAuditTrail() throws Exception {
+        start(ConflictPolicy.HOLD);
+        store.put(KEY, 0, spec(40), ALICE);
+        settle();
+
+        nacos.client().publishConfig(FLOW, SentinelRuleJson.GROUP, "[" + dashboardFlow(25).substring(1, dashboardFlow(25)
+                .length() - 1) + ",{\"resource\":\"POST:/pay\",\"grade\":0,\"count\":3}]");
+        settle();
+
+        assertThat(store.get(KEY).orElseThrow().version()).isEqualTo(2);
+        assertThat(store.history(KEY).get(1).note()).contains("flow-rules[1] grade: 0 (thread count)");
+    }
+
+    @Test
     void crossedEditsAreHeldAndNothingIsOverwritten() throws Exception {
         start(ConflictPolicy.HOLD);
         store.put(KEY, 0, spec(40), ALICE);
