@@ -177,18 +177,35 @@ public final class ResilienceStack {
             final CompletableFuture<O> future = stage.toCompletableFuture();
             if (future.isDone() && !future.isCompletedExceptionally()) {
                 // Fast path for calls that completed synchronously: no dependent stage to allocate.
-                final O response = future.join();
-                complete(start, errorOf(classifier, response, null));
+                complete(start, errorOf(classifier, future.join(), null));
                 return future;
             }
-            return stage.whenComplete((response, failure) -> complete(start, errorOf(classifier, response, failure)));
+            // Record the completion on a stage the caller never sees: cancelling (or completing) the returned
+            // future must not skip it, or a probe's permit would never come back.
+            final CompletableFuture<O> result = new CompletableFuture<>();
+            future.whenComplete((response, failure) -> {
+                try {
+                    complete(start, errorOf(classifier, response, failure));
+                } finally {
+                    if (failure != null) {
+                        result.completeExceptionally(failure);
+                    } else {
+                        result.complete(response);
+                    }
+                }
+            });
+            return result;
         };
     }
 
     private static <O> @Nullable Throwable errorOf(OutcomeClassifier<O> classifier, @Nullable O response,
                                                    @Nullable Throwable failure) {
-        if (!classifier.isError(response, failure)) {
-            return null;
+        try {
+            if (!classifier.isError(response, failure)) {
+                return null;
+            }
+        } catch (RuntimeException e) {
+            return e; // a classifier that fails counts the call as an error rather than losing its completion
         }
         return failure == null ? new IllegalStateException("response classified as an error")
                                : OutcomeClassifier.unwrap(failure);

@@ -96,6 +96,27 @@ class ResilienceStackTest {
     }
 
     @Test
+    void cancellingTheProbesFutureStillRecordsItsCompletion() {
+        final io.breakerbridge.time.VirtualClock clock = io.breakerbridge.time.VirtualClock.startingAt(StackHarness.T0);
+        final ResilienceStack stack = ResilienceStack.create(StackHarness.KEY,
+                                                             breakers(BreakerSpec.errorCount(0, 1, 1000, 1000)), clock);
+        final CompletableFuture<String> dependency = new CompletableFuture<>();
+        final io.breakerbridge.endpoint.Endpoint<String, String> endpoint = stack.<String, String>guard().wrap(
+                (ctx, request) -> "fail".equals(request) ? CompletableFuture.failedFuture(new IllegalStateException())
+                                                        : dependency);
+        endpoint.call(io.breakerbridge.endpoint.CallContext.EMPTY, "fail");
+        clock.advance(1000);
+        final CompletableFuture<String> probe = endpoint.call(io.breakerbridge.endpoint.CallContext.EMPTY, "probe")
+                                                        .toCompletableFuture();
+        assertThat(stack.breakerStates()).containsExactly(BreakerState.HALF_OPEN);
+
+        probe.cancel(true);
+        dependency.complete("ok");
+
+        assertThat(stack.breakerStates()).containsExactly(BreakerState.CLOSED);
+    }
+
+    @Test
     void slowRatioOfOneTripsAtExactlyAllSlow() {
         final StackHarness h = new StackHarness(breakers(BreakerSpec.slowRatio(1.0, 100, 2, 1000, 1000)));
 

@@ -58,16 +58,26 @@ public final class SentinelMiddleware {
             } catch (RuntimeException | Error e) {
                 stage = CompletableFuture.failedFuture(e);
             }
-            return stage.whenComplete((response, failure) -> {
+            // Exit on a stage the caller never sees: cancelling the returned future must not skip the exit.
+            final CompletableFuture<O> result = new CompletableFuture<>();
+            stage.whenComplete((response, failure) -> {
                 try {
                     if (classifier.isError(response, failure)) {
                         Tracer.traceEntry(failure == null ? new BusinessError(resource)
                                                           : OutcomeClassifier.unwrap(failure), entry);
                     }
+                } catch (RuntimeException e) {
+                    Tracer.traceEntry(e, entry);
                 } finally {
                     entry.exit();
+                    if (failure != null) {
+                        result.completeExceptionally(failure);
+                    } else {
+                        result.complete(response);
+                    }
                 }
             });
+            return result;
         };
     }
 

@@ -168,7 +168,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
         if (afterSequence < 0) {
             throw new InvalidValueException("afterSequence", afterSequence, "an integer >= 0");
         }
-        final Watcher watcher = new Watcher(listener);
+        final Watcher watcher = new Watcher(listener, afterSequence);
         synchronized (deliveryLock) {
             ensureOpenLocked();
             for (long seq = afterSequence + 1; seq <= delivered; seq++) {
@@ -318,13 +318,19 @@ public final class InMemorySnapshotStore implements SnapshotStore {
 
     private static final class Watcher {
         final Consumer<Change> listener;
+        /** The watcher asked for changes after this sequence (some may be accepted but not yet delivered). */
+        final long after;
 
-        Watcher(Consumer<Change> listener) {
+        Watcher(Consumer<Change> listener, long after) {
             this.listener = listener;
+            this.after = after;
         }
 
         /** Delivers one change; false when the listener failed and must be dropped. */
         boolean deliver(Change change) {
+            if (change.sequence() <= after) {
+                return true;
+            }
             try {
                 listener.accept(change);
                 return true;

@@ -98,8 +98,20 @@ public final class SentinelPropagation implements AutoCloseable {
             }
         }
 
-        boolean ours(String dataId, String content) {
-            return ours.getOrDefault(dataId, new java.util.ArrayDeque<>()).contains(content);
+        /**
+         * True when {@code content} is the echo of one of our recent publications; that publication and all
+         * older ones are forgotten, so a later push of the same bytes (e.g. a rollback in the Nacos console)
+         * counts as an edit.
+         */
+        boolean consumeEcho(String dataId, String content) {
+            final java.util.Deque<String> recent = ours.get(dataId);
+            if (recent == null || !recent.contains(content)) {
+                return false;
+            }
+            while (!recent.isEmpty() && !recent.removeLast().equals(content)) {
+                // drop the older publications
+            }
+            return true;
         }
 
         ServiceSync(NacosSentinelRules rules) {
@@ -256,6 +268,7 @@ public final class SentinelPropagation implements AutoCloseable {
                                                                                 : NacosSentinelRules.md5(base));
                 if (result.published()) {
                     sync.base.put(dataId, entry.getValue());
+                    sync.latest.put(dataId, entry.getValue());
                     sync.published(dataId, entry.getValue());
                     published.incrementAndGet();
                     log.info("published {} ({} bytes)", dataId, entry.getValue().length());
@@ -263,6 +276,7 @@ public final class SentinelPropagation implements AutoCloseable {
                 } else if (entry.getValue().equals(result.current())) {
                     // Someone (another daemon) already published exactly this rendering: in sync.
                     sync.base.put(dataId, entry.getValue());
+                    sync.latest.put(dataId, entry.getValue());
                 } else {
                     if (result.current() != null) {
                         sync.latest.put(dataId, result.current());
@@ -284,7 +298,7 @@ public final class SentinelPropagation implements AutoCloseable {
             if (sync == null) {
                 return;
             }
-            if (sync.ours(dataId, content)) {
+            if (sync.consumeEcho(dataId, content)) {
                 return; // an echo of our own write, maybe a late one
             }
             sync.latest.put(dataId, content);
@@ -359,7 +373,13 @@ public final class SentinelPropagation implements AutoCloseable {
                 imported.incrementAndGet();
                 log.info("imported Sentinel rules of {} as version {}", key, applied.change().version());
             } else {
-                log.info("import of {} lost a race with a neutral write; retried on the next change", key);
+                // A neutral write raced the import: both sides changed. The base must not move past it.
+                if (force) {
+                    log.warn("import of {} lost a race with a neutral write; retried on the next change", key);
+                } else {
+                    twoSided(service, sync, "a neutral write of " + key + " raced the import of a Sentinel change");
+                }
+                return;
             }
         }
         for (Map.Entry<String, String> entry : both.entrySet()) {

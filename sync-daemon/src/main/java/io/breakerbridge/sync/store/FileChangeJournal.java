@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,11 @@ public final class FileChangeJournal implements ChangeJournal, AutoCloseable {
     /** True while one thread forces the file for everyone; guarded by syncLock. */
     private boolean syncing;
     private long syncs;
+    /**
+     * The first fsync or truncate failure: sticky, because after a failed fsync the kernel may report success
+     * for a later one although the earlier data never reached the disk.
+     */
+    private volatile @Nullable IOException failed;
 
     private FileChangeJournal(Path file, FileChannel channel, long lastSequence) {
         this.file = file;
@@ -105,6 +111,7 @@ public final class FileChangeJournal implements ChangeJournal, AutoCloseable {
 
     @Override
     public void append(Change change) throws IOException {
+        throwIfFailed();
         final byte[] json = ChangeJson.write(change);
         final CRC32C crc = new CRC32C();
         crc.update(json);
@@ -116,8 +123,12 @@ public final class FileChangeJournal implements ChangeJournal, AutoCloseable {
                 channel.write(record);
             }
         } catch (IOException e) {
-            channel.truncate(start);
-            channel.position(start);
+            try {
+                channel.truncate(start);
+                channel.position(start);
+            } catch (IOException truncate) {
+                failed = truncate;
+            }
             throw e;
         }
         appended = change.sequence();
@@ -125,9 +136,11 @@ public final class FileChangeJournal implements ChangeJournal, AutoCloseable {
 
     @Override
     public void sync(long sequence) throws IOException {
+        throwIfFailed();
         syncLock.lock();
         try {
             while (durable < sequence) {
+                throwIfFailed();
                 if (syncing) {
                     synced.awaitUninterruptibly();
                     continue;
@@ -146,6 +159,7 @@ public final class FileChangeJournal implements ChangeJournal, AutoCloseable {
                     synced.signalAll();
                 }
                 if (failure != null) {
+                    failed = failure;
                     throw failure;
                 }
                 durable = Math.max(durable, target);
@@ -153,6 +167,14 @@ public final class FileChangeJournal implements ChangeJournal, AutoCloseable {
             }
         } finally {
             syncLock.unlock();
+        }
+    }
+
+    private void throwIfFailed() throws IOException {
+        final IOException failure = failed;
+        if (failure != null) {
+            throw new IOException("the journal failed earlier and refuses everything until restarted: "
+                                  + failure.getMessage(), failure);
         }
     }
 

@@ -80,6 +80,8 @@ public final class NacosSnapshotStore implements SnapshotStore {
     private final Object logLock = new Object();
     private final List<Change> changes = new ArrayList<>();
     private final List<Consumer<Change>> watchers = new CopyOnWriteArrayList<>();
+    /** Services this store has seen in (or added to) the index. */
+    private final java.util.Set<String> indexed = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /** One service's document as last written or adopted. */
@@ -160,18 +162,31 @@ public final class NacosSnapshotStore implements SnapshotStore {
         return write(key, expectedVersion, writer, null);
     }
 
+    /** One attempt of a write: the document it would make and the change it would record. */
+    private record Attempt(ServiceDoc next, java.util.function.LongFunction<Change> change) {}
+
     /** A put ({@code spec} set) or a delete ({@code spec} null), by compare-and-swap on the service document. */
     private WriteResult write(SnapshotKey key, long expected, Writer writer, @Nullable ThresholdSpec spec) {
         ensureOpen();
         final ReentrantLock lock = locks.computeIfAbsent(key.service(), s -> new ReentrantLock());
         lock.lock();
         try {
+            // md5 of each content this call published -> what it would mean: a false from Nacos may hide a
+            // write that landed, recognised when reading back any of them.
+            final Map<String, Attempt> attempts = new java.util.HashMap<>();
             long backoff = 50;
             for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
                 final ServiceDoc doc = doc(key.service());
+                if (doc.md5() == null) {
+                    createEmpty(key.service());
+                    continue;
+                }
                 final ThresholdSnapshot current = doc.snapshots().get(key.resource());
                 final long currentVersion = current == null ? 0 : current.version();
                 if (currentVersion != expected || spec == null && current == null) {
+                    // Answered from the cached document, which Nacos pushes keep fresh (they lag a write by about
+                    // 100 ms). No read here: nacos-client throttles repeated reads to ~5/s, so reading on every
+                    // conflict would starve busy writers (see SEMANTICS, Nacos).
                     return WriteResult.Conflict.of(current);
                 }
                 final long version = doc.versions().getOrDefault(key.resource(), 0L) + 1;
@@ -189,31 +204,40 @@ public final class NacosSnapshotStore implements SnapshotStore {
                 final String content = render(key.service(), doc.revision() + 1, versions, snapshots);
                 final ServiceDoc next = new ServiceDoc(key.service(), doc.revision() + 1, md5(content), versions,
                                                        snapshots);
-                final boolean written = doc.md5() == null ? create(key.service(), content)
-                                                          : cas(dataId(key.service()), content, doc.md5());
-                // A false from Nacos may hide a write that landed: reading back our own content means it did.
-                final boolean landed = written || adoptNewer(key.service(), next.md5())
-                                                  && next.md5().equals(docs.get(key.service()).md5());
-                if (landed) {
-                    docs.put(key.service(), next);
-                    if (doc.md5() == null) {
-                        addToIndex(key.service());
+                final Attempt mine = new Attempt(next, stored == null
+                                                       ? c -> Change.delete(c, key, version, now, writer)
+                                                       : c -> Change.put(c, stored, writer.note()));
+                attempts.put(next.md5(), mine);
+                Attempt landed = cas(dataId(key.service()), content, doc.md5()) ? mine : null;
+                if (landed == null) {
+                    final String read = readDocument(key.service());
+                    if (read != null && attempts.containsKey(md5(read))) {
+                        landed = attempts.get(md5(read));
+                    } else if (read == null || !adopt(key.service(), read, null)) {
+                        // Nothing newer to be seen yet: a stale read or a failure. Wait and try again.
+                        sleep(backoff);
+                        backoff = Math.min(1000, backoff * 2);
                     }
-                    final Change change = record(stored == null
-                                                 ? c -> Change.delete(c, key, version, now, writer)
-                                                 : c -> Change.put(c, stored, writer.note()));
-                    return new WriteResult.Applied(change);
                 }
-                if (docs.get(key.service()).revision() == doc.revision()) {
-                    // Nothing newer to be seen yet: a stale read or a failure. Wait and try again.
-                    sleep(backoff);
-                    backoff = Math.min(1000, backoff * 2);
+                if (landed != null) {
+                    docs.put(key.service(), landed.next());
+                    addToIndex(key.service());
+                    return new WriteResult.Applied(record(landed.change()));
                 }
             }
             throw new StoreUnavailableException("Nacos did not accept the write of " + key + " after " + ATTEMPTS
                                                 + " attempts (no conflicting revision seen)");
         } finally {
             lock.unlock();
+        }
+    }
+
+    private @Nullable String readDocument(String service) {
+        try {
+            return config.getConfig(dataId(service), group, TIMEOUT_MS);
+        } catch (NacosException e) {
+            log.warn("cannot read the document of {}: {}", service, e.getErrMsg());
+            return null;
         }
     }
 
@@ -226,40 +250,24 @@ public final class NacosSnapshotStore implements SnapshotStore {
         }
     }
 
-    /** Creates the service document; true only when reading it back shows exactly ours. */
-    private boolean create(String service, String content) {
+    /**
+     * Creates the service's empty document (revision 0). Every writer creates the same bytes, so a creation race
+     * loses nothing; the first real write then goes through compare-and-swap. Creation is guarded by the md5 of
+     * "": Nacos refuses it when a document exists (then the existing one is read and adopted).
+     */
+    private void createEmpty(String service) {
+        final String empty = ServiceDocument.empty(service).toJson();
         try {
-            // Nacos creates a missing config whatever md5 is passed but refuses the md5 of "" when one exists, so a
-            // create that a stale read believed necessary cannot overwrite a document.
-            if (!config.publishConfigCas(dataId(service), group, content, md5(""), "json")) {
-                return false;
+            if (config.publishConfigCas(dataId(service), group, empty, md5(""), "json")) {
+                docs.put(service, new ServiceDoc(service, 0, md5(empty), new TreeMap<>(), new TreeMap<>()));
+                return;
             }
-            for (int i = 0; i < 40; i++) {
-                final String read = config.getConfig(dataId(service), group, TIMEOUT_MS);
-                if (read != null) {
-                    if (read.equals(content)) {
-                        return true;
-                    }
-                    log.warn("lost a creation race on {}: another writer created it; retrying on top", service);
-                    return false;
-                }
-                sleep(50);
-            }
-            throw new StoreUnavailableException("created the document of " + service
-                                                + " but cannot read it back; not acknowledged");
         } catch (NacosException e) {
             throw new StoreUnavailableException("cannot create the document of " + service + ": " + e.getErrMsg(), e);
         }
-    }
-
-    /** Reads the service document; adopts it (recording remote changes) when its revision is higher. */
-    private boolean adoptNewer(String service, @Nullable String oursMd5) {
-        try {
-            final String read = config.getConfig(dataId(service), group, TIMEOUT_MS);
-            return read != null && adopt(service, read, oursMd5);
-        } catch (NacosException e) {
-            log.warn("cannot read the document of {}: {}", service, e.getErrMsg());
-            return false;
+        final String read = readDocument(service);
+        if (read == null || !adopt(service, read, null)) {
+            sleep(100); // the existing document is not readable yet (reads lag writes)
         }
     }
 
@@ -420,7 +428,10 @@ public final class NacosSnapshotStore implements SnapshotStore {
     }
 
     private void addToIndex(String service) {
-        synchronized (INDEX_DATA_ID) {
+        if (indexed.contains(service)) {
+            return;
+        }
+        synchronized (indexed) {
             for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
                 try {
                     final String content = config.getConfig(INDEX_DATA_ID, group, TIMEOUT_MS);
@@ -430,15 +441,17 @@ public final class NacosSnapshotStore implements SnapshotStore {
                                     .forEach(n -> services.add(n.asText()));
                     }
                     if (!services.add(service)) {
+                        indexed.add(service);
                         return;
                     }
                     final com.fasterxml.jackson.databind.node.ArrayNode array = JsonNodeFactory.instance.arrayNode();
                     services.forEach(array::add);
                     final String next = SnapshotJson.serialize(array);
-                    final boolean ok = content == null ? config.publishConfig(INDEX_DATA_ID, group, next, "json")
-                                                       : config.publishConfigCas(INDEX_DATA_ID, group, next,
-                                                                                 md5(content), "json");
-                    if (ok) {
+                    // A missing index is created like any other by CAS (md5 of ""), so two creators cannot drop
+                    // each other's service; a lost race is re-read and retried.
+                    if (config.publishConfigCas(INDEX_DATA_ID, group, next, md5(content == null ? "" : content),
+                                                "json")) {
+                        indexed.add(service);
                         return;
                     }
                 } catch (NacosException e) {

@@ -54,6 +54,7 @@ class NacosSnapshotStoreOnDoubleTest extends SnapshotStoreContractTest {
         nacos.drainPushes();
         other.get(PAY);
         store.put(PAY, 1, spec(2), ALICE);
+        nacos.drainPushes();
 
         final WriteResult stale = other.put(PAY, 1, spec(9), BOB);
 
@@ -68,6 +69,7 @@ class NacosSnapshotStoreOnDoubleTest extends SnapshotStoreContractTest {
         store.put(PAY, 0, spec(1), ALICE);
         nacos.drainPushes();
         other.get(PAY);
+        nacos.drainPushes();
         store.put(new SnapshotKey("payment", "other"), 0, spec(1), ALICE);
 
         assertThat(other.put(PAY, 1, spec(3), BOB)).isInstanceOf(WriteResult.Applied.class);

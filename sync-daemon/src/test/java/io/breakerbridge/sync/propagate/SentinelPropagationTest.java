@@ -134,6 +134,22 @@ class SentinelPropagationTest {
     }
 
     @Test
+    void rollbackToAnEarlierPublicationIsAnEditNotAnEcho() throws Exception {
+        start(ConflictPolicy.HOLD);
+        store.put(KEY, 0, spec(40), ALICE);
+        settle();
+        final String first = nacos.content(FLOW, SentinelRuleJson.GROUP);
+        store.put(KEY, 1, spec(41), ALICE);
+        settle();
+
+        nacos.client().publishConfig(FLOW, SentinelRuleJson.GROUP, first);
+        settle();
+
+        assertThat(store.get(KEY).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(40));
+        assertThat(store.get(KEY).orElseThrow().origin()).isEqualTo(Origin.SENTINEL);
+    }
+
+    @Test
     void crossedEditsAreHeldAndNothingIsOverwritten() throws Exception {
         start(ConflictPolicy.HOLD);
         store.put(KEY, 0, spec(40), ALICE);
