@@ -54,6 +54,22 @@ final class ApiRoutes {
         return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, SnapshotJson.serialize(out));
     }
 
+    @Get("/v1/sync/events")
+    @Description("The propagation's audit trail: refused Sentinel documents, conflicts and their resolution.")
+    public HttpResponse syncEvents() {
+        final ArrayNode out = JsonNodeFactory.instance.arrayNode();
+        if (propagation != null) {
+            for (SentinelPropagation.SyncEvent event : propagation.events()) {
+                final ObjectNode node = out.addObject();
+                node.put("at", event.at().toString());
+                node.put("service", event.service());
+                node.put("kind", event.kind());
+                node.put("detail", event.detail());
+            }
+        }
+        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, SnapshotJson.serialize(out));
+    }
+
     @Post("/v1/conflicts/{service}")
     @Description("Resolves a held conflict: ?winner=neutral publishes the neutral rules to Sentinel, "
                  + "?winner=sentinel writes Sentinel's rules to the neutral store.")

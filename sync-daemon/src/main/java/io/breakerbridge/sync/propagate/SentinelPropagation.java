@@ -72,6 +72,9 @@ public final class SentinelPropagation implements AutoCloseable {
     private final Map<String, ServiceSync> services = new HashMap<>();
     private final Map<String, SyncConflict> conflicts = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
+    /** The propagation's own audit trail: refused documents, conflicts, resolutions (most recent last). */
+    private final java.util.Deque<SyncEvent> events = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final int MAX_EVENTS = 1000;
     private final AtomicLong imported = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     private @Nullable Subscription subscription;
@@ -156,6 +159,28 @@ public final class SentinelPropagation implements AutoCloseable {
         return List.copyOf(conflicts.values());
     }
 
+    /**
+     * One entry of the propagation's audit trail.
+     *
+     * @param at when it happened
+     * @param service the service (Sentinel app)
+     * @param kind {@code refused}, {@code conflict} or {@code resolved}
+     * @param detail what and why
+     */
+    public record SyncEvent(java.time.Instant at, String service, String kind, String detail) {}
+
+    /** The most recent audit entries of the propagation (up to {@value #MAX_EVENTS}), oldest first. */
+    public List<SyncEvent> events() {
+        return List.copyOf(events);
+    }
+
+    private void audit(String service, String kind, String detail) {
+        events.addLast(new SyncEvent(clock.instant(), service, kind, detail));
+        while (events.size() > MAX_EVENTS) {
+            events.pollFirst();
+        }
+    }
+
     /** Counts for metrics: published renderings, imported Sentinel changes, refused Sentinel documents. */
     public long[] counts() {
         return new long[] {published.get(), imported.get(), refused.get()};
@@ -171,6 +196,8 @@ public final class SentinelPropagation implements AutoCloseable {
         }
         final java.util.concurrent.Future<?> done = worker.submit(() -> {
             conflicts.remove(service);
+            audit(service, "resolved", side == ConflictPolicy.NEUTRAL_WINS ? "the neutral rules win"
+                                                                          : "Sentinel's rules win");
             final ServiceSync sync = sync(service);
             if (sync == null) {
                 return;
@@ -340,6 +367,7 @@ public final class SentinelPropagation implements AutoCloseable {
             refused.incrementAndGet();
             log.warn("refused malformed Sentinel rules of {}: {} (the neutral rules stay in force)", service,
                      e.getMessage());
+            audit(service, "refused", e.getMessage());
             return;
         }
         // Neutral changed since the last sync if its rendering differs from the base.
@@ -433,12 +461,17 @@ public final class SentinelPropagation implements AutoCloseable {
             case HOLD -> {
                 conflicts.put(service, new SyncConflict(service, clock.instant(), reason));
                 log.warn("conflict on {}: {}; held until resolved", service, reason);
+                audit(service, "conflict", reason + "; held");
             }
             case NEUTRAL_WINS -> {
+                audit(service, "conflict", reason + "; the neutral rules win (policy)");
                 adoptCurrentAsBase(sync);
                 neutralToSentinel(service);
             }
-            case SENTINEL_WINS -> importSentinel(service, sync, current(sync), true);
+            case SENTINEL_WINS -> {
+                audit(service, "conflict", reason + "; Sentinel's rules win (policy)");
+                importSentinel(service, sync, current(sync), true);
+            }
         }
     }
 

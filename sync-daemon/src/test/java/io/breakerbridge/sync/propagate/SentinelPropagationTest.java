@@ -158,6 +158,7 @@ class SentinelPropagationTest {
         crossedEdits();
 
         assertThat(propagation.conflicts()).extracting(SyncConflict::service).containsExactly(APP);
+        assertThat(propagation.events()).extracting(SentinelPropagation.SyncEvent::kind).containsExactly("conflict");
         assertThat(nacos.content(FLOW, SentinelRuleJson.GROUP)).contains("\"count\":7");
         assertThat(store.get(KEY).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(50));
     }
@@ -211,6 +212,8 @@ class SentinelPropagationTest {
 
         assertThat(propagation.counts()[2]).isEqualTo(1);
         assertThat(store.get(KEY).orElseThrow().version()).isEqualTo(1);
+        assertThat(propagation.events()).extracting(SentinelPropagation.SyncEvent::kind).containsExactly("refused");
+        assertThat(propagation.events().get(0).detail()).contains("flow-rules[0]");
     }
 
     @Test
