@@ -38,7 +38,7 @@ import java.util.concurrent.Executor;
  * a plain Sentinel app (NacosDataSource) and in a Resilience4j stack (NacosSnapshotSource), against Nacos's own
  * publish-to-listener delay, all in one run. Run:
  * {@code NACOS_ADDR=127.0.0.1:8848 java -cp benchmarks/target/benchmarks.jar
- * io.breakerbridge.bench.NacosPropagationHarness [writes]}.
+ * io.breakerbridge.bench.NacosPropagationHarness [writes [pauseMs]]}.
  */
 public final class NacosPropagationHarness {
     private NacosPropagationHarness() {}
@@ -53,27 +53,32 @@ public final class NacosPropagationHarness {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         final int writes = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+        final long pauseMs = args.length > 1 ? Long.parseLong(args[1]) : 30;
         final Properties properties = new Properties();
         properties.put("serverAddr", addr);
         final String run = UUID.randomUUID().toString().substring(0, 8);
         final ConfigService raw = NacosFactory.createConfigService(properties);
         System.out.println("command: NACOS_ADDR=" + addr + " java -cp benchmarks/target/benchmarks.jar "
-                           + "io.breakerbridge.bench.NacosPropagationHarness " + writes);
+                           + "io.breakerbridge.bench.NacosPropagationHarness " + writes + " " + pauseMs);
 
-        // 1. Raw CAS throughput: one writer chaining md5s on one dataId.
+        // 1. Raw CAS throughput: one writer chaining md5s on one dataId (measured in rounds interleaved with
+        //    the store's, below, because the server's speed drifts during a run).
         final String rawId = "bench-raw-" + run;
-        String content = "v0";
-        raw.publishConfig(rawId, "BENCH", content);
+        final String[] rawContent = {"v0"};
+        raw.publishConfig(rawId, "BENCH", rawContent[0]);
         Thread.sleep(1500);
-        long start = System.nanoTime();
-        for (int i = 1; i <= writes; i++) {
-            final String next = "v" + i;
-            if (!raw.publishConfigCas(rawId, "BENCH", next, md5(content))) {
-                throw new IllegalStateException("raw CAS failed at " + i);
+        final int[] rawCounter = {0};
+        final java.util.concurrent.Callable<Double> rawRound = () -> {
+            final long begin = System.nanoTime();
+            for (int i = 0; i < writes; i++) {
+                final String next = "v" + ++rawCounter[0];
+                if (!raw.publishConfigCas(rawId, "BENCH", next, md5(rawContent[0]))) {
+                    throw new IllegalStateException("raw CAS failed at " + rawCounter[0]);
+                }
+                rawContent[0] = next;
             }
-            content = next;
-        }
-        final double rawPerSecond = writes / ((System.nanoTime() - start) / 1e9);
+            return writes / ((System.nanoTime() - begin) / 1e9);
+        };
 
         // 2. Nacos's own publish -> listener delay.
         final String pushId = "bench-push-" + run;
@@ -90,7 +95,7 @@ public final class NacosPropagationHarness {
             if (got != null) {
                 pushDelays.add((got - sent) / 1e6);
             }
-            Thread.sleep(30);
+            Thread.sleep(pauseMs);
         }
 
         // 3. Store throughput and write -> active through propagation.
@@ -126,11 +131,20 @@ public final class NacosPropagationHarness {
             }, stacks::remove));
             final SnapshotKey throughputKey = new SnapshotKey("bench-tp-" + run, "r");
             store.put(throughputKey, 0, spec(0), writer);
-            start = System.nanoTime();
-            for (int i = 1; i <= writes; i++) {
-                store.put(throughputKey, i, spec(i), writer);
+            final long[] version = {1};
+            final List<Double> rawRates = new ArrayList<>();
+            final List<Double> storeRates = new ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                rawRates.add(rawRound.call());
+                final long begin = System.nanoTime();
+                for (int i = 0; i < writes; i++) {
+                    store.put(throughputKey, version[0], spec(version[0] + 1), writer);
+                    version[0]++;
+                }
+                storeRates.add(writes / ((System.nanoTime() - begin) / 1e9));
             }
-            final double storePerSecond = writes / ((System.nanoTime() - start) / 1e9);
+            final double rawPerSecond = percentile(rawRates, 50);
+            final double storePerSecond = percentile(storeRates, 50);
 
             final List<Double> toSentinel = new ArrayList<>();
             final List<Double> toStack = new ArrayList<>();
@@ -148,10 +162,11 @@ public final class NacosPropagationHarness {
                 if (r != null) {
                     toStack.add(Math.max(0, r - accepted) / 1e6);
                 }
-                Thread.sleep(30);
+                Thread.sleep(pauseMs);
             }
-            System.out.printf("raw publishConfigCas: %.0f writes/s; Nacos store: %.0f writes/s (%.0f %% of raw)%n",
-                              rawPerSecond, storePerSecond, 100 * storePerSecond / rawPerSecond);
+            System.out.printf("raw publishConfigCas: %.0f writes/s; Nacos store: %.0f writes/s (%.0f %% of raw; "
+                              + "medians of 3 interleaved rounds: raw %s, store %s)%n", rawPerSecond, storePerSecond,
+                              100 * storePerSecond / rawPerSecond, rounded(rawRates), rounded(storeRates));
             System.out.printf("Nacos publish -> listener: p50 %.1f ms, p99 %.1f ms (%d samples)%n",
                               percentile(pushDelays, 50), percentile(pushDelays, 99), pushDelays.size());
             System.out.printf("accepted write -> active in a Sentinel app: p50 %.1f ms, p99 %.1f ms (%d samples)%n",
@@ -162,6 +177,10 @@ public final class NacosPropagationHarness {
             sentinelApp.close();
             raw.shutDown();
         }
+    }
+
+    private static String rounded(List<Double> rates) {
+        return rates.stream().map(r -> String.valueOf(Math.round(r))).collect(java.util.stream.Collectors.joining("/"));
     }
 
     private static ThresholdSpec spec(double qps) {
