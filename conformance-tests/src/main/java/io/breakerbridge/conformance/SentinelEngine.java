@@ -2,7 +2,6 @@ package io.breakerbridge.conformance;
 
 import com.alibaba.csp.sentinel.slots.block.degrade.BreakerBridgeAccess;
 import com.alibaba.csp.sentinel.slots.block.degrade.DegradeRuleManager;
-import com.alibaba.csp.sentinel.slots.block.degrade.circuitbreaker.CircuitBreaker;
 import com.alibaba.csp.sentinel.slots.block.flow.FlowRuleManager;
 import com.alibaba.csp.sentinel.slots.clusterbuilder.ClusterBuilderSlot;
 import io.breakerbridge.endpoint.BreakerState;
@@ -54,7 +53,7 @@ public final class SentinelEngine extends MiddlewareEngine {
     @Override
     public List<BreakerState> states() {
         return BreakerBridgeAccess.circuitBreakers(KEY.resource()).stream()
-                                  .map(cb -> state(cb.currentState())).toList();
+                                  .map(cb -> SentinelRuleApplier.neutral(cb.currentState())).toList();
     }
 
     @Override
@@ -65,14 +64,6 @@ public final class SentinelEngine extends MiddlewareEngine {
         } finally {
             time.close();
         }
-    }
-
-    private static BreakerState state(CircuitBreaker.State state) {
-        return switch (state) {
-            case CLOSED -> BreakerState.CLOSED;
-            case OPEN -> BreakerState.OPEN;
-            case HALF_OPEN -> BreakerState.HALF_OPEN;
-        };
     }
 
     private static void clearSentinel() {

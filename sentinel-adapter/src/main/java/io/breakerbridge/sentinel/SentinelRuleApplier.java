@@ -122,13 +122,11 @@ public final class SentinelRuleApplier implements AutoCloseable {
 
     /** Resources whose breaker change is held because a breaker of theirs is not CLOSED. */
     public synchronized Set<String> pendingBreakerChanges() {
-        final Set<String> pending = new HashSet<>();
-        desiredRules().degradeRules().stream().map(DegradeRule::getResource).distinct()
-                      .filter(r -> !sameRules(r, desiredDegrade(r)))
-                      .forEach(pending::add);
-        loadedDegrade.keySet().stream().filter(r -> desiredDegrade(r).isEmpty() && !loadedDegrade.get(r).isEmpty())
-                     .forEach(pending::add);
-        return pending;
+        final Map<String, List<DegradeRule>> desired = byResource(desiredRules().value());
+        final Set<String> resources = new HashSet<>(desired.keySet());
+        resources.addAll(loadedDegrade.keySet());
+        resources.removeIf(r -> sameRules(r, desired.getOrDefault(r, List.of())));
+        return resources;
     }
 
     /**
@@ -154,7 +152,7 @@ public final class SentinelRuleApplier implements AutoCloseable {
         if (service == null) {
             return;
         }
-        final BreakerEvent event = new BreakerEvent(service, rule.getResource(), index, state(prev), state(next),
+        final BreakerEvent event = new BreakerEvent(service, rule.getResource(), index, neutral(prev), neutral(next),
                                                     next == CircuitBreaker.State.OPEN
                                                     && prev == CircuitBreaker.State.CLOSED ? value : null,
                                                     Instant.ofEpochMilli(TimeUtil.currentTimeMillis()));
@@ -163,7 +161,8 @@ public final class SentinelRuleApplier implements AutoCloseable {
         }
     }
 
-    private static BreakerState state(CircuitBreaker.State state) {
+    /** Sentinel's breaker state in neutral words. */
+    public static BreakerState neutral(CircuitBreaker.State state) {
         return switch (state) {
             case CLOSED -> BreakerState.CLOSED;
             case OPEN -> BreakerState.OPEN;
@@ -178,19 +177,20 @@ public final class SentinelRuleApplier implements AutoCloseable {
     }
 
     private synchronized void onBreakerClosed(String resource) {
-        if (ownedResources.contains(resource) && !sameRules(resource, desiredDegrade(resource))) {
+        if (ownedResources.contains(resource)
+            && !sameRules(resource, byResource(desiredRules().value()).getOrDefault(resource, List.of()))) {
             reload();
         }
     }
 
-    private SentinelRules desiredRules() {
-        final Translation<SentinelRules> translation = SentinelTranslator.toSentinel(new ArrayList<>(held.values()));
-        losses = translation.losses();
-        return translation.value();
+    private Translation<SentinelRules> desiredRules() {
+        return SentinelTranslator.toSentinel(new ArrayList<>(held.values()));
     }
 
-    private List<DegradeRule> desiredDegrade(String resource) {
-        return desiredRules().degradeRules().stream().filter(r -> r.getResource().equals(resource)).toList();
+    private static Map<String, List<DegradeRule>> byResource(SentinelRules rules) {
+        final Map<String, List<DegradeRule>> out = new LinkedHashMap<>();
+        rules.degradeRules().forEach(r -> out.computeIfAbsent(r.getResource(), k -> new ArrayList<>()).add(r));
+        return out;
     }
 
     private boolean sameRules(String resource, List<DegradeRule> desired) {
@@ -198,7 +198,9 @@ public final class SentinelRuleApplier implements AutoCloseable {
     }
 
     private void reload() {
-        final SentinelRules desired = desiredRules();
+        final Translation<SentinelRules> translation = desiredRules();
+        losses = translation.losses();
+        final SentinelRules desired = translation.value();
         final Set<String> newOwned = new HashSet<>();
         held.keySet().forEach(key -> newOwned.add(key.resource()));
 
@@ -210,10 +212,7 @@ public final class SentinelRuleApplier implements AutoCloseable {
         }
         flows.addAll(desired.flowRules());
 
-        final Map<String, List<DegradeRule>> wanted = new LinkedHashMap<>();
-        for (DegradeRule rule : desired.degradeRules()) {
-            wanted.computeIfAbsent(rule.getResource(), r -> new ArrayList<>()).add(rule);
-        }
+        final Map<String, List<DegradeRule>> wanted = byResource(desired);
         final Set<String> touched = new HashSet<>(loadedDegrade.keySet());
         touched.addAll(wanted.keySet());
         final Map<String, List<DegradeRule>> nextLoaded = new HashMap<>();
