@@ -29,7 +29,6 @@ import java.util.Properties;
 import java.util.SortedMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,7 +46,10 @@ import org.slf4j.LoggerFactory;
  *       is already there is not published again, so there is no echo loop.</li>
  *   <li>Sentinel to neutral: a change pushed by Nacos that is not our own write is read, translated (losses
  *       logged) and written to the store with origin SENTINEL, by compare-and-swap, keeping each resource's
- *       fallback (Sentinel rules carry none). Malformed rule JSON is refused and counted; the neutral rules stay.</li>
+ *       fallback (Sentinel rules carry none). Malformed rule JSON is refused and counted; the neutral rules stay.
+ *       Pushes can be far behind (coalesced, served from a read cache): a push of any publication of ours not
+ *       yet pushed back, or of content our compare-and-swap replaced, is a stale echo, and a read a few seconds
+ *       later checks that nobody wrote those bytes again meanwhile.</li>
  *   <li>Conflicts: the sync base per service tells a one-sided change from a two-sided one. A two-sided change
  *       is handled by the {@link ConflictPolicy}; with HOLD nothing is overwritten and the conflict is listed by
  *       {@link #conflicts()} until {@link #resolve(String, ConflictPolicy)}.</li>
@@ -59,12 +61,14 @@ import org.slf4j.LoggerFactory;
 public final class SentinelPropagation implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SentinelPropagation.class);
     private static final String SENTINEL_WRITER = "sentinel-sync";
+    /** Publications per dataId remembered for echo detection while Nacos has not pushed them back. */
+    static final int MAX_UNECHOED = 4096;
 
     private final SnapshotStore store;
     private final Connector connector;
     private final ConflictPolicy policy;
     private final Clock clock;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+    private final java.util.concurrent.ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         final Thread t = new Thread(r, "breakerbridge-sentinel-sync");
         t.setDaemon(true);
         return t;
@@ -77,6 +81,8 @@ public final class SentinelPropagation implements AutoCloseable {
     private static final int MAX_EVENTS = 1000;
     private final AtomicLong imported = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
+    /** Delay of the verification read after a stale echo (Nacos reads are fresh again well within it). */
+    private volatile long recheckDelayMs = 3000;
     private @Nullable Subscription subscription;
 
     /** One service's connection and sync base. */
@@ -86,17 +92,24 @@ public final class SentinelPropagation implements AutoCloseable {
         final Map<String, String> base = new HashMap<>();
         /** dataId -> the latest content Nacos pushed (Nacos reads lag writes, pushes do not go back in time). */
         final Map<String, String> latest = new HashMap<>();
+        /** dataIds with a verification read scheduled (see {@link SentinelPropagation#recheck}). */
+        final java.util.Set<String> rechecking = new java.util.HashSet<>();
         /** True once the service's dataIds were read at first contact. */
         boolean contacted;
         /** md5 of the sync base last stored in Nacos (null: none stored yet). */
         @Nullable String storedBaseMd5;
-        /** dataId -> contents we published recently: a late push of any of them is an echo, not an edit. */
+        /**
+         * dataId -> contents we published and Nacos has not pushed back yet: a late push of any of them is an
+         * echo, not an edit. A push can be far behind (it carries the server's read cache, refreshed about every
+         * 100 ms, and pushes are coalesced), so entries stay until a push of them or of a later one arrives;
+         * {@value #MAX_UNECHOED} bounds the memory when pushes stop.
+         */
         final Map<String, java.util.Deque<String>> ours = new HashMap<>();
 
         void published(String dataId, String content) {
             final java.util.Deque<String> recent = ours.computeIfAbsent(dataId, d -> new java.util.ArrayDeque<>());
             recent.addFirst(content);
-            while (recent.size() > 16) {
+            while (recent.size() > MAX_UNECHOED) {
                 recent.removeLast();
             }
         }
@@ -115,6 +128,18 @@ public final class SentinelPropagation implements AutoCloseable {
                 // drop the older publications
             }
             return true;
+        }
+
+        /** True when publications of {@code dataId} newer than everything pushed back are outstanding. */
+        boolean echoesPending(String dataId) {
+            final java.util.Deque<String> recent = ours.get(dataId);
+            return recent != null && !recent.isEmpty();
+        }
+
+        /** True when {@code content} is one of our publications still awaiting its echo, but not the newest. */
+        boolean olderPublication(String dataId, String content) {
+            final java.util.Deque<String> recent = ours.get(dataId);
+            return recent != null && recent.contains(content) && !content.equals(recent.peekFirst());
         }
 
         ServiceSync(NacosSentinelRules rules) {
@@ -294,6 +319,9 @@ public final class SentinelPropagation implements AutoCloseable {
                                                                    base == null ? null
                                                                                 : NacosSentinelRules.md5(base));
                 if (result.published()) {
+                    if (base != null) {
+                        sync.published(dataId, base); // replaced by our CAS: a late push of it is stale
+                    }
                     sync.base.put(dataId, entry.getValue());
                     sync.latest.put(dataId, entry.getValue());
                     sync.published(dataId, entry.getValue());
@@ -326,22 +354,70 @@ public final class SentinelPropagation implements AutoCloseable {
                 return;
             }
             if (sync.consumeEcho(dataId, content)) {
-                return; // an echo of our own write, maybe a late one
-            }
-            sync.latest.put(dataId, content);
-            if (conflicts.containsKey(service) || content.equals(sync.base.get(dataId))) {
-                return; // held, or nothing new
-            }
-            if (content.equals(render(service, store.list(service)).get(dataId))) {
-                sync.base.put(dataId, content); // the neutral rules rendered (e.g. by another daemon): in sync
+                if (sync.echoesPending(dataId)) {
+                    // A stale push (an older publication of ours, or what our CAS replaced): our newer content
+                    // is in Nacos unless someone wrote these bytes again since; a read later tells.
+                    scheduleRecheck(service, sync, dataId, 0);
+                }
                 return;
             }
-            try {
-                importSentinel(service, sync, current(sync), false);
-            } catch (Exception e) {
-                log.warn("importing Sentinel rules of {} failed: {}", service, e.getMessage());
-            }
+            onForeignContent(service, sync, dataId, content);
         });
+    }
+
+    /** Content in Nacos that is not an echo of ours: nothing new, in sync, or an edit to import. */
+    private void onForeignContent(String service, ServiceSync sync, String dataId, String content) {
+        sync.latest.put(dataId, content);
+        if (conflicts.containsKey(service) || content.equals(sync.base.get(dataId))) {
+            return; // held, or nothing new
+        }
+        if (content.equals(render(service, store.list(service)).get(dataId))) {
+            sync.base.put(dataId, content); // the neutral rules rendered (e.g. by another daemon): in sync
+            return;
+        }
+        try {
+            importSentinel(service, sync, current(sync), false);
+        } catch (Exception e) {
+            log.warn("importing Sentinel rules of {} failed: {}", service, e.getMessage());
+        }
+    }
+
+    private void scheduleRecheck(String service, ServiceSync sync, String dataId, int attempt) {
+        if (attempt == 0 && !sync.rechecking.add(dataId)) {
+            return; // one is already scheduled
+        }
+        worker.schedule(() -> recheck(service, sync, dataId, attempt), recheckDelayMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The verification read after a stale echo: our newest content (or the agreed base) means in sync; an older
+     * publication of ours means the read is stale too (ask again, a few times); anything else was written by
+     * someone after our publication (e.g. a rollback to earlier bytes) and is handled as an edit.
+     */
+    private void recheck(String service, ServiceSync sync, String dataId, int attempt) {
+        final String content;
+        try {
+            content = sync.rules.read(dataId);
+        } catch (Exception e) {
+            sync.rechecking.remove(dataId);
+            log.warn("verification read of {} failed: {}", dataId, e.getMessage());
+            return;
+        }
+        if (content != null && sync.olderPublication(dataId, content) && attempt < 3) {
+            scheduleRecheck(service, sync, dataId, attempt + 1);
+            return;
+        }
+        sync.rechecking.remove(dataId);
+        if (content == null || content.equals(sync.base.get(dataId)) || sync.ours.getOrDefault(dataId,
+                new java.util.ArrayDeque<>()).contains(content)) {
+            return;
+        }
+        onForeignContent(service, sync, dataId, content);
+    }
+
+    /** Shortens the verification read's delay (tests). */
+    void recheckDelay(long millis) {
+        this.recheckDelayMs = millis;
     }
 
     private void importSentinel(String service, ServiceSync sync, Map<String, String> both, boolean force)

@@ -15,10 +15,10 @@ import java.util.concurrent.TimeUnit;
  * An in-memory Nacos config server with the documented behaviour the code must survive (SEMANTICS.md,
  * "Nacos"): {@code publishConfigCas} compares the lowercase hex MD5; a blank md5 publishes unconditionally
  * and a config that does not exist is created whatever md5 is passed; reads right after a write return the
- * previous value for a while ({@link #staleReads} reads); listener pushes are asynchronous and coalesced (a
+ * previous value for a while ({@link #staleReads} reads within {@link #staleFor}); listener pushes are asynchronous and coalesced (a
  * listener gets only the latest pending content); a new listener is sent the current content when it differs
  * from what its client last read (nacos-client's listen check); and a CAS may fail without a conflict
- * ({@link #failNextCas}).
+ * ({@link #failNextCas}); pushes may carry stale content ({@link #pushesLagBehind}).
  * Each {@link #client()} is one nacos-client with its own listeners over the shared state.
  */
 public final class InMemoryNacos implements AutoCloseable {
@@ -31,7 +31,11 @@ public final class InMemoryNacos implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final Map<String, List<String>> history = new HashMap<>();
+    private final Map<String, Long> writtenAt = new HashMap<>();
     private volatile int staleReads = 2;
+    private volatile long staleForMs = 1000;
+    private int pushLag;
     private boolean paused;
     private final List<Runnable> held = new java.util.ArrayList<>();
     private int failNextCas;
@@ -42,6 +46,22 @@ public final class InMemoryNacos implements AutoCloseable {
     /** Reads after a write that still return the previous value (0: always fresh). */
     public synchronized InMemoryNacos staleReads(int reads) {
         this.staleReads = reads;
+        return this;
+    }
+
+    /**
+     * A push carries what the server's read cache held, which can be {@code writes} publications behind the
+     * latest (Nacos refreshes that cache about every 100 ms, so a busy dataId is pushed stale content; a later
+     * push catches up).
+     */
+    public synchronized InMemoryNacos pushesLagBehind(int writes) {
+        this.pushLag = writes;
+        return this;
+    }
+
+    /** How long after a write reads can still be stale (Nacos: about 100 ms, sometimes about 1 s). */
+    public synchronized InMemoryNacos staleFor(long millis) {
+        this.staleForMs = millis;
         return this;
     }
 
@@ -72,7 +92,7 @@ public final class InMemoryNacos implements AutoCloseable {
     private synchronized String read(String dataId, String group) {
         final String key = key(dataId, group);
         final int stale = staleLeft.getOrDefault(key, 0);
-        if (stale > 0) {
+        if (stale > 0 && System.nanoTime() - writtenAt.getOrDefault(key, 0L) < staleForMs * 1_000_000) {
             staleLeft.put(key, stale - 1);
             return previous.get(key);
         }
@@ -94,17 +114,21 @@ public final class InMemoryNacos implements AutoCloseable {
         }
         previous.put(key, contents.get(key));
         contents.put(key, content);
+        history.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(content);
         staleLeft.put(key, staleReads);
+        writtenAt.put(key, System.nanoTime());
         for (Registration registration : listeners) {
             if (registration.key().equals(key)) {
                 push(() -> {
-                    final String latest;
+                    final String delivered;
                     synchronized (this) {
-                        latest = contents.get(key);
+                        if (!content.equals(contents.get(key))) {
+                            return; // coalesced: the push of a later write delivers
+                        }
+                        final List<String> written = history.get(key);
+                        delivered = written.get(Math.max(0, written.size() - 1 - pushLag));
                     }
-                    if (content.equals(latest)) {
-                        registration.listener().receiveConfigInfo(content);
-                    }
+                    registration.listener().receiveConfigInfo(delivered);
                 });
             }
         }

@@ -58,6 +58,13 @@ class SentinelPropagationTest {
         propagation.awaitIdle();
     }
 
+    /** Settles, waits out the verification reads after stale echoes (200 ms in these tests), settles again. */
+    private void settleWithRechecks() throws InterruptedException {
+        settle();
+        Thread.sleep(1000);
+        settle();
+    }
+
     private static ThresholdSpec spec(double qps) {
         return new ThresholdSpec(List.of(RateLimitSpec.reject(qps)), List.of(BreakerSpec.errorCount(2, 5, 1000, 3000)),
                                  FallbackSpec.cached(5000));
@@ -100,6 +107,72 @@ class SentinelPropagationTest {
         assertThat(store.get(KEY).orElseThrow().version()).isEqualTo(2);
         assertThat(propagation.counts()[1]).as("imports").isZero();
         assertThat(propagation.conflicts()).isEmpty();
+    }
+
+    @Test
+    void stalePushOfAnOldPublicationIsAnEchoNotAnEdit() throws Exception {
+        nacos.pushesLagBehind(40).staleFor(100);
+        start(ConflictPolicy.HOLD);
+        propagation.recheckDelay(200);
+        store.put(KEY, 0, spec(1), ALICE);
+        settle();
+        nacos.pausePushes();
+        for (int v = 1; v <= 60; v++) {
+            store.put(KEY, v, spec(1 + v), ALICE);
+            propagation.awaitIdle(); // one publication per write
+        }
+
+        nacos.resumePushes();
+        settleWithRechecks();
+
+        final ThresholdSnapshot stored = store.get(KEY).orElseThrow();
+        assertThat(stored.version()).isEqualTo(61);
+        assertThat(stored.origin()).isEqualTo(Origin.API);
+        assertThat(propagation.counts()[1]).as("imports").isZero();
+        assertThat(propagation.conflicts()).isEmpty();
+    }
+
+    @Test
+    void latePushOfWhatAPublicationReplacedIsNotAnEdit() throws Exception {
+        start(ConflictPolicy.HOLD);
+        store.put(KEY, 0, spec(40), ALICE);
+        settle();
+        propagation.close();
+        nacos.pausePushes(); // the restarted daemon's first push (the current rules) comes late
+        nacos.staleFor(100);
+        start(ConflictPolicy.HOLD);
+        propagation.recheckDelay(200);
+        propagation.awaitIdle();
+
+        store.put(KEY, 1, spec(41), ALICE);
+        propagation.awaitIdle();
+        nacos.resumePushes();
+        settleWithRechecks();
+
+        final ThresholdSnapshot stored = store.get(KEY).orElseThrow();
+        assertThat(stored.version()).isEqualTo(2);
+        assertThat(stored.rateLimits()).containsExactly(RateLimitSpec.reject(41));
+        assertThat(nacos.content(FLOW, SentinelRuleJson.GROUP)).contains("\"count\":41.0");
+    }
+
+    @Test
+    void rollbackArrivingAsAnEchoIsFoundByTheVerificationRead() throws Exception {
+        nacos.staleFor(100);
+        start(ConflictPolicy.HOLD);
+        propagation.recheckDelay(200);
+        store.put(KEY, 0, spec(40), ALICE);
+        settle();
+        final String first = nacos.content(FLOW, SentinelRuleJson.GROUP);
+        nacos.pausePushes();
+        store.put(KEY, 1, spec(41), ALICE);
+        propagation.awaitIdle();
+
+        nacos.client().publishConfig(FLOW, SentinelRuleJson.GROUP, first); // a rollback before any push came
+        nacos.resumePushes();
+        settleWithRechecks();
+
+        assertThat(store.get(KEY).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(40));
+        assertThat(store.get(KEY).orElseThrow().origin()).isEqualTo(Origin.SENTINEL);
     }
 
     @Test

@@ -1,0 +1,376 @@
+package io.breakerbridge.bench;
+
+import com.alibaba.nacos.api.NacosFactory;
+import com.alibaba.nacos.api.config.ConfigService;
+import io.breakerbridge.model.FallbackSpec;
+import io.breakerbridge.model.Origin;
+import io.breakerbridge.model.RateLimitSpec;
+import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.model.Writer;
+import io.breakerbridge.store.SnapshotStore;
+import io.breakerbridge.store.WriteResult;
+import io.breakerbridge.sync.api.DaemonServer;
+import io.breakerbridge.sync.api.TokenAuth;
+import io.breakerbridge.sync.propagate.ConflictPolicy;
+import io.breakerbridge.sync.propagate.SentinelPropagation;
+import io.breakerbridge.sync.store.EmbeddedStore;
+import io.breakerbridge.sync.store.NacosSnapshotStore;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Time from an accepted API write (the daemon's HTTP answer) to the rule being active in a Sentinel app and in a
+ * Resilience4j stack, both in a second JVM ({@link SubscriberProcess}) as in production. With
+ * {@code NACOS_ADDR=host:port} the daemon keeps its snapshots in Nacos and propagates to Sentinel's dataIds; the
+ * subscribers are an unmodified NacosDataSource and a NacosSnapshotSource, and the same run measures Nacos's own
+ * publish-to-listener delay and raw {@code publishConfigCas} writes/s against accepted API writes/s. Without it
+ * the daemon runs on its embedded store and the subscribers follow {@code /v1/watch}. Run:
+ * {@code [NACOS_ADDR=127.0.0.1:8848] java -cp benchmarks/target/benchmarks.jar
+ * io.breakerbridge.bench.PropagationHarness [writes [pauseMs]]}.
+ */
+public final class PropagationHarness {
+    private static final String TOKEN = "bench-token-0123456789abcdef";
+    private static final String PUSH_GROUP = "BENCH";
+
+    private PropagationHarness() {}
+
+    /** Runs the harness and prints its figures. */
+    public static void main(String[] args) throws Exception {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+        final int writes = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        final long pauseMs = args.length > 1 ? Long.parseLong(args[1]) : 30;
+        final String addr = System.getenv("NACOS_ADDR");
+        final String run = UUID.randomUUID().toString().substring(0, 8);
+        final String app = "bench-" + run;
+        System.out.println("command: " + (addr == null ? "" : "NACOS_ADDR=" + addr + " ")
+                           + "java -cp benchmarks/target/benchmarks.jar io.breakerbridge.bench.PropagationHarness "
+                           + writes + " " + pauseMs);
+        System.out.println(addr == null ? "store: embedded (subscribers follow /v1/watch)"
+                                        : "store: Nacos at " + addr + " (subscribers listen to Nacos)");
+        final Path dir = Files.createTempDirectory("breakerbridge-bench");
+        Files.writeString(dir.resolve("tokens"), TOKEN + "\n");
+        final TokenAuth auth = TokenAuth.fromFile(dir.resolve("tokens"));
+        final Properties properties = new Properties();
+        final String pushId = "bench-push-" + run;
+        final String group = "BENCH_" + run;
+        final ConfigService raw;
+        final DaemonServer server;
+        SnapshotStore store = null;
+        if (addr != null) {
+            properties.put("serverAddr", addr);
+            raw = NacosFactory.createConfigService(properties);
+            store = NacosSnapshotStore.open(properties, group, Clock.systemUTC());
+            server = DaemonServer.start(store, auth, 0, SentinelPropagation.start(
+                    store, properties, ConflictPolicy.HOLD, Clock.systemUTC()));
+            raw.publishConfig(pushId, PUSH_GROUP, "p0");
+        } else {
+            raw = null;
+            server = DaemonServer.start(EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC()), auth, 0);
+        }
+        final String base = "http://127.0.0.1:" + server.port();
+        final Subscriber subscriber = addr != null
+                ? Subscriber.start("nacos", addr, app, group, pushId, PUSH_GROUP)
+                : Subscriber.start("daemon", base, TOKEN, app);
+        final Api api = new Api(base);
+        try {
+            if (raw != null) {
+                final List<Double> push = pushDelays(raw, pushId, subscriber, Math.min(writes, 100), pauseMs);
+                System.out.printf("Nacos publish -> listener (other JVM): p50 %.1f ms, p99 %.1f ms (%d samples)%n",
+                                  percentile(push, 50), percentile(push, 99), push.size());
+                throughput(raw, store, api, run, writes, 1);
+                throughput(raw, store, api, run, writes, 4);
+            }
+            final String path = "/v1/thresholds/" + app + "/GET%3A%2Fbench";
+            api.put(path, 0, 1000);
+            Thread.sleep(1500);
+            final List<Double> toSentinel = new ArrayList<>();
+            final List<Double> toStack = new ArrayList<>();
+            final int[] early = {0, 0};
+            for (int i = 1; i <= Math.min(writes, 100); i++) {
+                api.put(path, i, 1000 + i);
+                final long accepted = System.nanoTime();
+                final Long s = waitFor(subscriber.sentinel, (double) (1000 + i), 5000);
+                final Long r = waitFor(subscriber.stack, (long) (i + 1), 5000);
+                if (s != null) {
+                    toSentinel.add(Math.max(0, s - accepted) / 1e6);
+                    early[0] += s < accepted ? 1 : 0;
+                }
+                if (r != null) {
+                    toStack.add(Math.max(0, r - accepted) / 1e6);
+                    early[1] += r < accepted ? 1 : 0;
+                }
+                Thread.sleep(pauseMs);
+            }
+            System.out.printf("accepted API write -> active in a Sentinel app: p50 %.1f ms, p99 %.1f ms "
+                              + "(%d samples, %d active before the HTTP answer arrived, counted as 0)%n",
+                              percentile(toSentinel, 50), percentile(toSentinel, 99), toSentinel.size(), early[0]);
+            System.out.printf("accepted API write -> active in a Resilience4j stack: p50 %.1f ms, p99 %.1f ms "
+                              + "(%d samples, %d active before the HTTP answer arrived, counted as 0)%n",
+                              percentile(toStack, 50), percentile(toStack, 99), toStack.size(), early[1]);
+        } finally {
+            subscriber.close();
+            server.close();
+            if (raw != null) {
+                raw.shutDown();
+            }
+        }
+    }
+
+    /** Nacos's own publish -> listener delay, the listener in the subscriber JVM. */
+    private static List<Double> pushDelays(ConfigService raw, String pushId, Subscriber subscriber, int count,
+                                           long pauseMs) throws Exception {
+        Thread.sleep(1500);
+        final List<Double> delays = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            final String value = "p" + i;
+            final long sent = System.nanoTime();
+            raw.publishConfig(pushId, PUSH_GROUP, value);
+            final Long got = waitFor(subscriber.pushed, value, 5000);
+            if (got != null) {
+                delays.add((got - sent) / 1e6);
+            }
+            Thread.sleep(pauseMs);
+        }
+        return delays;
+    }
+
+    /** One writer's next write ({@code i} counts from 0); throws when it is not accepted. */
+    @FunctionalInterface
+    private interface WriteStep {
+        void write(int writer, int i) throws Exception;
+    }
+
+    /**
+     * Chained CAS writes by {@code writers} threads, each on its own dataId / service: raw {@code publishConfigCas}
+     * on one client (as the daemon has one), accepted PUTs through the daemon, and the daemon's store called
+     * in-process, in interleaved rounds (the server's speed drifts during a run) after one warm-up round of each.
+     */
+    private static void throughput(ConfigService raw, SnapshotStore store, Api api, String run, int writes,
+                                   int writers) throws Exception {
+        final String[] rawContent = new String[writers];
+        final long[] apiVersion = new long[writers];
+        final long[] storeVersion = new long[writers];
+        for (int w = 0; w < writers; w++) {
+            rawContent[w] = "v0";
+            raw.publishConfig(rawId(run, writers, w), PUSH_GROUP, rawContent[w]);
+            api.put(tpPath(run, writers, w), 0, 1);
+            store.put(directKey(run, writers, w), 0, spec(1), new Writer("bench", Origin.API));
+            apiVersion[w] = 1;
+            storeVersion[w] = 1;
+        }
+        Thread.sleep(1500);
+        final WriteStep rawStep = (w, i) -> {
+            final String next = "v" + i + "-" + System.nanoTime();
+            if (!raw.publishConfigCas(rawId(run, writers, w), PUSH_GROUP, next, md5(rawContent[w]))) {
+                throw new IllegalStateException("raw CAS failed");
+            }
+            rawContent[w] = next;
+        };
+        final WriteStep apiStep = (w, i) -> {
+            api.put(tpPath(run, writers, w), apiVersion[w], apiVersion[w] + 1);
+            apiVersion[w]++;
+        };
+        final WriteStep storeStep = (w, i) -> {
+            if (!(store.put(directKey(run, writers, w), storeVersion[w], spec(storeVersion[w] + 1),
+                            new Writer("bench", Origin.API)) instanceof WriteResult.Applied)) {
+                throw new IllegalStateException("store write failed");
+            }
+            storeVersion[w]++;
+        };
+        final List<Double> rawRates = new ArrayList<>();
+        final List<Double> apiRates = new ArrayList<>();
+        final List<Double> storeRates = new ArrayList<>();
+        final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            for (int round = 0; round < 6; round++) {
+                final double rawRate = rate(pool, writers, writes, rawStep);
+                final double apiRate = rate(pool, writers, writes, apiStep);
+                final double storeRate = rate(pool, writers, writes, storeStep);
+                if (round > 0) {
+                    rawRates.add(rawRate);
+                    apiRates.add(apiRate);
+                    storeRates.add(storeRate);
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+        final double rawMedian = percentile(rawRates, 50);
+        final double apiMedian = percentile(apiRates, 50);
+        System.out.printf("%d writer(s): raw publishConfigCas %.0f writes/s; accepted API writes through the daemon "
+                          + "%.0f writes/s = %.0f %% of raw (medians of 5 interleaved rounds after a warm-up: raw %s, "
+                          + "daemon %s); the daemon's store called in-process, no HTTP: %.0f writes/s = %.0f %% "
+                          + "(%s)%n", writers, rawMedian, apiMedian, 100 * apiMedian / rawMedian, rounded(rawRates),
+                          rounded(apiRates), percentile(storeRates, 50), 100 * percentile(storeRates, 50) / rawMedian,
+                          rounded(storeRates));
+    }
+
+    /** Writes per second of {@code writers} threads doing {@code writes} steps in all. */
+    private static double rate(java.util.concurrent.ExecutorService pool, int writers, int writes, WriteStep step)
+            throws Exception {
+        final List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        final long begin = System.nanoTime();
+        for (int w = 0; w < writers; w++) {
+            final int writer = w;
+            done.add(pool.submit(() -> {
+                for (int i = 0; i < writes / writers; i++) {
+                    step.write(writer, i);
+                }
+                return null;
+            }));
+        }
+        for (java.util.concurrent.Future<?> f : done) {
+            f.get();
+        }
+        return writes / writers * writers / ((System.nanoTime() - begin) / 1e9);
+    }
+
+    private static String rawId(String run, int writers, int w) {
+        return "bench-raw-" + run + "-" + writers + "-" + w;
+    }
+
+    private static String tpPath(String run, int writers, int w) {
+        return "/v1/thresholds/bench-tp-" + run + "-" + writers + "-" + w + "/r";
+    }
+
+    private static SnapshotKey directKey(String run, int writers, int w) {
+        return new SnapshotKey("bench-direct-" + run + "-" + writers + "-" + w, "r");
+    }
+
+    /** Conditional PUTs against the daemon's API. */
+    private static final class Api {
+        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        private final String base;
+
+        Api(String base) {
+            this.base = base;
+        }
+
+        void put(String path, long version, long maxQps) throws Exception {
+            final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"rateLimits\":[{\"maxQps\":" + maxQps + "}]}"));
+            request.header(version == 0 ? "If-None-Match" : "If-Match", version == 0 ? "*" : "\"" + version + "\"");
+            final HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new IllegalStateException("PUT " + path + " failed: " + response.statusCode() + " "
+                                                + response.body());
+            }
+        }
+    }
+
+    /** The subscriber JVM and what it reported. */
+    private static final class Subscriber implements AutoCloseable {
+        final Map<String, Long> pushed = new ConcurrentHashMap<>();
+        final Map<Double, Long> sentinel = new ConcurrentHashMap<>();
+        final Map<Long, Long> stack = new ConcurrentHashMap<>();
+        private final CountDownLatch ready = new CountDownLatch(1);
+        private final Process process;
+
+        private Subscriber(Process process) {
+            this.process = process;
+        }
+
+        static Subscriber start(String... args) throws Exception {
+            final List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), SubscriberProcess.class.getName()));
+            command.addAll(List.of(args));
+            final Subscriber subscriber = new Subscriber(new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start());
+            final Thread reader = new Thread(subscriber::read, "subscriber-reader");
+            reader.setDaemon(true);
+            reader.start();
+            if (!subscriber.ready.await(60, TimeUnit.SECONDS)) {
+                subscriber.close();
+                throw new IllegalStateException("the subscriber process did not start");
+            }
+            return subscriber;
+        }
+
+        private void read() {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                                                                                 StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    final String[] parts = line.split(" ");
+                    if (!parts[0].equals("bb") || parts.length < 2) {
+                        continue; // the subscriber's libraries log to standard output too
+                    }
+                    switch (parts[1]) {
+                        case "ready" -> ready.countDown();
+                        case "P" -> pushed.putIfAbsent(parts[2], Long.parseLong(parts[3]));
+                        case "S" -> sentinel.putIfAbsent(Double.parseDouble(parts[2]), Long.parseLong(parts[3]));
+                        case "R" -> stack.putIfAbsent(Long.parseLong(parts[2]), Long.parseLong(parts[3]));
+                        default -> { }
+                    }
+                }
+            } catch (java.io.IOException e) {
+                System.out.println("subscriber output: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.getOutputStream().close();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private static ThresholdSpec spec(double qps) {
+        return new ThresholdSpec(List.of(RateLimitSpec.reject(qps)), List.of(), FallbackSpec.FAIL_FAST);
+    }
+
+    private static String rounded(List<Double> rates) {
+        return rates.stream().map(r -> String.valueOf(Math.round(r))).collect(Collectors.joining("/"));
+    }
+
+    private static <K> Long waitFor(Map<K, Long> map, K key, long timeoutMs) throws InterruptedException {
+        final long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            final Long value = map.get(key);
+            if (value != null) {
+                return value;
+            }
+            Thread.sleep(1);
+        }
+        return null;
+    }
+
+    private static double percentile(List<Double> values, int p) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        final List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
+    }
+
+    private static String md5(String content) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(
+                content.getBytes(StandardCharsets.UTF_8)));
+    }
+}
