@@ -173,6 +173,25 @@ public final class NacosSentinelRules implements AutoCloseable {
                                        "json");
     }
 
+    /** The dataId holding the propagation's audit trail of this app (refused documents, conflicts, resolutions). */
+    public String auditDataId() {
+        return app + ".breakerbridge.audit.json";
+    }
+
+    /** The stored audit trail (a JSON array), or null when none was stored. */
+    public @Nullable String readAuditTrail() throws NacosException {
+        return config.getConfig(auditDataId(), SYNC_GROUP, TIMEOUT_MS);
+    }
+
+    /**
+     * Stores the audit trail by compare-and-swap against {@code expectedMd5} (null: create, guarded by the md5 of
+     * ""); returns false when another writer changed it first or the write failed.
+     */
+    public boolean writeAuditTrail(String content, @Nullable String expectedMd5) throws NacosException {
+        return config.publishConfigCas(auditDataId(), SYNC_GROUP, content, expectedMd5 == null ? md5("")
+                                                                                           : expectedMd5, "json");
+    }
+
     /** The app these rules belong to. */
     public String app() {
         return app;

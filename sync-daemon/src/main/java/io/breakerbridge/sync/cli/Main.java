@@ -48,6 +48,7 @@ public final class Main {
             usage: breakerbridge-daemon serve [--port 7070] [--data-dir DIR] [--token-file F] [--log-format text|json]
                          [--nacos HOST:PORT [--nacos-group G]] [--sentinel-nacos HOST:PORT]
                          [--nacos-namespace NS] [--nacos-credentials F] [--on-conflict hold|neutral-wins|sentinel-wins]
+                         [--sentinel-apps APP,APP...]
                    breakerbridge-daemon get SERVICE RESOURCE
                    breakerbridge-daemon list [SERVICE]
                    breakerbridge-daemon put FILE [--if-match VERSION]
@@ -126,6 +127,29 @@ public final class Main {
         } else if (!"text".equals(format)) {
             throw new UsageException("--log-format: " + format + " (expected: text or json)");
         }
+        // Options are checked before anything is opened: bad input changes nothing.
+        final ConflictPolicy policy = switch (a.option("on-conflict", "hold")) {
+            case "hold" -> ConflictPolicy.HOLD;
+            case "neutral-wins" -> ConflictPolicy.NEUTRAL_WINS;
+            case "sentinel-wins" -> ConflictPolicy.SENTINEL_WINS;
+            default -> throw new UsageException("--on-conflict: " + a.option("on-conflict")
+                                                + " (expected: hold, neutral-wins or sentinel-wins)");
+        };
+        final List<String> apps = new ArrayList<>();
+        final String named = a.option("sentinel-apps");
+        if (named != null) {
+            for (String app : named.split(",", -1)) {
+                try {
+                    apps.add(io.breakerbridge.model.SnapshotKey.validateService(app.strip()));
+                } catch (io.breakerbridge.model.InvalidValueException e) {
+                    throw new UsageException("--sentinel-apps: " + app + " (expected: comma-separated Sentinel "
+                                             + "app names of [A-Za-z0-9._-])");
+                }
+            }
+        }
+        if (!apps.isEmpty() && a.option("sentinel-nacos", a.option("nacos")) == null) {
+            throw new UsageException("--sentinel-apps: " + named + " (expected: with --sentinel-nacos or --nacos)");
+        }
         final int port = a.intOption("port", 7070);
         final Path dataDir = Path.of(a.option("data-dir", "./breakerbridge-data"));
         final Path tokenFile;
@@ -154,14 +178,7 @@ public final class Main {
         final String sentinelNacos = a.option("sentinel-nacos", a.option("nacos"));
         if (sentinelNacos != null) {
             final java.util.Properties nacos = nacosProperties(a, sentinelNacos);
-            final ConflictPolicy policy = switch (a.option("on-conflict", "hold")) {
-                case "hold" -> ConflictPolicy.HOLD;
-                case "neutral-wins" -> ConflictPolicy.NEUTRAL_WINS;
-                case "sentinel-wins" -> ConflictPolicy.SENTINEL_WINS;
-                default -> throw new UsageException("--on-conflict: " + a.option("on-conflict")
-                                                    + " (expected: hold, neutral-wins or sentinel-wins)");
-            };
-            propagation = SentinelPropagation.start(store, nacos, policy, Clock.systemUTC());
+            propagation = SentinelPropagation.start(store, nacos, policy, Clock.systemUTC(), apps);
             out.println("propagating rules to and from Sentinel dataIds in Nacos at " + sentinelNacos);
         }
         final DaemonServer server = DaemonServer.start(store, auth, port, propagation);

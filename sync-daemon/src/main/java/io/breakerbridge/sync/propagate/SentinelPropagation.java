@@ -63,6 +63,8 @@ public final class SentinelPropagation implements AutoCloseable {
     private static final String SENTINEL_WRITER = "sentinel-sync";
     /** Publications per dataId remembered for echo detection while Nacos has not pushed them back. */
     static final int MAX_UNECHOED = 4096;
+    /** Delay before a changed sync base is stored (see {@link #baseChanged}). */
+    static final long BASE_DELAY_MS = 200;
 
     private final SnapshotStore store;
     private final Connector connector;
@@ -79,6 +81,9 @@ public final class SentinelPropagation implements AutoCloseable {
     /** The propagation's own audit trail: refused documents, conflicts, resolutions (most recent last). */
     private final java.util.Deque<SyncEvent> events = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private static final int MAX_EVENTS = 1000;
+    /** Audit entries kept per service in Nacos. */
+    static final int MAX_STORED_EVENTS = 200;
+    private static final Logger AUDIT = LoggerFactory.getLogger("io.breakerbridge.audit");
     private final AtomicLong imported = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     /** Delay of the verification read after a stale echo (Nacos reads are fresh again well within it). */
@@ -96,6 +101,10 @@ public final class SentinelPropagation implements AutoCloseable {
         final java.util.Set<String> rechecking = new java.util.HashSet<>();
         /** True once the service's dataIds were read at first contact. */
         boolean contacted;
+        /** The audit trail as we last wrote or read it (null: read it before the next append). */
+        @Nullable String auditContent;
+        /** True when the base changed since it was last stored; a store is scheduled. */
+        boolean baseDirty;
         /** md5 of the sync base last stored in Nacos (null: none stored yet). */
         @Nullable String storedBaseMd5;
         /**
@@ -164,16 +173,34 @@ public final class SentinelPropagation implements AutoCloseable {
     /** Starts propagating every service of {@code store} (and each new one) with Nacos at {@code nacos}. */
     public static SentinelPropagation start(SnapshotStore store, Properties nacos, ConflictPolicy policy,
                                             Clock clock) {
+        return start(store, nacos, policy, clock, java.util.Set.of());
+    }
+
+    /**
+     * Like {@link #start(SnapshotStore, Properties, ConflictPolicy, Clock)}, also following the Sentinel rules of
+     * {@code apps} that the store holds nothing of yet (rules first made in the dashboard): Nacos cannot be asked
+     * which apps exist, so they are named.
+     */
+    public static SentinelPropagation start(SnapshotStore store, Properties nacos, ConflictPolicy policy,
+                                            Clock clock, java.util.Collection<String> apps) {
         requireNonNull(nacos, "nacos");
-        return start(store, app -> NacosSentinelRules.connect(nacos, app), policy, clock);
+        return start(store, app -> NacosSentinelRules.connect(nacos, app), policy, clock, apps);
     }
 
     /** Like {@link #start(SnapshotStore, Properties, ConflictPolicy, Clock)} with Nacos reached through {@code connector}. */
     public static SentinelPropagation start(SnapshotStore store, Connector connector, ConflictPolicy policy,
                                             Clock clock) {
+        return start(store, connector, policy, clock, java.util.Set.of());
+    }
+
+    /** Like {@link #start(SnapshotStore, Properties, ConflictPolicy, Clock, java.util.Collection)} through {@code connector}. */
+    public static SentinelPropagation start(SnapshotStore store, Connector connector, ConflictPolicy policy,
+                                            Clock clock, java.util.Collection<String> apps) {
+        requireNonNull(apps, "apps");
+        apps.forEach(SnapshotKey::validateService);
         final SentinelPropagation propagation = new SentinelPropagation(store, connector, policy, clock);
         propagation.subscription = store.watch(store.lastSequence(), propagation::onChange);
-        final TreeSet<String> known = new TreeSet<>();
+        final TreeSet<String> known = new TreeSet<>(apps);
         store.listAll().forEach(s -> known.add(s.service()));
         known.forEach(service -> propagation.worker.execute(() -> propagation.neutralToSentinel(service)));
         return propagation;
@@ -194,15 +221,97 @@ public final class SentinelPropagation implements AutoCloseable {
      */
     public record SyncEvent(java.time.Instant at, String service, String kind, String detail) {}
 
-    /** The most recent audit entries of the propagation (up to {@value #MAX_EVENTS}), oldest first. */
+    /**
+     * The most recent audit entries of the propagation (up to {@value #MAX_EVENTS}), oldest first: those of this
+     * run and those stored in Nacos for the services it has contacted.
+     */
     public List<SyncEvent> events() {
-        return List.copyOf(events);
+        final List<SyncEvent> out = new ArrayList<>(events);
+        out.sort(java.util.Comparator.comparing(SyncEvent::at));
+        return List.copyOf(out);
     }
 
+    /**
+     * Records an audit entry: in memory, in the audit log ({@code io.breakerbridge.audit}), and in the service's
+     * audit dataId in Nacos (the last {@value #MAX_STORED_EVENTS} entries, compare-and-swap), so it outlives
+     * the daemon and other daemons' entries sit beside it.
+     */
     private void audit(String service, String kind, String detail) {
-        events.addLast(new SyncEvent(clock.instant(), service, kind, detail));
+        final SyncEvent event = new SyncEvent(clock.instant(), service, kind, detail);
+        remember(event);
+        AUDIT.info("sync {} {}: {}", kind, service, detail);
+        final ServiceSync sync = sync(service);
+        if (sync != null) {
+            storeEvent(sync, event);
+        }
+    }
+
+    private void remember(SyncEvent event) {
+        events.addLast(event);
         while (events.size() > MAX_EVENTS) {
             events.pollFirst();
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode toJson(SyncEvent event) {
+        final com.fasterxml.jackson.databind.node.ObjectNode node =
+                com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        node.put("at", event.at().toString());
+        node.put("service", event.service());
+        node.put("kind", event.kind());
+        node.put("detail", event.detail());
+        return node;
+    }
+
+    /** Appends to the stored trail; a lost race or a stale base is retried from a fresh read. */
+    private void storeEvent(ServiceSync sync, SyncEvent event) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                final String before = sync.auditContent != null ? sync.auditContent : sync.rules.readAuditTrail();
+                final com.fasterxml.jackson.databind.node.ArrayNode trail =
+                        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+                if (before != null) {
+                    SnapshotJson.parseTree(before.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                            .forEach(trail::add);
+                }
+                trail.add(toJson(event));
+                while (trail.size() > MAX_STORED_EVENTS) {
+                    trail.remove(0);
+                }
+                final String after = SnapshotJson.serialize(trail);
+                if (sync.rules.writeAuditTrail(after, before == null ? null : NacosSentinelRules.md5(before))) {
+                    sync.auditContent = after;
+                    return;
+                }
+                sync.auditContent = null; // someone else appended, or our copy is stale: read again
+                Thread.sleep(150L * (attempt + 1)); // reads lag writes by about 100 ms
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                sync.auditContent = null;
+                log.warn("storing an audit entry of {} failed: {}", sync.rules.app(), e.getMessage());
+                return;
+            }
+        }
+        log.warn("could not store an audit entry of {} (the audit dataId kept changing)", sync.rules.app());
+    }
+
+    /** Loads the stored trail of a service just contacted into the in-memory list. */
+    private void loadEvents(ServiceSync sync) {
+        try {
+            final String stored = sync.rules.readAuditTrail();
+            if (stored == null) {
+                return;
+            }
+            sync.auditContent = stored;
+            for (com.fasterxml.jackson.databind.JsonNode node : SnapshotJson.parseTree(
+                    stored.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                remember(new SyncEvent(java.time.Instant.parse(node.path("at").asText()), node.path("service").asText(),
+                                       node.path("kind").asText(), node.path("detail").asText()));
+            }
+        } catch (Exception e) {
+            log.warn("ignoring the stored audit trail of {}: {}", sync.rules.app(), e.getMessage());
         }
     }
 
@@ -279,6 +388,8 @@ public final class SentinelPropagation implements AutoCloseable {
                 final Map<String, String> current = readBoth(sync);
                 final Map<String, String> stored = loadBase(sync);
                 sync.contacted = true;
+                // A service the neutral side never held (no snapshots, no sync base) has only Sentinel's rules.
+                final boolean neutralNever = stored.isEmpty() && store.list(service).isEmpty();
                 boolean sentinelMoved = false;
                 boolean neutralMoved = false;
                 for (Map.Entry<String, String> entry : rendered.entrySet()) {
@@ -291,7 +402,7 @@ public final class SentinelPropagation implements AutoCloseable {
                     if (now != null && !now.equals(base)) {
                         sentinelMoved = true;
                     }
-                    if (base == null ? now != null : !base.equals(entry.getValue())) {
+                    if (!neutralNever && (base == null ? now != null : !base.equals(entry.getValue()))) {
                         neutralMoved = true;
                     }
                     if (now != null && now.equals(base)) {
@@ -312,8 +423,9 @@ public final class SentinelPropagation implements AutoCloseable {
             for (Map.Entry<String, String> entry : rendered.entrySet()) {
                 final String dataId = entry.getKey();
                 final String base = sync.base.get(dataId);
-                if (entry.getValue().equals(base)) {
-                    continue;
+                if (entry.getValue().equals(base) || base == null && store.list(service).isEmpty()
+                                                     && !sync.latest.containsKey(dataId)) {
+                    continue; // in sync, or nothing on either side (no empty dataIds for a named app)
                 }
                 final PublishResult result = sync.rules.publishCas(dataId, entry.getValue(),
                                                                    base == null ? null
@@ -327,7 +439,7 @@ public final class SentinelPropagation implements AutoCloseable {
                     sync.published(dataId, entry.getValue());
                     published.incrementAndGet();
                     log.info("published {} ({} bytes)", dataId, entry.getValue().length());
-                    storeBase(sync);
+                    baseChanged(sync);
                 } else if (entry.getValue().equals(result.current())) {
                     // Someone (another daemon) already published exactly this rendering: in sync.
                     sync.base.put(dataId, entry.getValue());
@@ -490,7 +602,7 @@ public final class SentinelPropagation implements AutoCloseable {
             sync.base.put(entry.getKey(), entry.getValue());
         }
         sync.contacted = true;
-        storeBase(sync);
+        baseChanged(sync);
     }
 
     /** The sync base stored in Nacos for the service (empty when none or unreadable). */
@@ -509,6 +621,25 @@ public final class SentinelPropagation implements AutoCloseable {
             log.warn("ignoring the stored sync base of {}: {}", sync.rules.app(), e.getMessage());
         }
         return out;
+    }
+
+    /**
+     * Stores the base after {@value #BASE_DELAY_MS} ms, once for a burst of changes: each store is a Nacos
+     * write, and under load writing it after every publication would triple the writes per accepted API write.
+     * A base stored late is only older, which makes a restart see a conflict (held), never lose a change.
+     */
+    private void baseChanged(ServiceSync sync) {
+        if (!sync.baseDirty) {
+            sync.baseDirty = true;
+            worker.schedule(() -> flushBase(sync), BASE_DELAY_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static void flushBase(ServiceSync sync) {
+        if (sync.baseDirty) {
+            sync.baseDirty = false;
+            storeBase(sync);
+        }
     }
 
     /** Stores the base beside the snapshots (compare-and-swap; on a race, re-read the md5 and try once more). */
@@ -577,6 +708,7 @@ public final class SentinelPropagation implements AutoCloseable {
             try {
                 final NacosSentinelRules rules = connector.connect(s);
                 final ServiceSync created = new ServiceSync(rules);
+                loadEvents(created);
                 rules.listen((dataId, content) -> onSentinelPush(s, dataId, content));
                 return created;
             } catch (Exception e) {
@@ -612,6 +744,15 @@ public final class SentinelPropagation implements AutoCloseable {
     public void close() {
         if (subscription != null) {
             subscription.close();
+        }
+        try {
+            worker.submit(() -> services.values().forEach(sync -> {
+                if (sync != null) {
+                    flushBase(sync);
+                }
+            })).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.warn("storing the sync bases at close failed: {}", e.getMessage());
         }
         worker.shutdownNow();
         for (ServiceSync sync : services.values()) {

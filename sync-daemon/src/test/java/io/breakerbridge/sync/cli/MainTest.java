@@ -164,6 +164,29 @@ class MainTest {
     }
 
     @Test
+    void badSentinelAppNameIsAUsageErrorBeforeAnythingOpens() {
+        final Path data = dir.resolve("never-created");
+
+        final int status = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+                                    new PrintStream(err, true, StandardCharsets.UTF_8)).run(new String[] {
+                "serve", "--data-dir", data.toString(), "--nacos", "127.0.0.1:1", "--sentinel-apps", "order,pay ment"});
+
+        assertThat(status).isEqualTo(2);
+        assertThat(stderr()).contains("--sentinel-apps: pay ment (expected: comma-separated Sentinel app names");
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void sentinelAppsWithoutNacosIsAUsageError() {
+        final int status = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+                                    new PrintStream(err, true, StandardCharsets.UTF_8)).run(new String[] {
+                "serve", "--data-dir", dir.resolve("d").toString(), "--sentinel-apps", "order"});
+
+        assertThat(status).isEqualTo(2);
+        assertThat(stderr()).contains("--sentinel-apps: order (expected: with --sentinel-nacos or --nacos)");
+    }
+
+    @Test
     void badSnapshotFileFailsWithItsPath() throws IOException {
         assertThat(run("put", file("bad.json", "{\"service\":\"payment\",\"resource\":\"r\",\"rateLimits\":"
                                                + "[{\"maxQps\":-1}]}").toString())).isEqualTo(1);

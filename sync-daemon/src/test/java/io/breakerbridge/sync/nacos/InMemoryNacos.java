@@ -33,6 +33,7 @@ public final class InMemoryNacos implements AutoCloseable {
     });
     private final Map<String, List<String>> history = new HashMap<>();
     private final Map<String, Long> writtenAt = new HashMap<>();
+    private final Map<String, Integer> writeCounts = new HashMap<>();
     private volatile int staleReads = 2;
     private volatile long staleForMs = 1000;
     private int pushLag;
@@ -73,6 +74,11 @@ public final class InMemoryNacos implements AutoCloseable {
     /** How many CAS calls the server got. */
     public synchronized long casCalls() {
         return casCalls;
+    }
+
+    /** How many writes of {@code dataId} the server accepted. */
+    public synchronized int writes(String dataId, String group) {
+        return writeCounts.getOrDefault(key(dataId, group), 0);
     }
 
     /** The current content, read fresh (for assertions). */
@@ -117,6 +123,7 @@ public final class InMemoryNacos implements AutoCloseable {
         history.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(content);
         staleLeft.put(key, staleReads);
         writtenAt.put(key, System.nanoTime());
+        writeCounts.merge(key, 1, Integer::sum);
         for (Registration registration : listeners) {
             if (registration.key().equals(key)) {
                 push(() -> {

@@ -130,6 +130,30 @@ class SentinelPropagationIntegrationTest {
 
         eventually(() -> propagation.counts()[2] == 1);
         assertThat(store.get(key).orElseThrow().version()).isEqualTo(1);
+        eventually(() -> {
+            try {
+                final String trail = nacos.getConfig(app + ".breakerbridge.audit.json", "BREAKERBRIDGE", 3000);
+                return trail != null && trail.contains("\"kind\":\"refused\"");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void namedAppWithDashboardRulesOnlyIsImported() throws Exception {
+        final String orders = app + "-orders";
+        nacos.publishConfig(SentinelRuleJson.flowDataId(orders), SentinelRuleJson.GROUP,
+                            "[{\"app\":\"" + orders + "\",\"resource\":\"GET:/o\",\"grade\":1,\"count\":9}]");
+        Thread.sleep(1500); // reads lag writes
+
+        propagation = SentinelPropagation.start(store, properties(), ConflictPolicy.HOLD, Clock.systemUTC(),
+                                                List.of(orders));
+
+        final SnapshotKey imported = new SnapshotKey(orders, "GET:/o");
+        eventually(() -> store.get(imported).isPresent());
+        assertThat(store.get(imported).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(9));
+        assertThat(propagation.conflicts()).isEmpty();
     }
 
     @Test

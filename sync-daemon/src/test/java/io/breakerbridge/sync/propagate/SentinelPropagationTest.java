@@ -176,6 +176,32 @@ class SentinelPropagationTest {
     }
 
     @Test
+    void namedAppTheStoreNeverHeldIsImportedFromSentinel() throws Exception {
+        nacos.client().publishConfig(SentinelRuleJson.flowDataId("orders"), SentinelRuleJson.GROUP,
+                                     dashboardFlow(12).replace("payment", "orders"));
+        nacos.staleFor(0);
+
+        propagation = SentinelPropagation.start(store, app -> NacosSentinelRules.over(nacos.client(), app),
+                                                ConflictPolicy.HOLD, Clock.systemUTC(), List.of("orders"));
+        settle();
+
+        final ThresholdSnapshot imported = store.get(new SnapshotKey("orders", "POST:/pay")).orElseThrow();
+        assertThat(imported.rateLimits()).containsExactly(RateLimitSpec.reject(12));
+        assertThat(imported.origin()).isEqualTo(Origin.SENTINEL);
+        assertThat(propagation.conflicts()).isEmpty();
+    }
+
+    @Test
+    void namedAppWithNoRulesAnywhereGetsNoEmptyDataIds() throws Exception {
+        propagation = SentinelPropagation.start(store, app -> NacosSentinelRules.over(nacos.client(), app),
+                                                ConflictPolicy.HOLD, Clock.systemUTC(), List.of("orders"));
+        settle();
+
+        assertThat(nacos.content(SentinelRuleJson.flowDataId("orders"), SentinelRuleJson.GROUP)).isNull();
+        assertThat(nacos.content(SentinelRuleJson.degradeDataId("orders"), SentinelRuleJson.GROUP)).isNull();
+    }
+
+    @Test
     void dashboardEditIsImportedOnceKeepingTheFallback() throws Exception {
         start(ConflictPolicy.HOLD);
         store.put(KEY, 0, spec(40), ALICE);
@@ -274,19 +300,58 @@ class SentinelPropagationTest {
         assertThat(store.get(KEY).orElseThrow().origin()).isEqualTo(Origin.SENTINEL);
     }
 
-    @Test
-    void malformedSentinelRulesAreRefusedAndCounted() throws Exception {
+    /** Syncs one write, then someone publishes malformed JSON to the flow dataId. */
+    private void syncThenPublishMalformedRules() throws Exception {
         start(ConflictPolicy.HOLD);
         store.put(KEY, 0, spec(40), ALICE);
         settle();
-
         nacos.client().publishConfig(FLOW, SentinelRuleJson.GROUP, "[{\"resource\": oops");
         settle();
+    }
+
+    @Test
+    void malformedSentinelRulesAreRefusedAndCounted() throws Exception {
+        syncThenPublishMalformedRules();
 
         assertThat(propagation.counts()[2]).isEqualTo(1);
         assertThat(store.get(KEY).orElseThrow().version()).isEqualTo(1);
         assertThat(propagation.events()).extracting(SentinelPropagation.SyncEvent::kind).containsExactly("refused");
         assertThat(propagation.events().get(0).detail()).contains("flow-rules[0]");
+    }
+
+    @Test
+    void auditTrailIsStoredInNacosAndOutlivesTheDaemon() throws Exception {
+        syncThenPublishMalformedRules();
+        propagation.close();
+        nacos.staleFor(0);
+
+        start(ConflictPolicy.HOLD);
+        settle();
+
+        assertThat(nacos.content(APP + ".breakerbridge.audit.json", NacosSentinelRules.SYNC_GROUP))
+                .contains("\"kind\":\"refused\"").contains("flow-rules[0]");
+        assertThat(propagation.events()).extracting(SentinelPropagation.SyncEvent::kind).contains("refused");
+    }
+
+    @Test
+    void auditEntriesOfTwoDaemonsAreBothKept() throws Exception {
+        nacos.staleFor(0);
+        start(ConflictPolicy.HOLD);
+        final SentinelPropagation other = SentinelPropagation.start(
+                store, app -> NacosSentinelRules.over(nacos.client(), app), ConflictPolicy.HOLD, Clock.systemUTC());
+        try {
+            store.put(KEY, 0, spec(40), ALICE);
+            settle();
+            other.awaitIdle();
+            nacos.client().publishConfig(FLOW, SentinelRuleJson.GROUP, "[{\"resource\": oops");
+            settle();
+            other.awaitIdle();
+        } finally {
+            other.close();
+        }
+
+        final String trail = nacos.content(APP + ".breakerbridge.audit.json", NacosSentinelRules.SYNC_GROUP);
+        assertThat(trail.split("\"kind\":\"refused\"", -1)).hasSize(3);
     }
 
     @Test
@@ -308,6 +373,8 @@ class SentinelPropagationTest {
         settle();
         propagation.close();
         propagation = null;
+        nacos.staleFor(50);
+        Thread.sleep(100); // down for a while: reads of what it wrote last are fresh again
     }
 
     @Test
@@ -355,6 +422,22 @@ class SentinelPropagationTest {
 
         assertThat(nacos.content(APP + ".breakerbridge.sync.json", NacosSentinelRules.SYNC_GROUP))
                 .contains("payment-flow-rules").contains("payment-degrade-rules");
+    }
+
+    @Test
+    void syncBaseIsStoredOnceForABurstOfPublications() throws Exception {
+        start(ConflictPolicy.HOLD);
+        for (int v = 0; v < 10; v++) {
+            store.put(KEY, v, spec(40 + v), ALICE);
+            propagation.awaitIdle(); // one publication per write
+        }
+        Thread.sleep(3 * SentinelPropagation.BASE_DELAY_MS);
+        settle();
+
+        assertThat(nacos.writes(FLOW, SentinelRuleJson.GROUP)).isEqualTo(10);
+        assertThat(nacos.writes(APP + ".breakerbridge.sync.json", NacosSentinelRules.SYNC_GROUP)).isLessThan(4);
+        assertThat(nacos.content(APP + ".breakerbridge.sync.json", NacosSentinelRules.SYNC_GROUP))
+                .contains("49.0");
     }
 
     @Test
