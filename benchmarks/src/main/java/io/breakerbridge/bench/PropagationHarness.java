@@ -18,10 +18,6 @@ import io.breakerbridge.sync.store.EmbeddedStore;
 import io.breakerbridge.sync.store.NacosSnapshotStore;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -259,24 +255,26 @@ public final class PropagationHarness {
         return new SnapshotKey("bench-direct-" + run + "-" + writers + "-" + w, "r");
     }
 
-    /** Conditional PUTs against the daemon's API. */
+    /** Conditional PUTs against the daemon's API (Armeria's client: the lightest one at hand). */
     private static final class Api {
-        private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        private final String base;
+        private final com.linecorp.armeria.client.BlockingWebClient http;
 
         Api(String base) {
-            this.base = base;
+            this.http = com.linecorp.armeria.client.WebClient.of(base).blocking();
         }
 
-        void put(String path, long version, long maxQps) throws Exception {
-            final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .PUT(HttpRequest.BodyPublishers.ofString("{\"rateLimits\":[{\"maxQps\":" + maxQps + "}]}"));
-            request.header(version == 0 ? "If-None-Match" : "If-Match", version == 0 ? "*" : "\"" + version + "\"");
-            final HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException("PUT " + path + " failed: " + response.statusCode() + " "
-                                                + response.body());
+        void put(String path, long version, long maxQps) {
+            final com.linecorp.armeria.common.RequestHeaders headers = com.linecorp.armeria.common.RequestHeaders
+                    .builder(com.linecorp.armeria.common.HttpMethod.PUT, path)
+                    .add("Authorization", "Bearer " + TOKEN)
+                    .add(version == 0 ? "If-None-Match" : "If-Match", version == 0 ? "*" : "\"" + version + "\"")
+                    .contentType(com.linecorp.armeria.common.MediaType.JSON_UTF_8)
+                    .build();
+            final com.linecorp.armeria.common.AggregatedHttpResponse response = http.execute(
+                    headers, "{\"rateLimits\":[{\"maxQps\":" + maxQps + "}]}");
+            if (response.status().code() / 100 != 2) {
+                throw new IllegalStateException("PUT " + path + " failed: " + response.status() + " "
+                                                + response.contentUtf8());
             }
         }
     }
