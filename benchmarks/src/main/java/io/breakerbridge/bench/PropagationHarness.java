@@ -74,12 +74,13 @@ public final class PropagationHarness {
         final ConfigService raw;
         final DaemonServer server;
         SnapshotStore store = null;
+        SentinelPropagation propagation = null;
         if (addr != null) {
             properties.put("serverAddr", addr);
             raw = NacosFactory.createConfigService(properties);
             store = NacosSnapshotStore.open(properties, group, Clock.systemUTC());
-            server = DaemonServer.start(store, auth, 0, SentinelPropagation.start(
-                    store, properties, ConflictPolicy.HOLD, Clock.systemUTC()));
+            propagation = SentinelPropagation.start(store, properties, ConflictPolicy.HOLD, Clock.systemUTC());
+            server = DaemonServer.start(store, auth, 0, propagation);
             raw.publishConfig(pushId, PUSH_GROUP, "p0");
         } else {
             raw = null;
@@ -125,6 +126,12 @@ public final class PropagationHarness {
             System.out.printf("accepted API write -> active in a Resilience4j stack: p50 %.1f ms, p99 %.1f ms "
                               + "(%d samples, %d active before the HTTP answer arrived, counted as 0)%n",
                               percentile(toStack, 50), percentile(toStack, 99), toStack.size(), early[1]);
+            if (propagation != null) {
+                final long[] counts = propagation.counts();
+                System.out.printf("propagation: %d publications to Sentinel dataIds, %d imports from Sentinel, %d "
+                                  + "conflicts (every push back was recognised as an echo when the last two are 0)%n",
+                                  counts[0], counts[1], propagation.conflicts().size());
+            }
         } finally {
             subscriber.close();
             server.close();
