@@ -27,6 +27,8 @@ public final class DaemonMetrics {
     public void bindPropagation(io.breakerbridge.sync.propagate.SentinelPropagation propagation) {
         Gauge.builder("breakerbridge.sync.conflicts", propagation, p -> p.conflicts().size())
              .description("Services held because both sides changed").register(registry);
+        Gauge.builder("breakerbridge.sync.propagating", propagation, p -> p.propagating() ? 1 : 0)
+             .description("1 while this daemon holds the propagation lease, 0 while it stands by").register(registry);
         final String[] names = {"published", "imported", "refused"};
         for (int i = 0; i < names.length; i++) {
             final int index = i;

@@ -48,15 +48,17 @@ import org.slf4j.LoggerFactory;
  *       logged) and written to the store with origin SENTINEL, by compare-and-swap, keeping each resource's
  *       fallback (Sentinel rules carry none). Malformed rule JSON is refused and counted; the neutral rules stay.
  *       Pushes can be far behind (coalesced, served from a read cache): a push of any publication of ours not
- *       yet pushed back, or of content our compare-and-swap replaced, is a stale echo, and a read a few seconds
- *       later checks that nobody wrote those bytes again meanwhile.</li>
+ *       yet pushed back, or of content our compare-and-swap replaced, is a stale echo; a read a few seconds
+ *       after each burst of publications checks that nobody wrote other (or earlier) bytes meanwhile.</li>
  *   <li>Conflicts: the sync base per service tells a one-sided change from a two-sided one. A two-sided change
  *       is handled by the {@link ConflictPolicy}; with HOLD nothing is overwritten and the conflict is listed by
  *       {@link #conflicts()} until {@link #resolve(String, ConflictPolicy)}.</li>
  * </ul>
  *
- * <p>All work runs on one thread, so the two directions never interleave. The sync base is kept in memory: at
- * start, a service whose Sentinel rules differ from the neutral ones is a conflict (the base is unknown).
+ * <p>All work runs on one thread, so the two directions never interleave. The sync base is kept in memory and
+ * stored beside the snapshots; at start (or on taking the lease over) it is read back to tell one-sided from
+ * two-sided changes. Of several daemons on one Nacos only the holder of the {@link PropagationLease}
+ * propagates.
  */
 public final class SentinelPropagation implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SentinelPropagation.class);
@@ -77,6 +79,13 @@ public final class SentinelPropagation implements AutoCloseable {
     });
     private final Map<String, ServiceSync> services = new HashMap<>();
     private final Map<String, SyncConflict> conflicts = new ConcurrentHashMap<>();
+    /** Lease duration: a standby daemon takes over this long (plus the skew grace) after the holder stopped. */
+    static final java.time.Duration LEASE_TTL = java.time.Duration.ofSeconds(10);
+    private PropagationLease lease = PropagationLease.sole();
+    private List<String> apps = List.of();
+    /** True while this daemon holds the lease; only then are changes and pushes acted on (worker thread). */
+    private volatile boolean active;
+    private Runnable onClose = () -> { };
     private final AtomicLong refused = new AtomicLong();
     /** The propagation's own audit trail: refused documents, conflicts, resolutions (most recent last). */
     private final java.util.Deque<SyncEvent> events = new java.util.concurrent.ConcurrentLinkedDeque<>();
@@ -86,6 +95,8 @@ public final class SentinelPropagation implements AutoCloseable {
     private static final Logger AUDIT = LoggerFactory.getLogger("io.breakerbridge.audit");
     private final AtomicLong imported = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
+    /** How stale a Nacos read can be (SEMANTICS: about 100 ms after a write, sometimes about 1 s). */
+    private volatile long staleReadMs = 2000;
     /** Delay of the verification read after a stale echo (Nacos reads are fresh again well within it). */
     private volatile long recheckDelayMs = 3000;
     private @Nullable Subscription subscription;
@@ -139,20 +150,44 @@ public final class SentinelPropagation implements AutoCloseable {
             return true;
         }
 
-        /** True when publications of {@code dataId} newer than everything pushed back are outstanding. */
-        boolean echoesPending(String dataId) {
-            final java.util.Deque<String> recent = ours.get(dataId);
-            return recent != null && !recent.isEmpty();
+        /** dataId -> when we last published it (the verification read waits for the burst to end). */
+        final Map<String, Long> lastPublishedAt = new HashMap<>();
+        /** dataId -> content we replaced by compare-and-swap -> when (the last 256). */
+        final Map<String, java.util.LinkedHashMap<String, Long>> replaced = new HashMap<>();
+
+        void replacedAt(String dataId, String content, long millis) {
+            final java.util.LinkedHashMap<String, Long> recent = replaced.computeIfAbsent(
+                    dataId, d -> new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                        @Override
+                        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                            return size() > 256;
+                        }
+                    });
+            recent.remove(content);
+            recent.put(content, millis);
         }
 
-        /** True when {@code content} is one of our publications still awaiting its echo, but not the newest. */
-        boolean olderPublication(String dataId, String content) {
-            final java.util.Deque<String> recent = ours.get(dataId);
-            return recent != null && recent.contains(content) && !content.equals(recent.peekFirst());
+        @Nullable Long supersededAt(String dataId, String content) {
+            final java.util.LinkedHashMap<String, Long> recent = replaced.get(dataId);
+            return recent == null ? null : recent.get(content);
         }
 
         ServiceSync(NacosSentinelRules rules) {
             this.rules = rules;
+        }
+
+        /** Forgets everything learnt: taking the lease over starts again from the stored sync base. */
+        void reset() {
+            base.clear();
+            latest.clear();
+            ours.clear();
+            rechecking.clear();
+            replaced.clear();
+            lastPublishedAt.clear();
+            contacted = false;
+            storedBaseMd5 = null;
+            auditContent = null;
+            baseDirty = false;
         }
     }
 
@@ -184,7 +219,23 @@ public final class SentinelPropagation implements AutoCloseable {
     public static SentinelPropagation start(SnapshotStore store, Properties nacos, ConflictPolicy policy,
                                             Clock clock, java.util.Collection<String> apps) {
         requireNonNull(nacos, "nacos");
-        return start(store, app -> NacosSentinelRules.connect(nacos, app), policy, clock, apps);
+        final com.alibaba.nacos.api.config.ConfigService leaseClient;
+        try {
+            leaseClient = com.alibaba.nacos.api.NacosFactory.createConfigService(nacos);
+        } catch (com.alibaba.nacos.api.exception.NacosException e) {
+            throw new IllegalStateException("cannot reach Nacos: " + e.getErrMsg(), e);
+        }
+        final SentinelPropagation propagation = start(
+                store, app -> NacosSentinelRules.connect(nacos, app), policy, clock, apps,
+                PropagationLease.nacos(leaseClient, clock, LEASE_TTL));
+        propagation.onClose = () -> {
+            try {
+                leaseClient.shutDown();
+            } catch (com.alibaba.nacos.api.exception.NacosException e) {
+                log.debug("closing the lease client: {}", e.getErrMsg());
+            }
+        };
+        return propagation;
     }
 
     /** Like {@link #start(SnapshotStore, Properties, ConflictPolicy, Clock)} with Nacos reached through {@code connector}. */
@@ -193,17 +244,61 @@ public final class SentinelPropagation implements AutoCloseable {
         return start(store, connector, policy, clock, java.util.Set.of());
     }
 
-    /** Like {@link #start(SnapshotStore, Properties, ConflictPolicy, Clock, java.util.Collection)} through {@code connector}. */
+    /**
+     * Like {@link #start(SnapshotStore, Properties, ConflictPolicy, Clock, java.util.Collection)} through
+     * {@code connector}, for a daemon that is alone on its Nacos.
+     */
     public static SentinelPropagation start(SnapshotStore store, Connector connector, ConflictPolicy policy,
                                             Clock clock, java.util.Collection<String> apps) {
+        return start(store, connector, policy, clock, apps, PropagationLease.sole());
+    }
+
+    /**
+     * Starts propagating through {@code connector} while this daemon holds {@code lease}; standing by (changes and
+     * pushes ignored) otherwise. On taking the lease it starts over from the sync bases stored in Nacos.
+     */
+    public static SentinelPropagation start(SnapshotStore store, Connector connector, ConflictPolicy policy,
+                                            Clock clock, java.util.Collection<String> apps, PropagationLease lease) {
         requireNonNull(apps, "apps");
         apps.forEach(SnapshotKey::validateService);
         final SentinelPropagation propagation = new SentinelPropagation(store, connector, policy, clock);
+        propagation.apps = List.copyOf(apps);
+        propagation.lease = requireNonNull(lease, "lease");
         propagation.subscription = store.watch(store.lastSequence(), propagation::onChange);
-        final TreeSet<String> known = new TreeSet<>(apps);
-        store.listAll().forEach(s -> known.add(s.service()));
-        known.forEach(service -> propagation.worker.execute(() -> propagation.neutralToSentinel(service)));
+        final long every = PropagationLease.RENEW_EVERY.toMillis();
+        propagation.worker.execute(propagation::tickLease);
+        propagation.worker.scheduleWithFixedDelay(propagation::tickLease, every, every, TimeUnit.MILLISECONDS);
         return propagation;
+    }
+
+    /** True while this daemon propagates (it holds the lease); a standby daemon lists no conflicts. */
+    public boolean propagating() {
+        return active;
+    }
+
+    private void tickLease() {
+        final boolean holds;
+        try {
+            holds = lease.tick();
+        } catch (RuntimeException e) {
+            log.warn("propagation lease check failed: {}", e.getMessage());
+            return;
+        }
+        if (holds && !active) {
+            active = true;
+            conflicts.clear();
+            services.values().forEach(sync -> {
+                if (sync != null) {
+                    sync.reset();
+                }
+            });
+            final TreeSet<String> known = new TreeSet<>(apps);
+            store.listAll().forEach(s -> known.add(s.service()));
+            known.forEach(this::neutralToSentinel);
+        } else if (!holds && active) {
+            active = false;
+            log.info("another daemon propagates; this one stands by");
+        }
     }
 
     /** Services held because both sides changed, with why. */
@@ -329,6 +424,9 @@ public final class SentinelPropagation implements AutoCloseable {
             return false;
         }
         final java.util.concurrent.Future<?> done = worker.submit(() -> {
+            if (!active) {
+                return;
+            }
             conflicts.remove(service);
             audit(service, "resolved", side == ConflictPolicy.NEUTRAL_WINS ? "the neutral rules win"
                                                                           : "Sentinel's rules win");
@@ -372,7 +470,7 @@ public final class SentinelPropagation implements AutoCloseable {
     // ---- neutral -> Sentinel
 
     private void neutralToSentinel(String service) {
-        if (conflicts.containsKey(service)) {
+        if (!active || conflicts.containsKey(service)) {
             return;
         }
         final ServiceSync sync = sync(service);
@@ -433,11 +531,16 @@ public final class SentinelPropagation implements AutoCloseable {
                 if (result.published()) {
                     if (base != null) {
                         sync.published(dataId, base); // replaced by our CAS: a late push of it is stale
+                        sync.replacedAt(dataId, base, clock.millis());
                     }
                     sync.base.put(dataId, entry.getValue());
                     sync.latest.put(dataId, entry.getValue());
                     sync.published(dataId, entry.getValue());
                     published.incrementAndGet();
+                    // Pushes can be stale, and a quick rewrite of earlier bytes may never be pushed (nacos-client
+                    // calls a listener only when the md5 it last saw changes): read back once the burst is over.
+                    sync.lastPublishedAt.put(dataId, clock.millis());
+                    scheduleRecheck(service, sync, dataId, 0);
                     log.info("published {} ({} bytes)", dataId, entry.getValue().length());
                     baseChanged(sync);
                 } else if (entry.getValue().equals(result.current())) {
@@ -461,17 +564,15 @@ public final class SentinelPropagation implements AutoCloseable {
 
     private void onSentinelPush(String service, String dataId, String content) {
         worker.execute(() -> {
+            if (!active) {
+                return; // another daemon propagates
+            }
             final ServiceSync sync = sync(service);
             if (sync == null) {
                 return;
             }
             if (sync.consumeEcho(dataId, content)) {
-                if (sync.echoesPending(dataId)) {
-                    // A stale push (an older publication of ours, or what our CAS replaced): our newer content
-                    // is in Nacos unless someone wrote these bytes again since; a read later tells.
-                    scheduleRecheck(service, sync, dataId, 0);
-                }
-                return;
+                return; // our own write coming back, maybe late (the verification read covers a rewrite)
             }
             onForeignContent(service, sync, dataId, content);
         });
@@ -507,6 +608,16 @@ public final class SentinelPropagation implements AutoCloseable {
      * someone after our publication (e.g. a rollback to earlier bytes) and is handled as an edit.
      */
     private void recheck(String service, ServiceSync sync, String dataId, int attempt) {
+        if (!active) {
+            return;
+        }
+        final long quiet = clock.millis() - sync.lastPublishedAt.getOrDefault(dataId, Long.MIN_VALUE / 2);
+        if (quiet < recheckDelayMs) {
+            // Published again since this was scheduled: read only once the burst is over.
+            worker.schedule(() -> recheck(service, sync, dataId, attempt), recheckDelayMs - quiet,
+                            TimeUnit.MILLISECONDS);
+            return;
+        }
         final String content;
         try {
             content = sync.rules.read(dataId);
@@ -515,21 +626,29 @@ public final class SentinelPropagation implements AutoCloseable {
             log.warn("verification read of {} failed: {}", dataId, e.getMessage());
             return;
         }
-        if (content != null && sync.olderPublication(dataId, content) && attempt < 3) {
-            scheduleRecheck(service, sync, dataId, attempt + 1);
+        if (content == null || content.equals(sync.base.get(dataId))) {
+            sync.rechecking.remove(dataId);
+            return; // in sync
+        }
+        final Long supersededAt = sync.supersededAt(dataId, content);
+        if (supersededAt != null && clock.millis() - supersededAt < staleReadMs) {
+            // Content we replaced moments ago: the read itself may be stale. Ask again, a few times; while we keep
+            // publishing, each stale echo starts a new check anyway.
+            if (attempt < 3) {
+                scheduleRecheck(service, sync, dataId, attempt + 1);
+            } else {
+                sync.rechecking.remove(dataId);
+            }
             return;
         }
         sync.rechecking.remove(dataId);
-        if (content == null || content.equals(sync.base.get(dataId)) || sync.ours.getOrDefault(dataId,
-                new java.util.ArrayDeque<>()).contains(content)) {
-            return;
-        }
-        onForeignContent(service, sync, dataId, content);
+        onForeignContent(service, sync, dataId, content); // not ours, or bytes of ours written again since
     }
 
-    /** Shortens the verification read's delay (tests). */
-    void recheckDelay(long millis) {
-        this.recheckDelayMs = millis;
+    /** Shortens the verification read's delay and the staleness it allows for (tests, with a faster double). */
+    void recheckTiming(long delayMillis, long staleReadMillis) {
+        this.recheckDelayMs = delayMillis;
+        this.staleReadMs = staleReadMillis;
     }
 
     private void importSentinel(String service, ServiceSync sync, Map<String, String> both, boolean force)
@@ -635,8 +754,8 @@ public final class SentinelPropagation implements AutoCloseable {
         }
     }
 
-    private static void flushBase(ServiceSync sync) {
-        if (sync.baseDirty) {
+    private void flushBase(ServiceSync sync) {
+        if (active && sync.baseDirty) {
             sync.baseDirty = false;
             storeBase(sync);
         }
@@ -755,6 +874,14 @@ public final class SentinelPropagation implements AutoCloseable {
             log.warn("storing the sync bases at close failed: {}", e.getMessage());
         }
         worker.shutdownNow();
+        try {
+            if (worker.awaitTermination(10, TimeUnit.SECONDS)) {
+                lease.release(); // nothing of ours runs any more: a standby may take over at once
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        onClose.run();
         for (ServiceSync sync : services.values()) {
             if (sync != null) {
                 try {

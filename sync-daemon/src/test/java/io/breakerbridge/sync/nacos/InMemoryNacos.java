@@ -42,7 +42,44 @@ public final class InMemoryNacos implements AutoCloseable {
     private int failNextCas;
     private long casCalls;
 
-    private record Registration(String key, Listener listener, Object owner) {}
+    /** A listener and the content it was last given (nacos-client calls a listener only when the md5 changed). */
+    private static final class Registration {
+        final String key;
+        final Listener listener;
+        final Object owner;
+        String lastDelivered;
+        /** Position in the dataId's write history of what it was last given: pushes never go back in time. */
+        int lastIndex = -1;
+
+        Registration(String key, Listener listener, Object owner) {
+            this.key = key;
+            this.listener = listener;
+            this.owner = owner;
+        }
+
+        String key() {
+            return key;
+        }
+
+        Listener listener() {
+            return listener;
+        }
+
+        Object owner() {
+            return owner;
+        }
+
+        void deliver(String content, int index) {
+            synchronized (this) {
+                if (index <= lastIndex || content.equals(lastDelivered)) {
+                    return;
+                }
+                lastIndex = index;
+                lastDelivered = content;
+            }
+            listener.receiveConfigInfo(content);
+        }
+    }
 
     /** Reads after a write that still return the previous value (0: always fresh). */
     public synchronized InMemoryNacos staleReads(int reads) {
@@ -128,14 +165,19 @@ public final class InMemoryNacos implements AutoCloseable {
             if (registration.key().equals(key)) {
                 push(() -> {
                     final String delivered;
+                    final int index;
+                    final int latest;
                     synchronized (this) {
                         if (!content.equals(contents.get(key))) {
                             return; // coalesced: the push of a later write delivers
                         }
                         final List<String> written = history.get(key);
-                        delivered = written.get(Math.max(0, written.size() - 1 - pushLag));
+                        latest = written.size() - 1;
+                        index = Math.max(0, latest - pushLag);
+                        delivered = written.get(index);
                     }
-                    registration.listener().receiveConfigInfo(delivered);
+                    registration.deliver(delivered, index);
+                    registration.deliver(content, latest); // the read cache refreshed: the next push catches up
                 });
             }
         }
@@ -202,13 +244,17 @@ public final class InMemoryNacos implements AutoCloseable {
         @Override
         public void addListener(String dataId, String group, Listener listener) {
             final String key = key(dataId, group);
-            listeners.add(new Registration(key, listener, this));
+            final Registration registration = new Registration(key, listener, this);
+            registration.lastDelivered = lastRead.get(key);
+            listeners.add(registration);
             final String current;
+            final int index;
             synchronized (InMemoryNacos.this) {
                 current = contents.get(key);
+                index = history.getOrDefault(key, List.of()).size() - 1;
             }
             if (current != null && !current.equals(lastRead.get(key))) {
-                push(() -> listener.receiveConfigInfo(current));
+                push(() -> registration.deliver(current, index));
             }
         }
 

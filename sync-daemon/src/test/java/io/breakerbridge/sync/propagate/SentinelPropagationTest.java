@@ -113,7 +113,7 @@ class SentinelPropagationTest {
     void stalePushOfAnOldPublicationIsAnEchoNotAnEdit() throws Exception {
         nacos.pushesLagBehind(40).staleFor(100);
         start(ConflictPolicy.HOLD);
-        propagation.recheckDelay(200);
+        propagation.recheckTiming(200, 100);
         store.put(KEY, 0, spec(1), ALICE);
         settle();
         nacos.pausePushes();
@@ -141,7 +141,7 @@ class SentinelPropagationTest {
         nacos.pausePushes(); // the restarted daemon's first push (the current rules) comes late
         nacos.staleFor(100);
         start(ConflictPolicy.HOLD);
-        propagation.recheckDelay(200);
+        propagation.recheckTiming(200, 100);
         propagation.awaitIdle();
 
         store.put(KEY, 1, spec(41), ALICE);
@@ -159,7 +159,7 @@ class SentinelPropagationTest {
     void rollbackArrivingAsAnEchoIsFoundByTheVerificationRead() throws Exception {
         nacos.staleFor(100);
         start(ConflictPolicy.HOLD);
-        propagation.recheckDelay(200);
+        propagation.recheckTiming(200, 100);
         store.put(KEY, 0, spec(40), ALICE);
         settle();
         final String first = nacos.content(FLOW, SentinelRuleJson.GROUP);

@@ -1,0 +1,161 @@
+package io.breakerbridge.sync.propagate;
+
+import static java.util.Objects.requireNonNull;
+
+import com.alibaba.nacos.api.config.ConfigService;
+import com.alibaba.nacos.api.exception.NacosException;
+import io.breakerbridge.sentinel.nacos.NacosSentinelRules;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides which one of several daemons on one Nacos propagates to and from Sentinel. Two propagators would
+ * take each other's publications for dashboard edits while their views of the neutral store lag each other,
+ * and hold false conflicts; so only the holder of the lease propagates and the others stand by, taking over
+ * when it stops renewing.
+ */
+public interface PropagationLease {
+    /** How often {@link #tick()} is called. */
+    Duration RENEW_EVERY = Duration.ofSeconds(2);
+
+    /** Takes, keeps or loses the lease; true while this daemon holds it. Called every {@link #RENEW_EVERY}. */
+    boolean tick();
+
+    /** Gives the lease up (a stopping daemon), so a standby takes over at once instead of after expiry. */
+    default void release() {
+    }
+
+    /** The lease of a daemon that is alone: always held. */
+    static PropagationLease sole() {
+        return () -> true;
+    }
+
+    /**
+     * A lease kept in Nacos ({@value NacosLease#DATA_ID} in group {@value NacosSentinelRules#SYNC_GROUP}) and
+     * taken or renewed only by compare-and-swap: it lasts {@code ttl}; another daemon takes it over
+     * {@link NacosLease#SKEW} after it expired, so clocks may differ by that much.
+     */
+    static PropagationLease nacos(ConfigService config, Clock clock, Duration ttl) {
+        return new NacosLease(config, clock, ttl, UUID.randomUUID().toString());
+    }
+
+    /** The Nacos-kept lease; see {@link PropagationLease#nacos}. */
+    final class NacosLease implements PropagationLease {
+        /** The lease's dataId. */
+        public static final String DATA_ID = "breakerbridge.propagation.lease";
+        /** Grace after expiry before another daemon takes the lease (clock differences between hosts). */
+        public static final Duration SKEW = Duration.ofSeconds(2);
+        private static final Logger log = LoggerFactory.getLogger(NacosLease.class);
+        private static final long TIMEOUT_MS = 3000;
+
+        private final ConfigService config;
+        private final Clock clock;
+        private final Duration ttl;
+        private final String owner;
+        /** What we last wrote while holding the lease (null: not held). */
+        private @Nullable String mine;
+        private long myUntil;
+
+        NacosLease(ConfigService config, Clock clock, Duration ttl, String owner) {
+            this.config = requireNonNull(config, "config");
+            this.clock = requireNonNull(clock, "clock");
+            this.ttl = requireNonNull(ttl, "ttl");
+            this.owner = requireNonNull(owner, "owner");
+            if (ttl.compareTo(RENEW_EVERY.multipliedBy(2)) < 0) {
+                throw new IllegalArgumentException("ttl: " + ttl + " (expected: at least twice " + RENEW_EVERY + ")");
+            }
+        }
+
+        @Override
+        public synchronized boolean tick() {
+            final long now = clock.millis();
+            try {
+                if (mine != null) {
+                    return renew(now);
+                }
+                final String current = config.getConfig(DATA_ID, NacosSentinelRules.SYNC_GROUP, TIMEOUT_MS);
+                final long until = until(current);
+                if (current != null && now <= until + SKEW.toMillis()) {
+                    return false; // held by another daemon
+                }
+                if (current == null) {
+                    // Creation is not protected by compare-and-swap in Nacos: two daemons may both "create". The
+                    // next renewal (a real compare-and-swap) proves which one holds it; until then, stand by.
+                    take(now, NacosSentinelRules.md5(""));
+                    return false;
+                }
+                return take(now, NacosSentinelRules.md5(current));
+            } catch (NacosException e) {
+                log.warn("propagation lease: {}", e.getErrMsg());
+                return holding(now);
+            }
+        }
+
+        private boolean renew(long now) throws NacosException {
+            if (take(now, NacosSentinelRules.md5(mine))) {
+                return true;
+            }
+            final String current = config.getConfig(DATA_ID, NacosSentinelRules.SYNC_GROUP, TIMEOUT_MS);
+            if (current != null && !current.equals(mine) && until(current) >= now - SKEW.toMillis()
+                && !owner.equals(ownerOf(current))) {
+                log.warn("propagation lease taken over by another daemon; standing by");
+                mine = null;
+                return false;
+            }
+            return holding(now); // a failure without a conflict, or a stale read: ours until it expires
+        }
+
+        private boolean take(long now, String expectedMd5) throws NacosException {
+            final String next = "{\"owner\":\"" + owner + "\",\"until\":" + (now + ttl.toMillis()) + "}";
+            if (config.publishConfigCas(DATA_ID, NacosSentinelRules.SYNC_GROUP, next, expectedMd5, "json")) {
+                if (mine == null) {
+                    log.info("propagation lease taken: this daemon propagates");
+                }
+                mine = next;
+                myUntil = now + ttl.toMillis();
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public synchronized void release() {
+            if (mine == null) {
+                return;
+            }
+            try {
+                config.publishConfigCas(DATA_ID, NacosSentinelRules.SYNC_GROUP, "{\"owner\":\"" + owner
+                                        + "\",\"until\":0}", NacosSentinelRules.md5(mine), "json");
+            } catch (NacosException e) {
+                log.warn("releasing the propagation lease: {}", e.getErrMsg());
+            }
+            mine = null;
+        }
+
+        private boolean holding(long now) {
+            if (mine != null && now >= myUntil) {
+                log.warn("propagation lease expired without renewal; standing by");
+                mine = null;
+            }
+            return mine != null;
+        }
+
+        /** The expiry of a lease document; an unreadable one counts as expired. */
+        private static long until(@Nullable String content) {
+            if (content == null) {
+                return Long.MIN_VALUE;
+            }
+            final java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"until\":(\\d+)").matcher(content);
+            return m.find() ? Long.parseLong(m.group(1)) : Long.MIN_VALUE;
+        }
+
+        private static @Nullable String ownerOf(String content) {
+            final java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"owner\":\"([^\"]*)\"").matcher(content);
+            return m.find() ? m.group(1) : null;
+        }
+    }
+}
