@@ -14,6 +14,8 @@ import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
 import io.breakerbridge.sentinel.SentinelRuleJson;
 import io.breakerbridge.store.SnapshotStore;
+import io.breakerbridge.store.WriteResult;
+import io.breakerbridge.sync.store.NacosSnapshotStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Properties;
@@ -138,6 +140,38 @@ class SentinelPropagationIntegrationTest {
                 return false;
             }
         });
+    }
+
+    @Test
+    void twoDaemonsWritingTheSameKeyPropagateWithoutImportsOrConflicts() throws Exception {
+        final String group = "BBIT_" + UUID.randomUUID().toString().substring(0, 8);
+        try (NacosSnapshotStore storeA = NacosSnapshotStore.open(properties(), group, Clock.systemUTC());
+             NacosSnapshotStore storeB = NacosSnapshotStore.open(properties(), group, Clock.systemUTC());
+             SentinelPropagation daemonA = SentinelPropagation.start(storeA, properties(), ConflictPolicy.HOLD,
+                                                                     Clock.systemUTC());
+             SentinelPropagation daemonB = SentinelPropagation.start(storeB, properties(), ConflictPolicy.HOLD,
+                                                                     Clock.systemUTC())) {
+            for (int i = 1; i <= 30; i++) {
+                final NacosSnapshotStore via = i % 2 == 0 ? storeA : storeB;
+                boolean accepted = false;
+                for (int attempt = 0; attempt < 100 && !accepted; attempt++) {
+                    final long version = via.get(key).map(ThresholdSnapshot::version).orElse(0L);
+                    accepted = via.put(key, version, spec(i), ALICE) instanceof WriteResult.Applied;
+                    if (!accepted) {
+                        Thread.sleep(50); // the other daemon's write reaches this one by push
+                    }
+                }
+                assertThat(accepted).as("write %d accepted", i).isTrue();
+            }
+
+            eventually(() -> flowContains("\"count\":30.0"));
+            Thread.sleep(5000); // pushes and verification reads settle
+            assertThat(daemonA.propagating() ^ daemonB.propagating()).as("exactly one propagates").isTrue();
+            assertThat(daemonA.conflicts()).isEmpty();
+            assertThat(daemonB.conflicts()).isEmpty();
+            assertThat(daemonA.counts()[1] + daemonB.counts()[1]).as("imports").isZero();
+            assertThat(flow()).contains("\"count\":30.0");
+        }
     }
 
     @Test
