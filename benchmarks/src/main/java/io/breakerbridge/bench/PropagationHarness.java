@@ -48,6 +48,7 @@ import java.util.stream.Collectors;
 public final class PropagationHarness {
     private static final String TOKEN = "bench-token-0123456789abcdef";
     private static final String PUSH_GROUP = "BENCH";
+    private static final int WARM_UP_WRITES = 5000;
 
     private PropagationHarness() {}
 
@@ -168,7 +169,8 @@ public final class PropagationHarness {
     /**
      * Chained CAS writes by {@code writers} threads, each on its own dataId / service: raw {@code publishConfigCas}
      * on one client (as the daemon has one), accepted PUTs through the daemon, and the daemon's store called
-     * in-process, in interleaved rounds (the server's speed drifts during a run) after one warm-up round of each.
+     * in-process, in interleaved rounds (the server's speed drifts during a run) after one warm-up round of each
+     * ({@value #WARM_UP_WRITES} writes at least).
      */
     private static void throughput(ConfigService raw, SnapshotStore store, Api api, String run, int writes,
                                    int writers) throws Exception {
@@ -208,9 +210,14 @@ public final class PropagationHarness {
         final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
         try {
             for (int round = 0; round < 6; round++) {
-                final double rawRate = rate(pool, writers, writes, rawStep);
-                final double apiRate = rate(pool, writers, writes, apiStep);
-                final double storeRate = rate(pool, writers, writes, storeStep);
+                if (round == 1) {
+                    CPU.clear(); // after the warm-up
+                }
+                // The HTTP stack needs thousands of requests before the JIT has compiled it: a long warm-up round.
+                final int count = round == 0 ? Math.max(writes, WARM_UP_WRITES) : writes;
+                final double rawRate = rate(pool, writers, count, rawStep, "raw");
+                final double apiRate = rate(pool, writers, count, apiStep, "daemon API");
+                final double storeRate = rate(pool, writers, count, storeStep, "store in-process");
                 if (round > 0) {
                     rawRates.add(rawRate);
                     apiRates.add(apiRate);
@@ -223,17 +230,30 @@ public final class PropagationHarness {
         final double rawMedian = percentile(rawRates, 50);
         final double apiMedian = percentile(apiRates, 50);
         System.out.printf("%d writer(s): raw publishConfigCas %.0f writes/s; accepted API writes through the daemon "
-                          + "%.0f writes/s = %.0f %% of raw (medians of 5 interleaved rounds after a warm-up: raw %s, "
-                          + "daemon %s); the daemon's store called in-process, no HTTP: %.0f writes/s = %.0f %% "
-                          + "(%s)%n", writers, rawMedian, apiMedian, 100 * apiMedian / rawMedian, rounded(rawRates),
+                          + "%.0f writes/s = %.0f %% of raw (medians of 5 interleaved rounds after a warm-up of %d: "
+                          + "raw %s, daemon %s); the daemon's store called in-process, no HTTP: %.0f writes/s = %.0f %% "
+                          + "(%s)%n", writers, rawMedian, apiMedian, 100 * apiMedian / rawMedian,
+                          Math.max(writes, WARM_UP_WRITES), rounded(rawRates),
                           rounded(apiRates), percentile(storeRates, 50), 100 * percentile(storeRates, 50) / rawMedian,
                           rounded(storeRates));
+        final StringBuilder cpu = new StringBuilder();
+        CPU.forEach((label, values) -> cpu.append(String.format("%s %.2f, ", label, percentile(values, 50))));
+        System.out.printf("  CPU ms per write (medians; \"jvm\" = this JVM: daemon, its HTTP client and the raw "
+                          + "client; \"server\" = the Nacos server, when it runs on this machine): %s%n",
+                          cpu.length() == 0 ? "n/a" : cpu.substring(0, cpu.length() - 2));
     }
 
     /** Writes per second of {@code writers} threads doing {@code writes} steps in all. */
-    private static double rate(java.util.concurrent.ExecutorService pool, int writers, int writes, WriteStep step)
-            throws Exception {
+    /** CPU milliseconds per write of the rounds so far: this JVM's, and the Nacos server's when it runs here. */
+    private static final Map<String, List<Double>> CPU = new java.util.TreeMap<>();
+
+    private static double rate(java.util.concurrent.ExecutorService pool, int writers, int writes, WriteStep step,
+                               String label) throws Exception {
         final List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        final com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        final long jvmBefore = os.getProcessCpuTime();
+        final long serverBefore = NacosServerCpu.millis();
         final long begin = System.nanoTime();
         for (int w = 0; w < writers; w++) {
             final int writer = w;
@@ -247,7 +267,33 @@ public final class PropagationHarness {
         for (java.util.concurrent.Future<?> f : done) {
             f.get();
         }
-        return writes / writers * writers / ((System.nanoTime() - begin) / 1e9);
+        final int total = writes / writers * writers;
+        final double rate = total / ((System.nanoTime() - begin) / 1e9);
+        CPU.computeIfAbsent(label + " jvm", k -> new ArrayList<>()).add((os.getProcessCpuTime() - jvmBefore) / 1e6 / total);
+        if (serverBefore >= 0) {
+            CPU.computeIfAbsent(label + " server", k -> new ArrayList<>())
+               .add((double) (NacosServerCpu.millis() - serverBefore) / total);
+        }
+        return rate;
+    }
+
+    /** CPU time of a Nacos server running on this machine (found by its jar name), or -1. */
+    private static final class NacosServerCpu {
+        private static final long TICKS_PER_MS = 10; // USER_HZ = 100 on Linux
+
+        static long millis() {
+            try {
+                final java.util.Optional<ProcessHandle> server = ProcessHandle.allProcesses().filter(
+                        p -> p.info().commandLine().map(c -> c.contains("nacos-server.jar")).orElse(false)).findFirst();
+                if (server.isEmpty()) {
+                    return -1;
+                }
+                final String[] stat = Files.readString(Path.of("/proc/" + server.get().pid() + "/stat")).split(" ");
+                return (Long.parseLong(stat[13]) + Long.parseLong(stat[14])) * TICKS_PER_MS;
+            } catch (java.io.IOException | RuntimeException e) {
+                return -1;
+            }
+        }
     }
 
     private static String rawId(String run, int writers, int w) {
