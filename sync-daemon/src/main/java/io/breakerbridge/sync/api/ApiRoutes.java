@@ -87,6 +87,10 @@ final class ApiRoutes {
             return ApiErrors.invalid(HttpStatus.BAD_REQUEST,
                                      new InvalidValueException("winner", winner, "neutral or sentinel"));
         }
+        if (propagation != null && !propagation.propagating()) {
+            return ApiErrors.of(HttpStatus.SERVICE_UNAVAILABLE, "this daemon stands by: conflicts are held and "
+                                + "resolved by the daemon holding the propagation lease");
+        }
         if (propagation == null || !propagation.resolve(service, side)) {
             return ApiErrors.of(HttpStatus.NOT_FOUND, "no conflict held for " + service);
         }

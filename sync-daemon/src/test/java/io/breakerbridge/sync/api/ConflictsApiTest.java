@@ -1,0 +1,135 @@
+package io.breakerbridge.sync.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.breakerbridge.sentinel.SentinelRuleJson;
+import io.breakerbridge.sentinel.nacos.NacosSentinelRules;
+import io.breakerbridge.store.SnapshotStore;
+import io.breakerbridge.sync.nacos.InMemoryNacos;
+import io.breakerbridge.sync.propagate.ConflictPolicy;
+import io.breakerbridge.sync.propagate.PropagationLease;
+import io.breakerbridge.sync.propagate.SentinelPropagation;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code /v1/conflicts} and {@code /v1/sync/events} of a daemon propagating over the in-memory Nacos double. */
+class ConflictsApiTest {
+    private static final String TOKEN = "conflicts-token-0123456789abcdef";
+    private static final String FLOW = SentinelRuleJson.flowDataId("payment");
+
+    @TempDir
+    Path dir;
+
+    private final InMemoryNacos nacos = new InMemoryNacos().staleReads(0);
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private DaemonServer server;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (server != null) {
+            server.close();
+        }
+        nacos.close();
+    }
+
+    private void start(PropagationLease lease) throws Exception {
+        Files.writeString(dir.resolve("tokens"), TOKEN + "\n");
+        final SnapshotStore store = SnapshotStore.inMemory(Clock.systemUTC());
+        final SentinelPropagation propagation = SentinelPropagation.start(
+                store, app -> NacosSentinelRules.over(nacos.client(), app), ConflictPolicy.HOLD, Clock.systemUTC(),
+                List.of(), lease);
+        server = DaemonServer.start(store, TokenAuth.fromFile(dir.resolve("tokens")), 0, propagation);
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                                                                              + path))
+                .header("Authorization", "Bearer " + TOKEN)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                                             : HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void eventually(BooleanSupplier condition) throws InterruptedException {
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("within 10 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+
+    private boolean conflictListed() {
+        try {
+            return send("GET", "/v1/conflicts", null).body().contains("\"service\":\"payment\"");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Sentinel already has other rules for the service when the daemon first writes it: both moved. */
+    private void holdAConflict() throws Exception {
+        nacos.client().publishConfig(FLOW, SentinelRuleJson.GROUP,
+                                     "[{\"app\":\"payment\",\"resource\":\"POST:/pay\",\"grade\":1,\"count\":7}]");
+        assertThat(send("PUT", "/v1/thresholds/payment/POST%3A%2Fpay", "{\"rateLimits\":[{\"maxQps\":40}]}",
+                        "If-None-Match", "*").statusCode()).isEqualTo(201);
+        eventually(this::conflictListed);
+    }
+
+    @Test
+    void heldConflictIsListedThenResolvedForTheNeutralSide() throws Exception {
+        start(PropagationLease.sole());
+        holdAConflict();
+
+        final HttpResponse<String> resolved = send("POST", "/v1/conflicts/payment?winner=neutral", null);
+
+        assertThat(resolved.statusCode()).isEqualTo(204);
+        assertThat(send("GET", "/v1/conflicts", null).body()).isEqualTo("[]");
+        eventually(() -> nacos.content(FLOW, SentinelRuleJson.GROUP).contains("\"count\":40.0"));
+        assertThat(send("GET", "/v1/sync/events", null).body()).contains("\"kind\":\"conflict\"")
+                                                                 .contains("\"kind\":\"resolved\"");
+    }
+
+    @Test
+    void resolvingWhatIsNotHeldIsNotFound() throws Exception {
+        start(PropagationLease.sole());
+
+        final HttpResponse<String> response = send("POST", "/v1/conflicts/payment?winner=sentinel", null);
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).contains("no conflict held for payment");
+    }
+
+    @Test
+    void standbyDaemonSaysWhereConflictsAreResolved() throws Exception {
+        start(() -> false);
+
+        final HttpResponse<String> response = send("POST", "/v1/conflicts/payment?winner=neutral", null);
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.body()).contains("stands by");
+    }
+
+    @Test
+    void standbyDaemonDoesNotPublish() throws Exception {
+        start(() -> false);
+
+        assertThat(send("PUT", "/v1/thresholds/payment/POST%3A%2Fpay", "{\"rateLimits\":[{\"maxQps\":40}]}",
+                        "If-None-Match", "*").statusCode()).isEqualTo(201);
+        Thread.sleep(300);
+
+        assertThat(nacos.content(FLOW, SentinelRuleJson.GROUP)).isNull();
+    }
+}
