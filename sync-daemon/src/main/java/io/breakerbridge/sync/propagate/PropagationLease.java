@@ -25,6 +25,14 @@ public interface PropagationLease {
     /** Takes, keeps or loses the lease; true while this daemon holds it. Called every {@link #RENEW_EVERY}. */
     boolean tick();
 
+    /**
+     * Until when (clock millis) the lease is ours if no renewal succeeds meanwhile; every write the holder makes
+     * checks it, so a holder whose renewals stall stops writing before a standby may take over.
+     */
+    default long validUntil() {
+        return Long.MAX_VALUE;
+    }
+
     /** Gives the lease up (a stopping daemon), so a standby takes over at once instead of after expiry. */
     default void release() {
     }
@@ -59,6 +67,8 @@ public interface PropagationLease {
         /** What we last wrote while holding the lease (null: not held). */
         private @Nullable String mine;
         private long myUntil;
+        /** True once a compare-and-swap of {@link #mine} over an existing lease succeeded (creation proves nothing). */
+        private boolean confirmed;
 
         NacosLease(ConfigService config, Clock clock, Duration ttl, String owner) {
             this.config = requireNonNull(config, "config");
@@ -68,6 +78,11 @@ public interface PropagationLease {
             if (ttl.compareTo(RENEW_EVERY.multipliedBy(2)) < 0) {
                 throw new IllegalArgumentException("ttl: " + ttl + " (expected: at least twice " + RENEW_EVERY + ")");
             }
+        }
+
+        @Override
+        public synchronized long validUntil() {
+            return mine != null && confirmed ? myUntil : Long.MIN_VALUE;
         }
 
         @Override
@@ -86,27 +101,38 @@ public interface PropagationLease {
                     // Creation is not protected by compare-and-swap in Nacos: two daemons may both "create". The
                     // next renewal (a real compare-and-swap) proves which one holds it; until then, stand by.
                     take(now, NacosSentinelRules.md5(""));
+                    confirmed = false;
                     return false;
                 }
-                return take(now, NacosSentinelRules.md5(current));
-            } catch (NacosException e) {
-                log.warn("propagation lease: {}", e.getErrMsg());
-                return holding(now);
+                // Taking over an expired lease is a real compare-and-swap: it proves ownership at once.
+                confirmed = take(now, NacosSentinelRules.md5(current));
+                return confirmed;
+            } catch (NacosException | RuntimeException e) {
+                log.warn("propagation lease: {}", e.getMessage());
+                return holding(clock.millis());
             }
         }
 
         private boolean renew(long now) throws NacosException {
             if (take(now, NacosSentinelRules.md5(mine))) {
+                confirmed = true;
                 return true;
             }
             final String current = config.getConfig(DATA_ID, NacosSentinelRules.SYNC_GROUP, TIMEOUT_MS);
-            if (current != null && !current.equals(mine) && until(current) >= now - SKEW.toMillis()
-                && !owner.equals(ownerOf(current))) {
-                log.warn("propagation lease taken over by another daemon; standing by");
+            if (current != null && owner.equals(ownerOf(current)) && !current.equals(mine)
+                && until(current) > until(mine)) {
+                // A renewal that landed although its answer was lost: adopt it, the next renewal builds on it.
+                mine = current;
+                myUntil = until(current);
+                return holding(clock.millis());
+            }
+            if (current != null && !current.equals(mine) && !owner.equals(ownerOf(current))) {
+                log.warn("propagation lease held by another daemon; standing by");
                 mine = null;
+                confirmed = false;
                 return false;
             }
-            return holding(now); // a failure without a conflict, or a stale read: ours until it expires
+            return holding(clock.millis()); // a failure without a conflict, or a stale read: ours until it ends
         }
 
         private boolean take(long now, String expectedMd5) throws NacosException {
@@ -134,14 +160,16 @@ public interface PropagationLease {
                 log.warn("releasing the propagation lease: {}", e.getErrMsg());
             }
             mine = null;
+            confirmed = false;
         }
 
         private boolean holding(long now) {
             if (mine != null && now >= myUntil) {
                 log.warn("propagation lease expired without renewal; standing by");
                 mine = null;
+                confirmed = false;
             }
-            return mine != null;
+            return mine != null && confirmed;
         }
 
         /** The expiry of a lease document; an unreadable one counts as expired. */

@@ -85,6 +85,14 @@ public final class SentinelPropagation implements AutoCloseable {
     private List<String> apps = List.of();
     /** True while this daemon holds the lease; only then are changes and pushes acted on (worker thread). */
     private volatile boolean active;
+    /** True while an activation is queued on the worker (lease thread and worker). */
+    private volatile boolean activating;
+    private final java.util.concurrent.ScheduledExecutorService leaseTicker =
+            Executors.newSingleThreadScheduledExecutor(r -> {
+                final Thread t = new Thread(r, "breakerbridge-propagation-lease");
+                t.setDaemon(true);
+                return t;
+            });
     private Runnable onClose = () -> { };
     private final AtomicLong refused = new AtomicLong();
     /** The propagation's own audit trail: refused documents, conflicts, resolutions (most recent last). */
@@ -114,6 +122,8 @@ public final class SentinelPropagation implements AutoCloseable {
         boolean contacted;
         /** The audit trail as we last wrote or read it (null: read it before the next append). */
         @Nullable String auditContent;
+        /** True once a stored sync base was found in Nacos (even unreadable): the service was held before. */
+        boolean storedBaseSeen;
         /** True when the base changed since it was last stored; a store is scheduled. */
         boolean baseDirty;
         /** md5 of the sync base last stored in Nacos (null: none stored yet). */
@@ -188,6 +198,7 @@ public final class SentinelPropagation implements AutoCloseable {
             storedBaseMd5 = null;
             auditContent = null;
             baseDirty = false;
+            storedBaseSeen = false;
         }
     }
 
@@ -266,26 +277,44 @@ public final class SentinelPropagation implements AutoCloseable {
         propagation.lease = requireNonNull(lease, "lease");
         propagation.subscription = store.watch(store.lastSequence(), propagation::onChange);
         final long every = PropagationLease.RENEW_EVERY.toMillis();
-        propagation.worker.execute(propagation::tickLease);
-        propagation.worker.scheduleWithFixedDelay(propagation::tickLease, every, every, TimeUnit.MILLISECONDS);
+        // The lease is kept on its own thread: a backlog on the worker must not delay renewals, and every write
+        // the worker makes checks the lease's validity itself (holdsLease).
+        propagation.tickLease(); // the first one here: a lone daemon is propagating when start returns
+        propagation.leaseTicker.scheduleWithFixedDelay(propagation::tickLease, every, every, TimeUnit.MILLISECONDS);
         return propagation;
     }
 
     /** True while this daemon propagates (it holds the lease); a standby daemon lists no conflicts. */
     public boolean propagating() {
-        return active;
+        return holdsLease();
     }
 
+    /** True while this daemon may write as the propagator: activated and within the lease's validity. */
+    private boolean holdsLease() {
+        return active && clock.millis() < lease.validUntil();
+    }
+
+    /** Lease thread: takes or loses the lease; activation itself runs on the worker. Never throws. */
     private void tickLease() {
-        final boolean holds;
         try {
-            holds = lease.tick();
-        } catch (RuntimeException e) {
-            log.warn("propagation lease check failed: {}", e.getMessage());
-            return;
+            final boolean holds = lease.tick();
+            if (holds && !active && !activating) {
+                activating = true;
+                worker.execute(this::activate);
+            } else if (holds && active) {
+                worker.execute(this::contactPending); // first contacts that failed (e.g. a read timed out)
+            } else if (!holds && active) {
+                active = false;
+                log.info("another daemon propagates; this one stands by");
+            }
+        } catch (Throwable e) {
+            log.warn("propagation lease check failed: {}", e.toString());
         }
-        if (holds && !active) {
-            active = true;
+    }
+
+    /** Worker: starts over from the stored sync bases of every known service. */
+    private void activate() {
+        try {
             conflicts.clear();
             services.values().forEach(sync -> {
                 if (sync != null) {
@@ -293,12 +322,25 @@ public final class SentinelPropagation implements AutoCloseable {
                 }
             });
             final TreeSet<String> known = new TreeSet<>(apps);
+            known.addAll(services.keySet());
             store.listAll().forEach(s -> known.add(s.service()));
+            active = true;
             known.forEach(this::neutralToSentinel);
-        } else if (!holds && active) {
-            active = false;
-            log.info("another daemon propagates; this one stands by");
+        } catch (Throwable e) {
+            active = false; // the next tick tries again
+            log.warn("taking over propagation failed: {}", e.toString());
+        } finally {
+            activating = false;
         }
+    }
+
+    /** Worker: runs first contact again for services whose first contact did not complete. */
+    private void contactPending() {
+        new java.util.ArrayList<>(services.entrySet()).forEach(entry -> {
+            if (entry.getValue() != null && !entry.getValue().contacted) {
+                neutralToSentinel(entry.getKey());
+            }
+        });
     }
 
     /** Services held because both sides changed, with why. */
@@ -424,7 +466,7 @@ public final class SentinelPropagation implements AutoCloseable {
             return false;
         }
         final java.util.concurrent.Future<?> done = worker.submit(() -> {
-            if (!active) {
+            if (!holdsLease()) {
                 return;
             }
             conflicts.remove(service);
@@ -470,7 +512,7 @@ public final class SentinelPropagation implements AutoCloseable {
     // ---- neutral -> Sentinel
 
     private void neutralToSentinel(String service) {
-        if (!active || conflicts.containsKey(service)) {
+        if (!holdsLease() || conflicts.containsKey(service)) {
             return;
         }
         final ServiceSync sync = sync(service);
@@ -487,7 +529,7 @@ public final class SentinelPropagation implements AutoCloseable {
                 final Map<String, String> stored = loadBase(sync);
                 sync.contacted = true;
                 // A service the neutral side never held (no snapshots, no sync base) has only Sentinel's rules.
-                final boolean neutralNever = stored.isEmpty() && store.list(service).isEmpty();
+                final boolean neutralNever = !sync.storedBaseSeen && store.list(service).isEmpty();
                 boolean sentinelMoved = false;
                 boolean neutralMoved = false;
                 for (Map.Entry<String, String> entry : rendered.entrySet()) {
@@ -547,6 +589,13 @@ public final class SentinelPropagation implements AutoCloseable {
                     // Someone (another daemon) already published exactly this rendering: in sync.
                     sync.base.put(dataId, entry.getValue());
                     sync.latest.put(dataId, entry.getValue());
+                } else if (result.current() != null && (sync.ours.getOrDefault(dataId, new java.util.ArrayDeque<>())
+                        .contains(result.current()) || sync.supersededAt(dataId, result.current()) != null)) {
+                    // The read after a failed compare-and-swap returned content of ours: a stale read after a
+                    // failure, not an edit. Try again shortly.
+                    log.info("publish of {} failed; retrying", dataId);
+                    worker.schedule(() -> neutralToSentinel(service), 1, TimeUnit.SECONDS);
+                    return;
                 } else {
                     if (result.current() != null) {
                         sync.latest.put(dataId, result.current());
@@ -562,25 +611,36 @@ public final class SentinelPropagation implements AutoCloseable {
 
     // ---- Sentinel -> neutral
 
-    private void onSentinelPush(String service, String dataId, String content) {
+    private void onSentinelPush(String service, String dataId, @Nullable String pushed) {
+        // A deleted dataId is pushed as null: for Sentinel apps that is "no rules".
+        final String content = pushed == null ? "[]" : pushed;
         worker.execute(() -> {
-            if (!active) {
+            if (!holdsLease()) {
                 return; // another daemon propagates
             }
-            final ServiceSync sync = sync(service);
-            if (sync == null) {
-                return;
+            try {
+                final ServiceSync sync = sync(service);
+                if (sync == null) {
+                    return;
+                }
+                if (sync.consumeEcho(dataId, content)) {
+                    return; // our own write coming back, maybe late (the verification read covers a rewrite)
+                }
+                if (!sync.contacted) {
+                    neutralToSentinel(service); // first contact reads both sides and the stored base
+                    return;
+                }
+                onForeignContent(service, sync, dataId, content);
+            } catch (RuntimeException e) {
+                log.warn("handling a push of {} failed: {}", dataId, e.toString());
             }
-            if (sync.consumeEcho(dataId, content)) {
-                return; // our own write coming back, maybe late (the verification read covers a rewrite)
-            }
-            onForeignContent(service, sync, dataId, content);
         });
     }
 
     /** Content in Nacos that is not an echo of ours: nothing new, in sync, or an edit to import. */
     private void onForeignContent(String service, ServiceSync sync, String dataId, String content) {
         sync.latest.put(dataId, content);
+        sync.ours.remove(dataId); // written after all our publications: none of them can come back as an echo
         if (conflicts.containsKey(service) || content.equals(sync.base.get(dataId))) {
             return; // held, or nothing new
         }
@@ -608,7 +668,8 @@ public final class SentinelPropagation implements AutoCloseable {
      * someone after our publication (e.g. a rollback to earlier bytes) and is handled as an edit.
      */
     private void recheck(String service, ServiceSync sync, String dataId, int attempt) {
-        if (!active) {
+        if (!holdsLease()) {
+            sync.rechecking.remove(dataId);
             return;
         }
         final long quiet = clock.millis() - sync.lastPublishedAt.getOrDefault(dataId, Long.MIN_VALUE / 2);
@@ -653,6 +714,9 @@ public final class SentinelPropagation implements AutoCloseable {
 
     private void importSentinel(String service, ServiceSync sync, Map<String, String> both, boolean force)
             throws Exception {
+        if (!holdsLease()) {
+            return;
+        }
         final SortedMap<SnapshotKey, ThresholdSpec> sentinel;
         final String lossNote;
         try {
@@ -692,30 +756,49 @@ public final class SentinelPropagation implements AutoCloseable {
         }
         final TreeSet<SnapshotKey> keys = new TreeSet<>(sentinel.keySet());
         store.list(service).forEach(s -> keys.add(s.key()));
-        for (SnapshotKey key : keys) {
-            final ThresholdSnapshot current = store.get(key).orElse(null);
-            final ThresholdSpec fromSentinel = sentinel.get(key);
-            final ThresholdSpec wanted = new ThresholdSpec(
-                    fromSentinel == null ? List.of() : fromSentinel.rateLimits(),
-                    fromSentinel == null ? List.of() : fromSentinel.breakers(),
-                    current == null ? io.breakerbridge.model.FallbackSpec.FAIL_FAST : current.fallback());
-            if (current != null && SnapshotJson.contentHash(key, wanted).equals(SnapshotJson.contentHash(current))) {
-                continue;
-            }
-            final WriteResult result = store.put(key, current == null ? 0 : current.version(), wanted,
-                                                 new Writer(SENTINEL_WRITER, Origin.SENTINEL, lossNote));
-            if (result instanceof WriteResult.Applied applied) {
-                imported.incrementAndGet();
-                log.info("imported Sentinel rules of {} as version {}", key, applied.change().version());
-            } else {
-                // A neutral write raced the import: both sides changed. The base must not move past it.
-                if (force) {
-                    log.warn("import of {} lost a race with a neutral write; retried on the next change", key);
-                } else {
-                    twoSided(service, sync, "a neutral write of " + key + " raced the import of a Sentinel change");
+        // Each key is its own compare-and-swap: if one fails half-way, the keys already written are put back, so
+        // the store never holds a mix of the two sides that nobody wrote.
+        final List<ThresholdSnapshot> before = new ArrayList<>();
+        final List<ThresholdSnapshot> written = new ArrayList<>();
+        final List<SnapshotKey> createdKeys = new ArrayList<>();
+        try {
+            for (SnapshotKey key : keys) {
+                final ThresholdSnapshot current = store.get(key).orElse(null);
+                final ThresholdSpec fromSentinel = sentinel.get(key);
+                final ThresholdSpec wanted = new ThresholdSpec(
+                        fromSentinel == null ? List.of() : fromSentinel.rateLimits(),
+                        fromSentinel == null ? List.of() : fromSentinel.breakers(),
+                        current == null ? io.breakerbridge.model.FallbackSpec.FAIL_FAST : current.fallback());
+                if (current != null
+                    && SnapshotJson.contentHash(key, wanted).equals(SnapshotJson.contentHash(current))) {
+                    continue;
                 }
-                return;
+                final WriteResult result = store.put(key, current == null ? 0 : current.version(), wanted,
+                                                     new Writer(SENTINEL_WRITER, Origin.SENTINEL, lossNote));
+                if (result instanceof WriteResult.Applied applied) {
+                    imported.incrementAndGet();
+                    log.info("imported Sentinel rules of {} as version {}", key, applied.change().version());
+                    written.add(applied.change().snapshot());
+                    if (current == null) {
+                        createdKeys.add(key);
+                    } else {
+                        before.add(current);
+                    }
+                } else {
+                    undoImport(written, before, createdKeys);
+                    // A neutral write raced the import: both sides changed. The base must not move past it.
+                    if (force) {
+                        log.warn("import of {} lost a race with a neutral write; retried on the next change", key);
+                    } else {
+                        twoSided(service, sync, "a neutral write of " + key + " raced the import of a Sentinel change"
+                                                + (written.isEmpty() ? "" : "; the keys imported before it were put back"));
+                    }
+                    return;
+                }
             }
+        } catch (RuntimeException e) {
+            undoImport(written, before, createdKeys);
+            throw e;
         }
         for (Map.Entry<String, String> entry : both.entrySet()) {
             sync.base.put(entry.getKey(), entry.getValue());
@@ -724,20 +807,47 @@ public final class SentinelPropagation implements AutoCloseable {
         baseChanged(sync);
     }
 
-    /** The sync base stored in Nacos for the service (empty when none or unreadable). */
-    private static Map<String, String> loadBase(ServiceSync sync) {
-        final Map<String, String> out = new HashMap<>();
-        try {
-            final String stored = sync.rules.readSyncBase();
-            if (stored == null) {
-                return out;
+    /** Puts back what a half-done import wrote (each by compare-and-swap on the version it wrote). */
+    private void undoImport(List<ThresholdSnapshot> written, List<ThresholdSnapshot> before,
+                            List<SnapshotKey> createdKeys) {
+        final Writer undo = new Writer(SENTINEL_WRITER, Origin.SENTINEL, "put back: the rest of the import failed");
+        for (ThresholdSnapshot done : written) {
+            try {
+                final WriteResult result;
+                if (createdKeys.contains(done.key())) {
+                    result = store.delete(done.key(), done.version(), undo);
+                } else {
+                    final ThresholdSnapshot was = before.stream().filter(b -> b.key().equals(done.key())).findFirst()
+                                                        .orElseThrow();
+                    result = store.put(done.key(), done.version(), was.spec(), undo);
+                }
+                if (!(result instanceof WriteResult.Applied)) {
+                    log.warn("could not put back {} after a failed import: changed meanwhile", done.key());
+                }
+            } catch (RuntimeException e) {
+                log.warn("could not put back {} after a failed import: {}", done.key(), e.getMessage());
             }
+        }
+    }
+
+    /**
+     * The sync base stored in Nacos for the service (empty when none, or unreadable content: then the service counts
+     * as held before). A failed read throws, so first contact is tried again rather than decided without a base.
+     */
+    private static Map<String, String> loadBase(ServiceSync sync) throws com.alibaba.nacos.api.exception.NacosException {
+        final Map<String, String> out = new HashMap<>();
+        final String stored = sync.rules.readSyncBase();
+        if (stored == null) {
+            return out;
+        }
+        sync.storedBaseSeen = true;
+        try {
             sync.storedBaseMd5 = NacosSentinelRules.md5(stored);
             final com.fasterxml.jackson.databind.JsonNode node = SnapshotJson.parseTree(
                     stored.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             node.fields().forEachRemaining(field -> out.put(field.getKey(), field.getValue().asText()));
-        } catch (Exception e) {
-            log.warn("ignoring the stored sync base of {}: {}", sync.rules.app(), e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("ignoring the unreadable stored sync base of {}: {}", sync.rules.app(), e.getMessage());
         }
         return out;
     }
@@ -755,14 +865,20 @@ public final class SentinelPropagation implements AutoCloseable {
     }
 
     private void flushBase(ServiceSync sync) {
-        if (active && sync.baseDirty) {
-            sync.baseDirty = false;
-            storeBase(sync);
+        if (holdsLease() && sync.baseDirty) {
+            if (storeBase(sync)) {
+                sync.baseDirty = false;
+            } else {
+                worker.schedule(() -> flushBase(sync), 10 * BASE_DELAY_MS, TimeUnit.MILLISECONDS); // try again
+            }
         }
     }
 
-    /** Stores the base beside the snapshots (compare-and-swap; on a race, re-read the md5 and try once more). */
-    private static void storeBase(ServiceSync sync) {
+    /**
+     * Stores the base beside the snapshots (compare-and-swap; on a race, re-read the md5 and try once more);
+     * false when it could not be stored.
+     */
+    private static boolean storeBase(ServiceSync sync) {
         final com.fasterxml.jackson.databind.node.ObjectNode node =
                 com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         new java.util.TreeMap<>(sync.base).forEach(node::put);
@@ -771,7 +887,7 @@ public final class SentinelPropagation implements AutoCloseable {
             for (int attempt = 0; attempt < 2; attempt++) {
                 if (sync.rules.writeSyncBase(content, sync.storedBaseMd5)) {
                     sync.storedBaseMd5 = NacosSentinelRules.md5(content);
-                    return;
+                    return true;
                 }
                 final String current = sync.rules.readSyncBase();
                 sync.storedBaseMd5 = current == null ? null : NacosSentinelRules.md5(current);
@@ -780,6 +896,7 @@ public final class SentinelPropagation implements AutoCloseable {
         } catch (Exception e) {
             log.warn("could not store the sync base of {}: {}", sync.rules.app(), e.getMessage());
         }
+        return false;
     }
 
     private void twoSided(String service, ServiceSync sync, String reason) throws Exception {
@@ -824,14 +941,22 @@ public final class SentinelPropagation implements AutoCloseable {
 
     private @Nullable ServiceSync sync(String service) {
         return services.computeIfAbsent(service, s -> {
+            NacosSentinelRules rules = null;
             try {
-                final NacosSentinelRules rules = connector.connect(s);
+                rules = connector.connect(s);
                 final ServiceSync created = new ServiceSync(rules);
-                loadEvents(created);
                 rules.listen((dataId, content) -> onSentinelPush(s, dataId, content));
+                loadEvents(created);
                 return created;
             } catch (Exception e) {
                 log.warn("cannot connect to Nacos for {}: {}", s, e.getMessage());
+                if (rules != null) {
+                    try {
+                        rules.close();
+                    } catch (Exception closing) {
+                        log.debug("closing Nacos for {}: {}", s, closing.getMessage());
+                    }
+                }
                 return null;
             }
         });
@@ -873,6 +998,7 @@ public final class SentinelPropagation implements AutoCloseable {
         } catch (Exception e) {
             log.warn("storing the sync bases at close failed: {}", e.getMessage());
         }
+        leaseTicker.shutdownNow();
         worker.shutdownNow();
         try {
             if (worker.awaitTermination(10, TimeUnit.SECONDS)) {

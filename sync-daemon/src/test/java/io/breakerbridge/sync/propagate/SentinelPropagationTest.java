@@ -202,6 +202,88 @@ class SentinelPropagationTest {
     }
 
     @Test
+    void restoringBytesOfOursAfterAnImportedRollbackIsAnEdit() throws Exception {
+        nacos.staleFor(100);
+        start(ConflictPolicy.HOLD);
+        propagation.recheckTiming(200, 100);
+        store.put(KEY, 0, spec(40), ALICE);
+        settle();
+        final String first = nacos.content(FLOW, SentinelRuleJson.GROUP);
+        nacos.pausePushes();
+        store.put(KEY, 1, spec(41), ALICE);
+        propagation.awaitIdle();
+        final String second = nacos.content(FLOW, SentinelRuleJson.GROUP);
+        nacos.client().publishConfig(FLOW, SentinelRuleJson.GROUP, first); // rolled back before any push came
+        nacos.resumePushes();
+        settleWithRechecks();
+        assertThat(store.get(KEY).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(40));
+
+        nacos.client().publishConfig(FLOW, SentinelRuleJson.GROUP, second); // and restored
+        settleWithRechecks();
+
+        assertThat(store.get(KEY).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(41));
+        assertThat(store.get(KEY).orElseThrow().origin()).isEqualTo(Origin.SENTINEL);
+    }
+
+    @Test
+    void holderWhoseLeaseRanOutWritesNothing() throws Exception {
+        propagation = SentinelPropagation.start(store, app -> NacosSentinelRules.over(nacos.client(), app),
+                                                ConflictPolicy.HOLD, Clock.systemUTC(), List.of(),
+                                                new PropagationLease() {
+                                                    @Override
+                                                    public boolean tick() {
+                                                        return true;
+                                                    }
+
+                                                    @Override
+                                                    public long validUntil() {
+                                                        return 0; // renewals stalled long ago
+                                                    }
+                                                });
+        store.put(KEY, 0, spec(40), ALICE);
+        settle();
+
+        assertThat(propagation.propagating()).isFalse();
+        assertThat(nacos.content(FLOW, SentinelRuleJson.GROUP)).isNull();
+    }
+
+    @Test
+    void importThatFailsHalfWayPutsBackWhatItWrote() throws Exception {
+        final SnapshotKey other = new SnapshotKey(APP, "GET:/status"); // imported first (keys in order)
+        final SnapshotStore real = store;
+        final boolean[] raced = {false};
+        store = (SnapshotStore) java.lang.reflect.Proxy.newProxyInstance(
+                SnapshotStore.class.getClassLoader(), new Class<?>[] {SnapshotStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("put") && KEY.equals(args[0]) && !raced[0]
+                        && ((Writer) args[3]).origin() == Origin.SENTINEL) {
+                        raced[0] = true; // a neutral write lands just before the import's write of this key
+                        real.put(KEY, real.get(KEY).orElseThrow().version(), spec(99), ALICE);
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        start(ConflictPolicy.HOLD);
+        store.put(other, 0, spec(50), ALICE);
+        store.put(KEY, 0, spec(40), ALICE);
+        settle();
+
+        nacos.client().publishConfig(FLOW, SentinelRuleJson.GROUP, "[{\"app\":\"payment\",\"resource\":\"GET:/status\","
+                                     + "\"grade\":1,\"count\":8},{\"app\":\"payment\",\"resource\":\"POST:/pay\","
+                                     + "\"grade\":1,\"count\":7}]");
+        settle();
+
+        assertThat(raced[0]).isTrue();
+        assertThat(real.get(other).orElseThrow().rateLimits()).as("put back").containsExactly(RateLimitSpec.reject(50));
+        assertThat(real.history(other)).extracting(c -> c.snapshot().origin())
+                                       .containsExactly(Origin.API, Origin.SENTINEL, Origin.SENTINEL);
+        assertThat(real.get(KEY).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(99));
+        assertThat(propagation.conflicts()).hasSize(1);
+    }
+
+    @Test
     void dashboardEditIsImportedOnceKeepingTheFallback() throws Exception {
         start(ConflictPolicy.HOLD);
         store.put(KEY, 0, spec(40), ALICE);
