@@ -64,6 +64,16 @@ public interface SnapshotStore extends AutoCloseable {
     List<ThresholdSnapshot> listAll();
 
     /**
+     * Every service the store holds or held a snapshot of (services whose snapshots were all deleted included),
+     * in order: what a propagator must keep in step even when nothing of it is left.
+     */
+    default java.util.SortedSet<String> services() {
+        final java.util.TreeSet<String> out = new java.util.TreeSet<>();
+        listAll().forEach(s -> out.add(s.service()));
+        return out;
+    }
+
+    /**
      * Writes {@code spec} if the key's current version is {@code expectedVersion} (0: the key must not exist).
      *
      * @throws IllegalArgumentException if {@code expectedVersion} is negative

@@ -69,6 +69,17 @@ public abstract class SnapshotStoreContractTest {
     }
 
     @Test
+    void servicesIncludeOnesWhoseSnapshotsWereAllDeleted() {
+        final SnapshotKey order = new SnapshotKey(PAY.service() + "-orders", "GET:/o");
+        store.put(PAY, 0, spec(200), ALICE);
+        store.put(order, 0, spec(10), ALICE);
+        store.delete(order, 1, ALICE);
+
+        assertThat(store.services()).contains(PAY.service(), order.service());
+        assertThat(store.listAll()).extracting(ThresholdSnapshot::service).containsOnly(PAY.service());
+    }
+
+    @Test
     void createStartsAtVersionOneWithWriterMetadata() {
         final ThresholdSnapshot created = applied(store.put(PAY, 0, spec(200), ALICE));
 

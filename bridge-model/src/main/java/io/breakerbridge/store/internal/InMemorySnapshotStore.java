@@ -104,6 +104,19 @@ public final class InMemorySnapshotStore implements SnapshotStore {
     }
 
     @Override
+    public java.util.SortedSet<String> services() {
+        lock.lock();
+        try {
+            ensureOpen();
+            final java.util.TreeSet<String> out = new java.util.TreeSet<>();
+            entries.keySet().forEach(key -> out.add(key.service()));
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public List<ThresholdSnapshot> listAll() {
         lock.lock();
         try {

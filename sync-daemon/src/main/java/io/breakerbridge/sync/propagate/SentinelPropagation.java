@@ -323,7 +323,7 @@ public final class SentinelPropagation implements AutoCloseable {
             });
             final TreeSet<String> known = new TreeSet<>(apps);
             known.addAll(services.keySet());
-            store.listAll().forEach(s -> known.add(s.service()));
+            known.addAll(store.services()); // with services whose snapshots were all deleted meanwhile
             active = true;
             known.forEach(this::neutralToSentinel);
         } catch (Throwable e) {

@@ -64,6 +64,11 @@ public final class EmbeddedStore implements SnapshotStore {
     }
 
     @Override
+    public java.util.SortedSet<String> services() {
+        return delegate.services();
+    }
+
+    @Override
     public WriteResult put(SnapshotKey key, long expectedVersion, ThresholdSpec spec, Writer writer) {
         return delegate.put(key, expectedVersion, spec, writer);
     }

@@ -413,7 +413,10 @@ public final class NacosSnapshotStore implements SnapshotStore {
 
     // ---- the services index
 
-    private List<String> services() {
+    /** Every service in the services index (and those this store wrote), deleted ones included. */
+    @Override
+    public java.util.SortedSet<String> services() {
+        ensureOpen();
         try {
             final String content = config.getConfig(INDEX_DATA_ID, group, TIMEOUT_MS);
             final TreeSet<String> services = new TreeSet<>(docs.keySet().stream()
@@ -421,7 +424,7 @@ public final class NacosSnapshotStore implements SnapshotStore {
             if (content != null) {
                 SnapshotJson.parseTree(content.getBytes(StandardCharsets.UTF_8)).forEach(n -> services.add(n.asText()));
             }
-            return List.copyOf(services);
+            return services;
         } catch (NacosException e) {
             throw new StoreUnavailableException("cannot read the services index: " + e.getErrMsg(), e);
         }

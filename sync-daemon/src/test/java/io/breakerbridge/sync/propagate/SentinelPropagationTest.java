@@ -499,6 +499,18 @@ class SentinelPropagationTest {
     }
 
     @Test
+    void lastSnapshotDeletedWhileDownEmptiesSentinelsRules() throws Exception {
+        syncOnceAndStop();
+        store.delete(KEY, 1, ALICE);
+
+        start(ConflictPolicy.HOLD);
+        settle();
+
+        assertThat(propagation.conflicts()).isEmpty();
+        assertThat(nacos.content(FLOW, SentinelRuleJson.GROUP)).isEqualTo("[]");
+    }
+
+    @Test
     void syncBaseIsStoredBesideTheSnapshots() throws Exception {
         syncOnceAndStop();
 
