@@ -106,6 +106,9 @@ public interface PropagationLease {
                 }
                 // Taking over an expired lease is a real compare-and-swap: it proves ownership at once.
                 confirmed = take(now, NacosSentinelRules.md5(current));
+                if (confirmed) {
+                    log.info("propagation lease taken over: this daemon propagates");
+                }
                 return confirmed;
             } catch (NacosException | RuntimeException e) {
                 log.warn("propagation lease: {}", e.getMessage());
@@ -115,6 +118,9 @@ public interface PropagationLease {
 
         private boolean renew(long now) throws NacosException {
             if (take(now, NacosSentinelRules.md5(mine))) {
+                if (!confirmed) {
+                    log.info("propagation lease created and confirmed: this daemon propagates");
+                }
                 confirmed = true;
                 return true;
             }
@@ -138,9 +144,6 @@ public interface PropagationLease {
         private boolean take(long now, String expectedMd5) throws NacosException {
             final String next = "{\"owner\":\"" + owner + "\",\"until\":" + (now + ttl.toMillis()) + "}";
             if (config.publishConfigCas(DATA_ID, NacosSentinelRules.SYNC_GROUP, next, expectedMd5, "json")) {
-                if (mine == null) {
-                    log.info("propagation lease taken: this daemon propagates");
-                }
                 mine = next;
                 myUntil = now + ttl.toMillis();
                 return true;
