@@ -43,7 +43,7 @@ import java.util.stream.Collectors;
  * publish-to-listener delay and raw {@code publishConfigCas} writes/s against accepted API writes/s. Without it
  * the daemon runs on its embedded store and the subscribers follow {@code /v1/watch}. Run:
  * {@code [NACOS_ADDR=127.0.0.1:8848] java -cp benchmarks/target/benchmarks.jar
- * io.breakerbridge.bench.PropagationHarness [writes [pauseMs]]}.
+ * io.breakerbridge.bench.PropagationHarness [writes [pauseMs [no-propagation]]]}.
  */
 public final class PropagationHarness {
     private static final String TOKEN = "bench-token-0123456789abcdef";
@@ -58,12 +58,15 @@ public final class PropagationHarness {
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         final int writes = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         final long pauseMs = args.length > 1 ? Long.parseLong(args[1]) : 30;
+        // "no-propagation": the daemon only stores (no Sentinel side), to show what HTTP + CAS alone keep of raw
+        // CAS; the write -> active part is skipped then.
+        final boolean propagate = !(args.length > 2 && args[2].equals("no-propagation"));
         final String addr = System.getenv("NACOS_ADDR");
         final String run = UUID.randomUUID().toString().substring(0, 8);
         final String app = "bench-" + run;
         System.out.println("command: " + (addr == null ? "" : "NACOS_ADDR=" + addr + " ")
                            + "java -cp benchmarks/target/benchmarks.jar io.breakerbridge.bench.PropagationHarness "
-                           + writes + " " + pauseMs);
+                           + writes + " " + pauseMs + (propagate ? "" : " no-propagation"));
         System.out.println(addr == null ? "store: embedded (subscribers follow /v1/watch)"
                                         : "store: Nacos at " + addr + " (subscribers listen to Nacos)");
         final Path dir = Files.createTempDirectory("breakerbridge-bench");
@@ -80,7 +83,8 @@ public final class PropagationHarness {
             properties.put("serverAddr", addr);
             raw = NacosFactory.createConfigService(properties);
             store = NacosSnapshotStore.open(properties, group, Clock.systemUTC());
-            propagation = SentinelPropagation.start(store, properties, ConflictPolicy.HOLD, Clock.systemUTC());
+            propagation = propagate ? SentinelPropagation.start(store, properties, ConflictPolicy.HOLD,
+                                                                Clock.systemUTC()) : null;
             server = DaemonServer.start(store, auth, 0, propagation);
             raw.publishConfig(pushId, PUSH_GROUP, "p0");
         } else {
@@ -99,6 +103,9 @@ public final class PropagationHarness {
                                   percentile(push, 50), percentile(push, 99), push.size());
                 throughput(raw, store, api, run, writes, 1);
                 throughput(raw, store, api, run, writes, 4);
+            }
+            if (!propagate) {
+                return;
             }
             final String path = "/v1/thresholds/" + app + "/GET%3A%2Fbench";
             api.put(path, 0, 1000);

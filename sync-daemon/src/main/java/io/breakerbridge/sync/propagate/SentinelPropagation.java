@@ -103,6 +103,11 @@ public final class SentinelPropagation implements AutoCloseable {
     private static final Logger AUDIT = LoggerFactory.getLogger("io.breakerbridge.audit");
     private final AtomicLong imported = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
+    /** Shortest interval between two publications of one service (bursts of writes are coalesced). */
+    private volatile long publishEveryMs = 50;
+    /** Worker: when each service was last published, and services with a publication scheduled. */
+    private final Map<String, Long> lastPublishAt = new HashMap<>();
+    private final java.util.Set<String> publishPending = new java.util.HashSet<>();
     /** How stale a Nacos read can be (SEMANTICS: about 100 ms after a write, sometimes about 1 s). */
     private volatile long staleReadMs = 2000;
     /** Delay of the verification read after a stale echo (Nacos reads are fresh again well within it). */
@@ -506,7 +511,33 @@ public final class SentinelPropagation implements AutoCloseable {
 
     private void onChange(Change change) {
         final String service = change.key().service();
-        worker.execute(() -> neutralToSentinel(service));
+        worker.execute(() -> publishSoon(service));
+    }
+
+    /**
+     * Worker: publishes at once when the service was not published within {@link #publishEveryMs}, else once when
+     * that time is up (a burst of writes makes one publication per interval, the last write included; a lone
+     * write is not delayed).
+     */
+    private void publishSoon(String service) {
+        if (publishPending.contains(service)) {
+            return; // the scheduled publication will render this change too
+        }
+        final long wait = lastPublishAt.getOrDefault(service, Long.MIN_VALUE / 2) + publishEveryMs - clock.millis();
+        if (wait <= 0) {
+            neutralToSentinel(service);
+            return;
+        }
+        publishPending.add(service);
+        worker.schedule(() -> {
+            publishPending.remove(service);
+            neutralToSentinel(service);
+        }, wait, TimeUnit.MILLISECONDS);
+    }
+
+    /** Sets the shortest interval between two publications of one service (tests: 0 publishes every change). */
+    void publishEvery(long millis) {
+        this.publishEveryMs = millis;
     }
 
     // ---- neutral -> Sentinel
@@ -571,6 +602,7 @@ public final class SentinelPropagation implements AutoCloseable {
                                                                    base == null ? null
                                                                                 : NacosSentinelRules.md5(base));
                 if (result.published()) {
+                    lastPublishAt.put(service, clock.millis());
                     if (base != null) {
                         sync.published(dataId, base); // replaced by our CAS: a late push of it is stale
                         sync.replacedAt(dataId, base, clock.millis());

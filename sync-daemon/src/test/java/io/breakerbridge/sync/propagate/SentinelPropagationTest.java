@@ -48,6 +48,7 @@ class SentinelPropagationTest {
     private void start(ConflictPolicy policy) {
         propagation = SentinelPropagation.start(store, app -> NacosSentinelRules.over(nacos.client(), app), policy,
                                                 Clock.systemUTC());
+        propagation.publishEvery(0); // one publication per change: the tests count them
     }
 
     private void settle() throws InterruptedException {
@@ -516,6 +517,24 @@ class SentinelPropagationTest {
 
         assertThat(nacos.content(APP + ".breakerbridge.sync.json", NacosSentinelRules.SYNC_GROUP))
                 .contains("payment-flow-rules").contains("payment-degrade-rules");
+    }
+
+    @Test
+    void burstOfWritesIsPublishedOncePerIntervalEndingWithTheLastWrite() throws Exception {
+        start(ConflictPolicy.HOLD);
+        propagation.publishEvery(200);
+        store.put(KEY, 0, spec(40), ALICE);
+        settle();
+        final int before = nacos.writes(FLOW, SentinelRuleJson.GROUP);
+
+        for (int v = 1; v <= 20; v++) {
+            store.put(KEY, v, spec(40 + v), ALICE);
+        }
+        Thread.sleep(400);
+        settle();
+
+        assertThat(nacos.writes(FLOW, SentinelRuleJson.GROUP) - before).isBetween(1, 2);
+        assertThat(nacos.content(FLOW, SentinelRuleJson.GROUP)).contains("\"count\":60.0");
     }
 
     @Test
