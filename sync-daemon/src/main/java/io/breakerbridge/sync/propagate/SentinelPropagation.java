@@ -105,8 +105,7 @@ public final class SentinelPropagation implements AutoCloseable {
     private final AtomicLong published = new AtomicLong();
     /** Shortest interval between two publications of one service (bursts of writes are coalesced). */
     private volatile long publishEveryMs = 50;
-    /** Worker: when each service was last published, and services with a publication scheduled. */
-    private final Map<String, Long> lastPublishAt = new HashMap<>();
+    /** Worker: services with a publication scheduled. */
     private final java.util.Set<String> publishPending = new java.util.HashSet<>();
     /** How stale a Nacos read can be (SEMANTICS: about 100 ms after a write, sometimes about 1 s). */
     private volatile long staleReadMs = 2000;
@@ -154,11 +153,16 @@ public final class SentinelPropagation implements AutoCloseable {
          * older ones are forgotten, so a later push of the same bytes (e.g. a rollback in the Nacos console)
          * counts as an edit.
          */
-        boolean consumeEcho(String dataId, String content) {
+        boolean awaitingEcho(String dataId, String content) {
             final java.util.Deque<String> recent = ours.get(dataId);
-            if (recent == null || !recent.contains(content)) {
+            return recent != null && recent.contains(content);
+        }
+
+        boolean consumeEcho(String dataId, String content) {
+            if (!awaitingEcho(dataId, content)) {
                 return false;
             }
+            final java.util.Deque<String> recent = ours.get(dataId);
             while (!recent.isEmpty() && !recent.removeLast().equals(content)) {
                 // drop the older publications
             }
@@ -523,7 +527,11 @@ public final class SentinelPropagation implements AutoCloseable {
         if (publishPending.contains(service)) {
             return; // the scheduled publication will render this change too
         }
-        final long wait = lastPublishAt.getOrDefault(service, Long.MIN_VALUE / 2) + publishEveryMs - clock.millis();
+        final ServiceSync sync = services.get(service);
+        final long last = sync == null ? Long.MIN_VALUE / 2
+                                       : sync.lastPublishedAt.values().stream().mapToLong(Long::longValue)
+                                             .max().orElse(Long.MIN_VALUE / 2);
+        final long wait = last + publishEveryMs - clock.millis();
         if (wait <= 0) {
             neutralToSentinel(service);
             return;
@@ -551,7 +559,8 @@ public final class SentinelPropagation implements AutoCloseable {
             return;
         }
         try {
-            final Map<String, String> rendered = render(service, store.list(service));
+            final List<ThresholdSnapshot> neutral = store.list(service);
+            final Map<String, String> rendered = render(service, neutral);
             if (!sync.contacted) {
                 // First contact: take the sync base stored in Nacos. Equal content is in sync; content equal to
                 // the stored base means only the neutral side moved (publish); a Sentinel change with the neutral
@@ -560,7 +569,7 @@ public final class SentinelPropagation implements AutoCloseable {
                 final Map<String, String> stored = loadBase(sync);
                 sync.contacted = true;
                 // A service the neutral side never held (no snapshots, no sync base) has only Sentinel's rules.
-                final boolean neutralNever = !sync.storedBaseSeen && store.list(service).isEmpty();
+                final boolean neutralNever = !sync.storedBaseSeen && neutral.isEmpty();
                 boolean sentinelMoved = false;
                 boolean neutralMoved = false;
                 for (Map.Entry<String, String> entry : rendered.entrySet()) {
@@ -594,7 +603,7 @@ public final class SentinelPropagation implements AutoCloseable {
             for (Map.Entry<String, String> entry : rendered.entrySet()) {
                 final String dataId = entry.getKey();
                 final String base = sync.base.get(dataId);
-                if (entry.getValue().equals(base) || base == null && store.list(service).isEmpty()
+                if (entry.getValue().equals(base) || base == null && neutral.isEmpty()
                                                      && !sync.latest.containsKey(dataId)) {
                     continue; // in sync, or nothing on either side (no empty dataIds for a named app)
                 }
@@ -602,7 +611,6 @@ public final class SentinelPropagation implements AutoCloseable {
                                                                    base == null ? null
                                                                                 : NacosSentinelRules.md5(base));
                 if (result.published()) {
-                    lastPublishAt.put(service, clock.millis());
                     if (base != null) {
                         sync.published(dataId, base); // replaced by our CAS: a late push of it is stale
                         sync.replacedAt(dataId, base, clock.millis());
@@ -621,8 +629,8 @@ public final class SentinelPropagation implements AutoCloseable {
                     // Someone (another daemon) already published exactly this rendering: in sync.
                     sync.base.put(dataId, entry.getValue());
                     sync.latest.put(dataId, entry.getValue());
-                } else if (result.current() != null && (sync.ours.getOrDefault(dataId, new java.util.ArrayDeque<>())
-                        .contains(result.current()) || sync.supersededAt(dataId, result.current()) != null)) {
+                } else if (result.current() != null && (sync.awaitingEcho(dataId, result.current())
+                                                        || sync.supersededAt(dataId, result.current()) != null)) {
                     // The read after a failed compare-and-swap returned content of ours: a stale read after a
                     // failure, not an edit. Try again shortly.
                     log.info("publish of {} failed; retrying", dataId);
@@ -774,11 +782,12 @@ public final class SentinelPropagation implements AutoCloseable {
             return;
         }
         // Neutral changed since the last sync if its rendering differs from the base.
-        final Map<String, String> rendered = render(service, store.list(service));
+        final List<ThresholdSnapshot> neutral = store.list(service);
+        final Map<String, String> rendered = render(service, neutral);
         boolean neutralChanged = false;
         for (Map.Entry<String, String> entry : rendered.entrySet()) {
             final String base = sync.base.get(entry.getKey());
-            if (base == null ? !store.list(service).isEmpty() : !base.equals(entry.getValue())) {
+            if (base == null ? !neutral.isEmpty() : !base.equals(entry.getValue())) {
                 neutralChanged = true;
             }
         }
@@ -787,12 +796,10 @@ public final class SentinelPropagation implements AutoCloseable {
             return;
         }
         final TreeSet<SnapshotKey> keys = new TreeSet<>(sentinel.keySet());
-        store.list(service).forEach(s -> keys.add(s.key()));
+        neutral.forEach(s -> keys.add(s.key()));
         // Each key is its own compare-and-swap: if one fails half-way, the keys already written are put back, so
         // the store never holds a mix of the two sides that nobody wrote.
-        final List<ThresholdSnapshot> before = new ArrayList<>();
-        final List<ThresholdSnapshot> written = new ArrayList<>();
-        final List<SnapshotKey> createdKeys = new ArrayList<>();
+        final List<ImportedKey> written = new ArrayList<>();
         try {
             for (SnapshotKey key : keys) {
                 final ThresholdSnapshot current = store.get(key).orElse(null);
@@ -810,14 +817,9 @@ public final class SentinelPropagation implements AutoCloseable {
                 if (result instanceof WriteResult.Applied applied) {
                     imported.incrementAndGet();
                     log.info("imported Sentinel rules of {} as version {}", key, applied.change().version());
-                    written.add(applied.change().snapshot());
-                    if (current == null) {
-                        createdKeys.add(key);
-                    } else {
-                        before.add(current);
-                    }
+                    written.add(new ImportedKey(applied.change().snapshot(), current));
                 } else {
-                    undoImport(written, before, createdKeys);
+                    undoImport(written);
                     // A neutral write raced the import: both sides changed. The base must not move past it.
                     if (force) {
                         log.warn("import of {} lost a race with a neutral write; retried on the next change", key);
@@ -829,7 +831,7 @@ public final class SentinelPropagation implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            undoImport(written, before, createdKeys);
+            undoImport(written);
             throw e;
         }
         for (Map.Entry<String, String> entry : both.entrySet()) {
@@ -839,20 +841,18 @@ public final class SentinelPropagation implements AutoCloseable {
         baseChanged(sync);
     }
 
+    /** One key written by an import, and what it held before (null: the import created it). */
+    private record ImportedKey(ThresholdSnapshot done, @Nullable ThresholdSnapshot was) {}
+
     /** Puts back what a half-done import wrote (each by compare-and-swap on the version it wrote). */
-    private void undoImport(List<ThresholdSnapshot> written, List<ThresholdSnapshot> before,
-                            List<SnapshotKey> createdKeys) {
+    private void undoImport(List<ImportedKey> written) {
         final Writer undo = new Writer(SENTINEL_WRITER, Origin.SENTINEL, "put back: the rest of the import failed");
-        for (ThresholdSnapshot done : written) {
+        for (ImportedKey entry : written) {
+            final ThresholdSnapshot done = entry.done();
             try {
-                final WriteResult result;
-                if (createdKeys.contains(done.key())) {
-                    result = store.delete(done.key(), done.version(), undo);
-                } else {
-                    final ThresholdSnapshot was = before.stream().filter(b -> b.key().equals(done.key())).findFirst()
-                                                        .orElseThrow();
-                    result = store.put(done.key(), done.version(), was.spec(), undo);
-                }
+                final WriteResult result = entry.was() == null
+                        ? store.delete(done.key(), done.version(), undo)
+                        : store.put(done.key(), done.version(), entry.was().spec(), undo);
                 if (!(result instanceof WriteResult.Applied)) {
                     log.warn("could not put back {} after a failed import: changed meanwhile", done.key());
                 }
