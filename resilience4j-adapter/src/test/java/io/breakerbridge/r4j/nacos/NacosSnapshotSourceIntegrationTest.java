@@ -13,14 +13,15 @@ import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.json.ServiceDocument;
 import io.breakerbridge.r4j.StackRegistry;
 import io.breakerbridge.source.SnapshotListener;
+import io.breakerbridge.testing.Eventually;
 import io.breakerbridge.time.VirtualClock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -29,13 +30,7 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 @EnabledIfEnvironmentVariable(named = "NACOS_ADDR", matches = ".+")
 class NacosSnapshotSourceIntegrationTest {
     private static void eventually(BooleanSupplier condition) throws InterruptedException {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 20 s");
-            }
-            Thread.sleep(50);
-        }
+        Eventually.within(Duration.ofSeconds(20), condition);
     }
 
     @Test

@@ -17,12 +17,13 @@ import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.sentinel.SentinelRuleApplier;
 import io.breakerbridge.sentinel.SentinelRuleJson;
+import io.breakerbridge.testing.Eventually;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -47,13 +48,7 @@ class NacosSentinelRulesIntegrationTest {
     }
 
     private static void eventually(BooleanSupplier condition) throws InterruptedException {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 15 s");
-            }
-            Thread.sleep(50);
-        }
+        Eventually.within(Duration.ofSeconds(15), condition);
     }
 
     @Test

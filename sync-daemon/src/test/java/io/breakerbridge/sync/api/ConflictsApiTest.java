@@ -9,6 +9,7 @@ import io.breakerbridge.sync.nacos.InMemoryNacos;
 import io.breakerbridge.sync.propagate.ConflictPolicy;
 import io.breakerbridge.sync.propagate.PropagationLease;
 import io.breakerbridge.sync.propagate.SentinelPropagation;
+import io.breakerbridge.testing.Eventually;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -64,11 +66,7 @@ class ConflictsApiTest {
     }
 
     private static void eventually(BooleanSupplier condition) throws InterruptedException {
-        final long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("within 10 s").isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        Eventually.within(Duration.ofSeconds(10), condition);
     }
 
     private boolean conflictListed() {

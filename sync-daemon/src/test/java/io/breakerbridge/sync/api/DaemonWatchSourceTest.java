@@ -12,10 +12,11 @@ import io.breakerbridge.r4j.StackRegistry;
 import io.breakerbridge.sentinel.SentinelRuleApplier;
 import io.breakerbridge.source.DaemonWatchSource;
 import io.breakerbridge.source.SnapshotListener;
+import io.breakerbridge.testing.Eventually;
 import io.breakerbridge.time.VirtualClock;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,13 +30,7 @@ class DaemonWatchSourceTest {
     Path dir;
 
     private static void eventually(BooleanSupplier condition) throws InterruptedException {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 20 s");
-            }
-            Thread.sleep(10);
-        }
+        Eventually.within(Duration.ofSeconds(20), condition);
     }
 
     @Test

@@ -21,12 +21,13 @@ import io.breakerbridge.r4j.nacos.NacosSnapshotSource;
 import io.breakerbridge.sentinel.SentinelRuleJson;
 import io.breakerbridge.source.SnapshotListener;
 import io.breakerbridge.sync.store.NacosSnapshotStore;
+import io.breakerbridge.testing.Eventually;
 import io.breakerbridge.time.VirtualClock;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
@@ -44,13 +45,7 @@ class EndToEndIntegrationTest {
     }
 
     private static void eventually(BooleanSupplier condition) throws InterruptedException {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 20 s");
-            }
-            Thread.sleep(50);
-        }
+        Eventually.within(Duration.ofSeconds(20), condition);
     }
 
     @Test

@@ -16,11 +16,12 @@ import io.breakerbridge.sentinel.SentinelRuleJson;
 import io.breakerbridge.store.SnapshotStore;
 import io.breakerbridge.store.WriteResult;
 import io.breakerbridge.sync.store.NacosSnapshotStore;
+import io.breakerbridge.testing.Eventually;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,13 +69,7 @@ class SentinelPropagationIntegrationTest {
     }
 
     private static void eventually(BooleanSupplier condition) throws InterruptedException {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 20 s");
-            }
-            Thread.sleep(100);
-        }
+        Eventually.within(Duration.ofSeconds(20), condition);
     }
 
     private boolean flowContains(String text) {

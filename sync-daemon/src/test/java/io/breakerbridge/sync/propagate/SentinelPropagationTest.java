@@ -156,8 +156,11 @@ class SentinelPropagationTest {
         assertThat(nacos.content(FLOW, SentinelRuleJson.GROUP)).contains("\"count\":41.0");
     }
 
-    @Test
-    void rollbackArrivingAsAnEchoIsFoundByTheVerificationRead() throws Exception {
+    /**
+     * Publishes 40 then 41, and rolls the flow dataId back to the 40 rendering before any push of 41 came (fast
+     * verification reads); returns the 41 rendering.
+     */
+    private String rollBackBeforeAnyPush() throws Exception {
         nacos.staleFor(100);
         start(ConflictPolicy.HOLD);
         propagation.recheckTiming(200, 100);
@@ -167,10 +170,16 @@ class SentinelPropagationTest {
         nacos.pausePushes();
         store.put(KEY, 1, spec(41), ALICE);
         propagation.awaitIdle();
-
-        nacos.client().publishConfig(FLOW, SentinelRuleJson.GROUP, first); // a rollback before any push came
+        final String second = nacos.content(FLOW, SentinelRuleJson.GROUP);
+        nacos.client().publishConfig(FLOW, SentinelRuleJson.GROUP, first);
         nacos.resumePushes();
         settleWithRechecks();
+        return second;
+    }
+
+    @Test
+    void rollbackArrivingAsAnEchoIsFoundByTheVerificationRead() throws Exception {
+        rollBackBeforeAnyPush();
 
         assertThat(store.get(KEY).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(40));
         assertThat(store.get(KEY).orElseThrow().origin()).isEqualTo(Origin.SENTINEL);
@@ -204,19 +213,7 @@ class SentinelPropagationTest {
 
     @Test
     void restoringBytesOfOursAfterAnImportedRollbackIsAnEdit() throws Exception {
-        nacos.staleFor(100);
-        start(ConflictPolicy.HOLD);
-        propagation.recheckTiming(200, 100);
-        store.put(KEY, 0, spec(40), ALICE);
-        settle();
-        final String first = nacos.content(FLOW, SentinelRuleJson.GROUP);
-        nacos.pausePushes();
-        store.put(KEY, 1, spec(41), ALICE);
-        propagation.awaitIdle();
-        final String second = nacos.content(FLOW, SentinelRuleJson.GROUP);
-        nacos.client().publishConfig(FLOW, SentinelRuleJson.GROUP, first); // rolled back before any push came
-        nacos.resumePushes();
-        settleWithRechecks();
+        final String second = rollBackBeforeAnyPush();
         assertThat(store.get(KEY).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(40));
 
         nacos.client().publishConfig(FLOW, SentinelRuleJson.GROUP, second); // and restored
