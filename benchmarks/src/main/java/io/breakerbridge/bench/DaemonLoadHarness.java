@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,10 +71,7 @@ public final class DaemonLoadHarness {
 
     private record Result(int count, List<Double> latenciesMs) {
         double percentile(int p) {
-            final List<Double> sorted = new ArrayList<>(latenciesMs);
-            Collections.sort(sorted);
-            return sorted.isEmpty() ? Double.NaN : sorted.get(Math.min(sorted.size() - 1,
-                                                                       sorted.size() * p / 100));
+            return Percentiles.of(latenciesMs, p);
         }
     }
 

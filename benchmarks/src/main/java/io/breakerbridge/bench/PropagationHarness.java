@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +99,7 @@ public final class PropagationHarness {
             if (raw != null) {
                 final List<Double> push = pushDelays(raw, pushId, subscriber, Math.min(writes, 100), pauseMs);
                 System.out.printf("Nacos publish -> listener (other JVM): p50 %.1f ms, p99 %.1f ms (%d samples)%n",
-                                  percentile(push, 50), percentile(push, 99), push.size());
+                                  Percentiles.of(push, 50), Percentiles.of(push, 99), push.size());
                 throughput(raw, store, api, run, writes, 1);
                 throughput(raw, store, api, run, writes, 4);
             }
@@ -130,10 +129,10 @@ public final class PropagationHarness {
             }
             System.out.printf("accepted API write -> active in a Sentinel app: p50 %.1f ms, p99 %.1f ms "
                               + "(%d samples, %d active before the HTTP answer arrived, counted as 0)%n",
-                              percentile(toSentinel, 50), percentile(toSentinel, 99), toSentinel.size(), early[0]);
+                              Percentiles.of(toSentinel, 50), Percentiles.of(toSentinel, 99), toSentinel.size(), early[0]);
             System.out.printf("accepted API write -> active in a Resilience4j stack: p50 %.1f ms, p99 %.1f ms "
                               + "(%d samples, %d active before the HTTP answer arrived, counted as 0)%n",
-                              percentile(toStack, 50), percentile(toStack, 99), toStack.size(), early[1]);
+                              Percentiles.of(toStack, 50), Percentiles.of(toStack, 99), toStack.size(), early[1]);
             if (propagation != null) {
                 final long[] counts = propagation.counts();
                 System.out.printf("propagation: %d publications to Sentinel dataIds, %d imports from Sentinel, %d "
@@ -234,17 +233,17 @@ public final class PropagationHarness {
         } finally {
             pool.shutdown();
         }
-        final double rawMedian = percentile(rawRates, 50);
-        final double apiMedian = percentile(apiRates, 50);
+        final double rawMedian = Percentiles.of(rawRates, 50);
+        final double apiMedian = Percentiles.of(apiRates, 50);
         System.out.printf("%d writer(s): raw publishConfigCas %.0f writes/s; accepted API writes through the daemon "
                           + "%.0f writes/s = %.0f %% of raw (medians of 5 interleaved rounds after a warm-up of %d: "
                           + "raw %s, daemon %s); the daemon's store called in-process, no HTTP: %.0f writes/s = %.0f %% "
                           + "(%s)%n", writers, rawMedian, apiMedian, 100 * apiMedian / rawMedian,
                           Math.max(writes, WARM_UP_WRITES), rounded(rawRates),
-                          rounded(apiRates), percentile(storeRates, 50), 100 * percentile(storeRates, 50) / rawMedian,
+                          rounded(apiRates), Percentiles.of(storeRates, 50), 100 * Percentiles.of(storeRates, 50) / rawMedian,
                           rounded(storeRates));
         final StringBuilder cpu = new StringBuilder();
-        CPU.forEach((label, values) -> cpu.append(String.format("%s %.2f, ", label, percentile(values, 50))));
+        CPU.forEach((label, values) -> cpu.append(String.format("%s %.2f, ", label, Percentiles.of(values, 50))));
         System.out.printf("  CPU ms per write (medians; \"jvm\" = this JVM: daemon, its HTTP client and the raw "
                           + "client; \"server\" = the Nacos server, when it runs on this machine): %s%n",
                           cpu.length() == 0 ? "n/a" : cpu.substring(0, cpu.length() - 2));
@@ -416,15 +415,6 @@ public final class PropagationHarness {
             Thread.sleep(1);
         }
         return null;
-    }
-
-    private static double percentile(List<Double> values, int p) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        final List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
     }
 
     private static String md5(String content) throws Exception {
