@@ -59,6 +59,9 @@ public interface PropagationLease {
         public static final Duration SKEW = Duration.ofSeconds(2);
         private static final Logger log = LoggerFactory.getLogger(NacosLease.class);
         private static final long TIMEOUT_MS = 3000;
+        private static final java.util.regex.Pattern UNTIL = java.util.regex.Pattern.compile("\"until\":(\\d+)");
+        private static final java.util.regex.Pattern OWNER =
+                java.util.regex.Pattern.compile("\"owner\":\"([^\"]*)\"");
 
         private final ConfigService config;
         private final Clock clock;
@@ -180,12 +183,12 @@ public interface PropagationLease {
             if (content == null) {
                 return Long.MIN_VALUE;
             }
-            final java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"until\":(\\d+)").matcher(content);
+            final java.util.regex.Matcher m = UNTIL.matcher(content);
             return m.find() ? Long.parseLong(m.group(1)) : Long.MIN_VALUE;
         }
 
         private static @Nullable String ownerOf(String content) {
-            final java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"owner\":\"([^\"]*)\"").matcher(content);
+            final java.util.regex.Matcher m = OWNER.matcher(content);
             return m.find() ? m.group(1) : null;
         }
     }
