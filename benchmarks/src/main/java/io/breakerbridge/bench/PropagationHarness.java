@@ -39,15 +39,16 @@ import java.util.stream.Collectors;
  * Resilience4j stack, both in a second JVM ({@link SubscriberProcess}) as in production. With
  * {@code NACOS_ADDR=host:port} the daemon keeps its snapshots in Nacos and propagates to Sentinel's dataIds; the
  * subscribers are an unmodified NacosDataSource and a NacosSnapshotSource, and the same run measures Nacos's own
- * publish-to-listener delay and raw {@code publishConfigCas} writes/s against accepted API writes/s. Without it
- * the daemon runs on its embedded store and the subscribers follow {@code /v1/watch}. Run:
- * {@code [NACOS_ADDR=127.0.0.1:8848] java -cp benchmarks/target/benchmarks.jar
- * io.breakerbridge.bench.PropagationHarness [writes [pauseMs [no-propagation]]]}.
+ * publish-to-listener delay and raw {@code publishConfigCas} writes/s against accepted API writes/s (and against
+ * the same CAS behind the thinnest Armeria endpoint, the ceiling of any HTTP API on the machine). Without it the
+ * daemon runs on its embedded store and the subscribers follow {@code /v1/watch}. Run:
+ * {@code [NACOS_ADDR=127.0.0.1:8848] java [-Dbench.warmUp=20000] [-Dbench.client=armeria] -cp
+ * benchmarks/target/benchmarks.jar io.breakerbridge.bench.PropagationHarness [writes [pauseMs [no-propagation]]]}.
  */
 public final class PropagationHarness {
     private static final String TOKEN = "bench-token-0123456789abcdef";
     private static final String PUSH_GROUP = "BENCH";
-    private static final int WARM_UP_WRITES = 5000;
+    private static final int WARM_UP_WRITES = Integer.getInteger("bench.warmUp", 20000);
 
     private PropagationHarness() {}
 
@@ -94,14 +95,19 @@ public final class PropagationHarness {
         final Subscriber subscriber = addr != null
                 ? Subscriber.start("nacos", addr, app, group, pushId, PUSH_GROUP)
                 : Subscriber.start("daemon", base, TOKEN, app);
-        final Api api = new Api(base);
+        final Api api = new Api(server.port());
         try {
             if (raw != null) {
                 final List<Double> push = pushDelays(raw, pushId, subscriber, Math.min(writes, 100), pauseMs);
                 System.out.printf("Nacos publish -> listener (other JVM): p50 %.1f ms, p99 %.1f ms (%d samples)%n",
                                   Percentiles.of(push, 50), Percentiles.of(push, 99), push.size());
-                throughput(raw, store, api, run, writes, 1);
-                throughput(raw, store, api, run, writes, 4);
+                final com.linecorp.armeria.server.Server proxy = proxy(raw);
+                try {
+                    throughput(raw, store, api, proxy.activeLocalPort(), run, writes, 1);
+                    throughput(raw, store, api, proxy.activeLocalPort(), run, writes, 4);
+                } finally {
+                    proxy.stop().join();
+                }
             }
             if (!propagate) {
                 return;
@@ -141,6 +147,7 @@ public final class PropagationHarness {
             }
         } finally {
             subscriber.close();
+            api.close();
             server.close();
             if (raw != null) {
                 raw.shutDown();
@@ -173,80 +180,89 @@ public final class PropagationHarness {
     }
 
     /**
-     * Chained CAS writes by {@code writers} threads, each on its own dataId / service: raw {@code publishConfigCas}
-     * on one client (as the daemon has one), accepted PUTs through the daemon, and the daemon's store called
-     * in-process, in interleaved rounds (the server's speed drifts during a run) after one warm-up round of each
-     * ({@value #WARM_UP_WRITES} writes at least).
+     * Chained CAS writes by {@code writers} threads, each on its own dataId / service, in interleaved rounds (the
+     * server's speed drifts during a run) after one warm-up round of each ({@value #WARM_UP_WRITES} writes at
+     * least): raw {@code publishConfigCas} on one client (as the daemon has one); the same call behind the
+     * thinnest Armeria endpoint (the ceiling of any daemon with an HTTP API on this machine); accepted PUTs through
+     * the daemon; and the daemon's store called in-process.
      */
-    private static void throughput(ConfigService raw, SnapshotStore store, Api api, String run, int writes,
-                                   int writers) throws Exception {
+    private static void throughput(ConfigService raw, SnapshotStore store, Api api, int proxyPort, String run,
+                                   int writes, int writers) throws Exception {
         final String[] rawContent = new String[writers];
+        final String[] proxyContent = new String[writers];
         final long[] apiVersion = new long[writers];
         final long[] storeVersion = new long[writers];
+        final Api proxy = new Api(proxyPort);
         for (int w = 0; w < writers; w++) {
             rawContent[w] = "v0";
+            proxyContent[w] = "v0";
             raw.publishConfig(rawId(run, writers, w), PUSH_GROUP, rawContent[w]);
+            raw.publishConfig(proxyId(run, writers, w), PUSH_GROUP, proxyContent[w]);
             api.put(tpPath(run, writers, w), 0, 1);
             store.put(directKey(run, writers, w), 0, spec(1), new Writer("bench", Origin.API));
             apiVersion[w] = 1;
             storeVersion[w] = 1;
         }
         Thread.sleep(1500);
-        final WriteStep rawStep = (w, i) -> {
+        final Map<String, WriteStep> steps = new java.util.LinkedHashMap<>();
+        steps.put("raw", (w, i) -> {
             final String next = "v" + i + "-" + System.nanoTime();
             if (!raw.publishConfigCas(rawId(run, writers, w), PUSH_GROUP, next, md5(rawContent[w]))) {
                 throw new IllegalStateException("raw CAS failed");
             }
             rawContent[w] = next;
-        };
-        final WriteStep apiStep = (w, i) -> {
+        });
+        steps.put("proxy", (w, i) -> {
+            final String next = "v" + i + "-" + System.nanoTime();
+            proxy.send("PUT", "/raw/" + proxyId(run, writers, w), "If-Match: \"" + md5(proxyContent[w]) + "\"", next);
+            proxyContent[w] = next;
+        });
+        steps.put("daemon API", (w, i) -> {
             api.put(tpPath(run, writers, w), apiVersion[w], apiVersion[w] + 1);
             apiVersion[w]++;
-        };
-        final WriteStep storeStep = (w, i) -> {
+        });
+        steps.put("store in-process", (w, i) -> {
             if (!(store.put(directKey(run, writers, w), storeVersion[w], spec(storeVersion[w] + 1),
                             new Writer("bench", Origin.API)) instanceof WriteResult.Applied)) {
                 throw new IllegalStateException("store write failed");
             }
             storeVersion[w]++;
-        };
-        final List<Double> rawRates = new ArrayList<>();
-        final List<Double> apiRates = new ArrayList<>();
-        final List<Double> storeRates = new ArrayList<>();
+        });
+        final Map<String, List<Double>> rates = new java.util.LinkedHashMap<>();
         final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
         try {
             for (int round = 0; round < 6; round++) {
                 if (round == 1) {
                     CPU.clear(); // after the warm-up
                 }
-                // The HTTP stack needs thousands of requests before the JIT has compiled it: a long warm-up round.
+                // The HTTP stacks need tens of thousands of requests before the JIT has compiled them.
                 final int count = round == 0 ? Math.max(writes, WARM_UP_WRITES) : writes;
-                final double rawRate = rate(pool, writers, count, rawStep, "raw");
-                final double apiRate = rate(pool, writers, count, apiStep, "daemon API");
-                final double storeRate = rate(pool, writers, count, storeStep, "store in-process");
-                if (round > 0) {
-                    rawRates.add(rawRate);
-                    apiRates.add(apiRate);
-                    storeRates.add(storeRate);
+                for (Map.Entry<String, WriteStep> step : steps.entrySet()) {
+                    final double rate = rate(pool, writers, count, step.getValue(), step.getKey());
+                    if (round > 0) {
+                        rates.computeIfAbsent(step.getKey(), k -> new ArrayList<>()).add(rate);
+                    }
                 }
             }
         } finally {
             pool.shutdown();
+            proxy.close();
         }
-        final double rawMedian = Percentiles.of(rawRates, 50);
-        final double apiMedian = Percentiles.of(apiRates, 50);
-        System.out.printf("%d writer(s): raw publishConfigCas %.0f writes/s; accepted API writes through the daemon "
-                          + "%.0f writes/s = %.0f %% of raw (medians of 5 interleaved rounds after a warm-up of %d: "
-                          + "raw %s, daemon %s); the daemon's store called in-process, no HTTP: %.0f writes/s = %.0f %% "
-                          + "(%s)%n", writers, rawMedian, apiMedian, 100 * apiMedian / rawMedian,
-                          Math.max(writes, WARM_UP_WRITES), rounded(rawRates),
-                          rounded(apiRates), Percentiles.of(storeRates, 50), 100 * Percentiles.of(storeRates, 50) / rawMedian,
-                          rounded(storeRates));
+        final double rawMedian = Percentiles.of(rates.get("raw"), 50);
+        final java.util.function.Function<String, String> figure = label -> String.format(
+                "%.0f writes/s = %.0f %% of raw (%s)", Percentiles.of(rates.get(label), 50),
+                100 * Percentiles.of(rates.get(label), 50) / rawMedian, rounded(rates.get(label)));
+        System.out.printf("%d writer(s), medians of 5 interleaved rounds after a warm-up of %d each: raw "
+                          + "publishConfigCas %.0f writes/s (%s); ACCEPTED API WRITES THROUGH THE DAEMON %s; the "
+                          + "same CAS behind the thinnest Armeria endpoint (HTTP ceiling) %s; the daemon's store "
+                          + "called in-process, no HTTP %s%n", writers, Math.max(writes, WARM_UP_WRITES), rawMedian,
+                          rounded(rates.get("raw")), figure.apply("daemon API"), figure.apply("proxy"),
+                          figure.apply("store in-process"));
         final StringBuilder cpu = new StringBuilder();
         CPU.forEach((label, values) -> cpu.append(String.format("%s %.2f, ", label, Percentiles.of(values, 50))));
-        System.out.printf("  CPU ms per write (medians; \"jvm\" = this JVM: daemon, its HTTP client and the raw "
-                          + "client; \"server\" = the Nacos server, when it runs on this machine): %s%n",
-                          cpu.length() == 0 ? "n/a" : cpu.substring(0, cpu.length() - 2));
+        System.out.printf("  CPU ms per write (medians; \"jvm\" = this JVM: daemon, proxy, the writers' HTTP "
+                          + "client and the raw client; \"server\" = the Nacos server, when it runs on this "
+                          + "machine): %s%n", cpu.length() == 0 ? "n/a" : cpu.substring(0, cpu.length() - 2));
     }
 
     /** Writes per second of {@code writers} threads doing {@code writes} steps in all. */
@@ -302,6 +318,34 @@ public final class PropagationHarness {
         }
     }
 
+    /**
+     * The thinnest Armeria endpoint over {@code publishConfigCas}: {@code PUT /raw/{dataId}} with the expected md5
+     * in {@code If-Match}, run on the blocking executor as the daemon runs its store calls; 200 or 409.
+     */
+    private static com.linecorp.armeria.server.Server proxy(ConfigService raw) {
+        final com.linecorp.armeria.server.Server proxy = com.linecorp.armeria.server.Server.builder().http(0).service(
+                "/raw/{id}", (ctx, req) -> com.linecorp.armeria.common.HttpResponse.of(req.aggregate().thenApplyAsync(
+                        body -> {
+                            final String md5 = req.headers().get("if-match", "").replace("\"", "");
+                            try {
+                                final boolean done = raw.publishConfigCas(ctx.pathParam("id"), PUSH_GROUP,
+                                                                          body.contentUtf8(), md5);
+                                return com.linecorp.armeria.common.HttpResponse.of(
+                                        done ? com.linecorp.armeria.common.HttpStatus.OK
+                                             : com.linecorp.armeria.common.HttpStatus.CONFLICT);
+                            } catch (com.alibaba.nacos.api.exception.NacosException e) {
+                                return com.linecorp.armeria.common.HttpResponse.of(
+                                        com.linecorp.armeria.common.HttpStatus.SERVICE_UNAVAILABLE);
+                            }
+                        }, ctx.blockingTaskExecutor()))).build();
+        proxy.start().join();
+        return proxy;
+    }
+
+    private static String proxyId(String run, int writers, int w) {
+        return "bench-proxy-" + run + "-" + writers + "-" + w;
+    }
+
     private static String rawId(String run, int writers, int w) {
         return "bench-raw-" + run + "-" + writers + "-" + w;
     }
@@ -314,26 +358,109 @@ public final class PropagationHarness {
         return new SnapshotKey("bench-direct-" + run + "-" + writers + "-" + w, "r");
     }
 
-    /** Conditional PUTs against the daemon's API (Armeria's client: the lightest one at hand). */
+    /**
+     * Conditional PUTs against the daemon's API over plain keep-alive HTTP/1.1, one connection per writer thread.
+     * The writers share this machine's two cores with the daemon and Nacos, so their own cost would be charged to
+     * the daemon: a minimal client keeps it small, as a client on another machine would cost the daemon nothing.
+     * ({@code -Dbench.client=armeria} uses Armeria's client instead.)
+     */
     private static final class Api {
-        private final com.linecorp.armeria.client.BlockingWebClient http;
+        private final int port;
+        private final com.linecorp.armeria.client.@org.jspecify.annotations.Nullable BlockingWebClient armeria;
+        private final ThreadLocal<Connection> connections = new ThreadLocal<>();
+        private final List<Connection> all = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-        Api(String base) {
-            this.http = com.linecorp.armeria.client.WebClient.of(base).blocking();
+        Api(int port) {
+            this.port = port;
+            this.armeria = "armeria".equals(System.getProperty("bench.client"))
+                           ? com.linecorp.armeria.client.WebClient.of("http://127.0.0.1:" + port).blocking() : null;
         }
 
-        void put(String path, long version, long maxQps) {
-            final com.linecorp.armeria.common.RequestHeaders headers = com.linecorp.armeria.common.RequestHeaders
-                    .builder(com.linecorp.armeria.common.HttpMethod.PUT, path)
-                    .add("Authorization", "Bearer " + TOKEN)
-                    .add(version == 0 ? "If-None-Match" : "If-Match", version == 0 ? "*" : "\"" + version + "\"")
-                    .contentType(com.linecorp.armeria.common.MediaType.JSON_UTF_8)
-                    .build();
-            final com.linecorp.armeria.common.AggregatedHttpResponse response = http.execute(
-                    headers, "{\"rateLimits\":[{\"maxQps\":" + maxQps + "}]}");
-            if (response.status().code() / 100 != 2) {
-                throw new IllegalStateException("PUT " + path + " failed: " + response.status() + " "
-                                                + response.contentUtf8());
+        void put(String path, long version, long maxQps) throws java.io.IOException {
+            send("PUT", path, version == 0 ? "If-None-Match: *" : "If-Match: \"" + version + "\"",
+                 "{\"rateLimits\":[{\"maxQps\":" + maxQps + "}]}");
+        }
+
+        /** Sends one request with one extra header line and throws unless it is answered with a 2xx. */
+        void send(String method, String path, String header, String body) throws java.io.IOException {
+            if (armeria != null) {
+                final com.linecorp.armeria.common.AggregatedHttpResponse response = armeria.execute(
+                        com.linecorp.armeria.common.RequestHeaders
+                                .builder(com.linecorp.armeria.common.HttpMethod.valueOf(method), path)
+                                .add("Authorization", "Bearer " + TOKEN)
+                                .add(header.substring(0, header.indexOf(':')), header.substring(header.indexOf(':') + 2))
+                                .contentType(com.linecorp.armeria.common.MediaType.JSON_UTF_8).build(), body);
+                check(path, response.status().code(), response.contentUtf8());
+                return;
+            }
+            Connection connection = connections.get();
+            if (connection != null && System.nanoTime() - connection.used > 5_000_000_000L) {
+                connection.socket.close(); // the server closes idle connections after 10 s
+                connection = null;
+            }
+            if (connection == null) {
+                connection = new Connection(new java.net.Socket("127.0.0.1", port));
+                connections.set(connection);
+                all.add(connection);
+            }
+            final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            connection.out.write((method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                                  + TOKEN + "\r\n" + header + "\r\nContent-Type: application/json\r\n"
+                                  + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            connection.out.write(bytes);
+            connection.out.flush();
+            final String status = connection.line();
+            int length = -1;
+            for (String line; !(line = connection.line()).isEmpty(); ) {
+                if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+                    length = Integer.parseInt(line.substring(15).trim());
+                }
+            }
+            if (length < 0) {
+                throw new IllegalStateException(method + " " + path + ": no content-length in the answer " + status);
+            }
+            final byte[] answer = connection.in.readNBytes(length);
+            connection.used = System.nanoTime();
+            check(path, Integer.parseInt(status.split(" ")[1]), new String(answer, StandardCharsets.UTF_8));
+        }
+
+        private static void check(String path, int status, String body) {
+            if (status / 100 != 2) {
+                throw new IllegalStateException("PUT " + path + " failed: " + status + " " + body);
+            }
+        }
+
+        void close() throws java.io.IOException {
+            for (Connection connection : all) {
+                connection.socket.close();
+            }
+        }
+
+        /** One keep-alive connection. */
+        private static final class Connection {
+            final java.net.Socket socket;
+            final java.io.BufferedOutputStream out;
+            final java.io.BufferedInputStream in;
+            long used = System.nanoTime();
+
+            Connection(java.net.Socket socket) throws java.io.IOException {
+                this.socket = socket;
+                socket.setTcpNoDelay(true);
+                this.out = new java.io.BufferedOutputStream(socket.getOutputStream());
+                this.in = new java.io.BufferedInputStream(socket.getInputStream());
+            }
+
+            String line() throws java.io.IOException {
+                final StringBuilder line = new StringBuilder();
+                for (int c; (c = in.read()) != '\n'; ) {
+                    if (c < 0) {
+                        throw new java.io.EOFException("the daemon closed the connection");
+                    }
+                    if (c != '\r') {
+                        line.append((char) c);
+                    }
+                }
+                return line.toString();
             }
         }
     }
