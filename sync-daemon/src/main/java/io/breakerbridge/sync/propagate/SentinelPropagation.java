@@ -106,7 +106,8 @@ public final class SentinelPropagation implements AutoCloseable {
     /** Shortest interval between two publications of one service (bursts of writes are coalesced). */
     private volatile long publishEveryMs = 50;
     /** Worker: services with a publication scheduled. */
-    private final java.util.Set<String> publishPending = new java.util.HashSet<>();
+    /** Services with a publication scheduled (added and removed by the worker, read by writers too). */
+    private final java.util.Set<String> publishPending = ConcurrentHashMap.newKeySet();
     /** How stale a Nacos read can be (SEMANTICS: about 100 ms after a write, sometimes about 1 s). */
     private volatile long staleReadMs = 2000;
     /** Delay of the verification read after a stale echo (Nacos reads are fresh again well within it). */
@@ -515,6 +516,11 @@ public final class SentinelPropagation implements AutoCloseable {
 
     private void onChange(Change change) {
         final String service = change.key().service();
+        if (publishPending.contains(service)) {
+            // The scheduled publication removes the service from this set before it reads the store, so it will
+            // render this change (already in the store): no need to wake the worker for every write of a burst.
+            return;
+        }
         worker.execute(() -> publishSoon(service));
     }
 
