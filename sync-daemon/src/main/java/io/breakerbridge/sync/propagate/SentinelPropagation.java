@@ -63,8 +63,6 @@ import org.slf4j.LoggerFactory;
 public final class SentinelPropagation implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SentinelPropagation.class);
     private static final String SENTINEL_WRITER = "sentinel-sync";
-    /** Publications per dataId remembered for echo detection while Nacos has not pushed them back. */
-    static final int MAX_UNECHOED = 4096;
     /** Delay before a changed sync base is stored (see {@link #baseChanged}). */
     static final long BASE_DELAY_MS = 200;
 
@@ -133,64 +131,8 @@ public final class SentinelPropagation implements AutoCloseable {
         boolean baseDirty;
         /** md5 of the sync base last stored in Nacos (null: none stored yet). */
         @Nullable String storedBaseMd5;
-        /**
-         * dataId -> contents we published and Nacos has not pushed back yet: a late push of any of them is an
-         * echo, not an edit. A push can be far behind (it carries the server's read cache, refreshed about every
-         * 100 ms, and pushes are coalesced), so entries stay until a push of them or of a later one arrives;
-         * {@value #MAX_UNECHOED} bounds the memory when pushes stop.
-         */
-        final Map<String, java.util.Deque<String>> ours = new HashMap<>();
-
-        void published(String dataId, String content) {
-            final java.util.Deque<String> recent = ours.computeIfAbsent(dataId, d -> new java.util.ArrayDeque<>());
-            recent.addFirst(content);
-            while (recent.size() > MAX_UNECHOED) {
-                recent.removeLast();
-            }
-        }
-
-        /**
-         * True when {@code content} is the echo of one of our recent publications; that publication and all
-         * older ones are forgotten, so a later push of the same bytes (e.g. a rollback in the Nacos console)
-         * counts as an edit.
-         */
-        boolean awaitingEcho(String dataId, String content) {
-            final java.util.Deque<String> recent = ours.get(dataId);
-            return recent != null && recent.contains(content);
-        }
-
-        boolean consumeEcho(String dataId, String content) {
-            if (!awaitingEcho(dataId, content)) {
-                return false;
-            }
-            final java.util.Deque<String> recent = ours.get(dataId);
-            while (!recent.isEmpty() && !recent.removeLast().equals(content)) {
-                // drop the older publications
-            }
-            return true;
-        }
-
-        /** dataId -> when we last published it (the verification read waits for the burst to end). */
-        final Map<String, Long> lastPublishedAt = new HashMap<>();
-        /** dataId -> content we replaced by compare-and-swap -> when (the last 256). */
-        final Map<String, java.util.LinkedHashMap<String, Long>> replaced = new HashMap<>();
-
-        void replacedAt(String dataId, String content, long millis) {
-            final java.util.LinkedHashMap<String, Long> recent = replaced.computeIfAbsent(
-                    dataId, d -> new java.util.LinkedHashMap<>(16, 0.75f, false) {
-                        @Override
-                        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-                            return size() > 256;
-                        }
-                    });
-            recent.remove(content);
-            recent.put(content, millis);
-        }
-
-        @Nullable Long supersededAt(String dataId, String content) {
-            final java.util.LinkedHashMap<String, Long> recent = replaced.get(dataId);
-            return recent == null ? null : recent.get(content);
-        }
+        /** What we published, to tell echoes of it from edits. */
+        final PublicationMemory publications = new PublicationMemory();
 
         ServiceSync(NacosSentinelRules rules) {
             this.rules = rules;
@@ -200,10 +142,8 @@ public final class SentinelPropagation implements AutoCloseable {
         void reset() {
             base.clear();
             latest.clear();
-            ours.clear();
+            publications.clear();
             rechecking.clear();
-            replaced.clear();
-            lastPublishedAt.clear();
             contacted = false;
             storedBaseMd5 = null;
             auditContent = null;
@@ -534,9 +474,8 @@ public final class SentinelPropagation implements AutoCloseable {
             return; // the scheduled publication will render this change too
         }
         final ServiceSync sync = services.get(service);
-        final long last = sync == null ? Long.MIN_VALUE / 2
-                                       : sync.lastPublishedAt.values().stream().mapToLong(Long::longValue)
-                                             .max().orElse(Long.MIN_VALUE / 2);
+        final Long lastPublication = sync == null ? null : sync.publications.lastPublication();
+        final long last = lastPublication == null ? Long.MIN_VALUE / 2 : lastPublication;
         final long wait = last + publishEveryMs - clock.millis();
         if (wait <= 0) {
             neutralToSentinel(service);
@@ -617,17 +556,13 @@ public final class SentinelPropagation implements AutoCloseable {
                                                                    base == null ? null
                                                                                 : NacosSentinelRules.md5(base));
                 if (result.published()) {
-                    if (base != null) {
-                        sync.published(dataId, base); // replaced by our CAS: a late push of it is stale
-                        sync.replacedAt(dataId, base, clock.millis());
-                    }
+                    // A late push of what our CAS replaced is stale too.
+                    sync.publications.published(dataId, entry.getValue(), base, clock.millis());
                     sync.base.put(dataId, entry.getValue());
                     sync.latest.put(dataId, entry.getValue());
-                    sync.published(dataId, entry.getValue());
                     published.incrementAndGet();
                     // Pushes can be stale, and a quick rewrite of earlier bytes may never be pushed (nacos-client
                     // calls a listener only when the md5 it last saw changes): read back once the burst is over.
-                    sync.lastPublishedAt.put(dataId, clock.millis());
                     scheduleRecheck(service, sync, dataId, 0);
                     log.info("published {} ({} bytes)", dataId, entry.getValue().length());
                     baseChanged(sync);
@@ -635,8 +570,9 @@ public final class SentinelPropagation implements AutoCloseable {
                     // Someone (another daemon) already published exactly this rendering: in sync.
                     sync.base.put(dataId, entry.getValue());
                     sync.latest.put(dataId, entry.getValue());
-                } else if (result.current() != null && (sync.awaitingEcho(dataId, result.current())
-                                                        || sync.supersededAt(dataId, result.current()) != null)) {
+                } else if (result.current() != null && (sync.publications.awaitingEcho(dataId, result.current())
+                                                        || sync.publications.replacedAt(dataId, result.current())
+                                                           != null)) {
                     // The read after a failed compare-and-swap returned content of ours: a stale read after a
                     // failure, not an edit. Try again shortly.
                     log.info("publish of {} failed; retrying", dataId);
@@ -669,7 +605,7 @@ public final class SentinelPropagation implements AutoCloseable {
                 if (sync == null) {
                     return;
                 }
-                if (sync.consumeEcho(dataId, content)) {
+                if (sync.publications.consumeEcho(dataId, content)) {
                     return; // our own write coming back, maybe late (the verification read covers a rewrite)
                 }
                 if (!sync.contacted) {
@@ -686,7 +622,7 @@ public final class SentinelPropagation implements AutoCloseable {
     /** Content in Nacos that is not an echo of ours: nothing new, in sync, or an edit to import. */
     private void onForeignContent(String service, ServiceSync sync, String dataId, String content) {
         sync.latest.put(dataId, content);
-        sync.ours.remove(dataId); // written after all our publications: none of them can come back as an echo
+        sync.publications.foreignContentSeen(dataId); // none of our publications can come back as an echo now
         if (conflicts.containsKey(service) || content.equals(sync.base.get(dataId))) {
             return; // held, or nothing new
         }
@@ -718,7 +654,8 @@ public final class SentinelPropagation implements AutoCloseable {
             sync.rechecking.remove(dataId);
             return;
         }
-        final long quiet = clock.millis() - sync.lastPublishedAt.getOrDefault(dataId, Long.MIN_VALUE / 2);
+        final Long publishedAt = sync.publications.publishedAt(dataId);
+        final long quiet = clock.millis() - (publishedAt == null ? Long.MIN_VALUE / 2 : publishedAt);
         if (quiet < recheckDelayMs) {
             // Published again since this was scheduled: read only once the burst is over.
             worker.schedule(() -> recheck(service, sync, dataId, attempt), recheckDelayMs - quiet,
@@ -737,8 +674,8 @@ public final class SentinelPropagation implements AutoCloseable {
             sync.rechecking.remove(dataId);
             return; // in sync
         }
-        final Long supersededAt = sync.supersededAt(dataId, content);
-        if (supersededAt != null && clock.millis() - supersededAt < staleReadMs) {
+        final Long replacedAt = sync.publications.replacedAt(dataId, content);
+        if (replacedAt != null && clock.millis() - replacedAt < staleReadMs) {
             // Content we replaced moments ago: the read itself may be stale. Ask again, a few times; while we keep
             // publishing, each stale echo starts a new check anyway.
             if (attempt < 3) {
