@@ -58,9 +58,11 @@ import org.slf4j.LoggerFactory;
  * document when its revision is higher. Creating a dataId is not protected by Nacos: a creation is verified
  * by reading it back before it is acknowledged, and a lost race is retried on top of the winner.
  *
- * <p>Local writes are serialised per service. The watch and the history hold every change made through this
- * store and the changes of other writers as Nacos pushes them (pushes are coalesced: a burst of remote
- * writes may show as its last version only). Sequence numbers are local to this store instance.
+ * <p>Local writes are serialised per service. The watch holds every change made through this store and the
+ * changes of other writers as Nacos pushes them (pushes are coalesced: a burst of remote writes may show as its
+ * last version only); sequence numbers are local to this store instance. The history adds the service's stored
+ * trail, {@code {service}.breakerbridge.history.json} (the last 100 changes, appended by each store once per
+ * burst), so it survives restarts and shows every writer's changes.
  */
 public final class NacosSnapshotStore implements SnapshotStore {
     /** The default group of the neutral dataIds. */
@@ -82,6 +84,7 @@ public final class NacosSnapshotStore implements SnapshotStore {
     private final List<Consumer<Change>> watchers = new CopyOnWriteArrayList<>();
     /** Services this store has seen in (or added to) the index. */
     private final java.util.Set<String> indexed = ConcurrentHashMap.newKeySet();
+    private final HistoryTrail trail;
     private volatile boolean closed;
 
     /** One service's document as last written or adopted. */
@@ -92,6 +95,7 @@ public final class NacosSnapshotStore implements SnapshotStore {
         this.config = config;
         this.group = group;
         this.clock = clock;
+        this.trail = new HistoryTrail(config, group);
     }
 
     /** Connects with nacos-client {@code properties} ({@code serverAddr}, namespace, credentials). */
@@ -133,12 +137,23 @@ public final class NacosSnapshotStore implements SnapshotStore {
         return all;
     }
 
+    /**
+     * The stored trail of the key (every daemon's writes, kept across restarts: the last
+     * {@value HistoryTrail#MAX_ENTRIES} of its service) and the changes this store saw since it started; a version
+     * in both is shown as stored (with its writer's author and note). Sequence numbers of changes made before this
+     * store started are those of the daemon that made them.
+     */
     @Override
     public List<Change> history(SnapshotKey key) {
         requireNonNull(key, "key");
+        final List<Change> seen;
         synchronized (logLock) {
-            return changes.stream().filter(c -> c.key().equals(key)).toList();
+            seen = changes.stream().filter(c -> c.key().equals(key)).toList();
         }
+        final TreeMap<Long, Change> byVersion = new TreeMap<>();
+        trail.read(key).forEach(c -> byVersion.put(c.version(), c));
+        seen.forEach(c -> byVersion.putIfAbsent(c.version(), c));
+        return List.copyOf(byVersion.values());
     }
 
     @Override
@@ -222,7 +237,9 @@ public final class NacosSnapshotStore implements SnapshotStore {
                 if (landed != null) {
                     docs.put(key.service(), landed.next());
                     addToIndex(key.service());
-                    return new WriteResult.Applied(record(landed.change()));
+                    final Change change = record(landed.change());
+                    trail.append(change);
+                    return new WriteResult.Applied(change);
                 }
             }
             throw new StoreUnavailableException("Nacos did not accept the write of " + key + " after " + ATTEMPTS
@@ -343,6 +360,7 @@ public final class NacosSnapshotStore implements SnapshotStore {
     public void close() {
         closed = true;
         watchers.clear();
+        trail.close(); // stores the history of the last burst
         try {
             config.shutDown();
         } catch (NacosException e) {

@@ -2,12 +2,17 @@ package io.breakerbridge.sync.nacos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.Writer;
+import io.breakerbridge.store.Change;
 import io.breakerbridge.store.SnapshotStore;
 import io.breakerbridge.store.SnapshotStoreContractTest;
 import io.breakerbridge.store.WriteResult;
 import io.breakerbridge.sync.store.NacosSnapshotStore;
+import io.breakerbridge.testing.Eventually;
 import java.time.Clock;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -86,5 +91,69 @@ class NacosSnapshotStoreOnDoubleTest extends SnapshotStoreContractTest {
         nacos.drainPushes();
 
         assertThat(seen).containsExactly(1L);
+    }
+
+    @Test
+    void historySurvivesARestartOfTheStore() throws Exception {
+        store.put(PAY, 0, spec(1), ALICE);
+        store.put(PAY, 1, spec(2), BOB);
+        store.close();
+        nacos.drainPushes();
+
+        final SnapshotStore restarted = NacosSnapshotStore.open(nacos.client(), "G", Clock.systemUTC());
+
+        Eventually.within(Duration.ofSeconds(5),
+                                                    () -> restarted.history(PAY).size() == 2);
+        assertThat(restarted.history(PAY)).extracting(Change::by)
+                                          .containsExactly("alice", "bob");
+        restarted.close();
+    }
+
+    @Test
+    void historyShowsTheWritesOfAnotherStoreWithTheirAuthorsAndNotes() throws Exception {
+        final SnapshotStore other = NacosSnapshotStore.open(nacos.client(), "G", Clock.systemUTC());
+        store.put(PAY, 0, spec(1), ALICE);
+        nacos.drainPushes();
+        Eventually.within(Duration.ofSeconds(5), () -> other.get(PAY).isPresent());
+        assertThat(other.delete(PAY, 1, new Writer("bob", Origin.API, "retired")))
+                .isInstanceOf(WriteResult.Applied.class);
+        other.close();
+        nacos.drainPushes();
+
+        Eventually.within(Duration.ofSeconds(5), () -> store.history(PAY).size() == 2
+                && "retired".equals(store.history(PAY).get(1).note()));
+        assertThat(store.history(PAY)).extracting(Change::by).containsExactly("alice", "bob");
+    }
+
+    @Test
+    void appendsOfTwoStoresToOneTrailKeepBoth() throws Exception {
+        final SnapshotStore other = NacosSnapshotStore.open(nacos.client(), "G", Clock.systemUTC());
+        final SnapshotKey refund = new SnapshotKey("payment", "refund");
+        store.put(PAY, 0, spec(1), ALICE);
+        other.put(refund, 0, spec(1), BOB);
+        store.close();
+        other.close();
+        nacos.drainPushes();
+
+        final String trail = nacos.content("payment.breakerbridge.history.json", "G");
+
+        assertThat(trail).contains("\"by\":\"alice\"").contains("\"by\":\"bob\"");
+    }
+
+    @Test
+    void trailKeepsTheLastHundredChangesOfTheService() throws Exception {
+        for (int v = 0; v < 120; v++) {
+            store.put(PAY, v, spec(v + 1), ALICE);
+        }
+        store.close();
+        nacos.drainPushes();
+
+        final SnapshotStore restarted = NacosSnapshotStore.open(nacos.client(), "G", Clock.systemUTC());
+
+        Eventually.within(Duration.ofSeconds(5),
+                                                    () -> restarted.history(PAY).size() == 100);
+        assertThat(restarted.history(PAY).get(0).version()).isEqualTo(21);
+        assertThat(restarted.history(PAY).get(99).version()).isEqualTo(120);
+        restarted.close();
     }
 }

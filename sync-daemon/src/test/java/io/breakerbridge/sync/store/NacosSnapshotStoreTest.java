@@ -98,4 +98,25 @@ class NacosSnapshotStoreTest extends SnapshotStoreContractTest {
             }
         }
     }
+
+    @Test
+    void historyOfEveryStoreSurvivesARestart() throws Exception {
+        final SnapshotKey key = new SnapshotKey("payment", "history");
+        try (SnapshotStore other = NacosSnapshotStore.open(properties(), group, Clock.systemUTC())) {
+            store.put(key, 0, spec(1), ALICE);
+            io.breakerbridge.testing.Eventually.within(java.time.Duration.ofSeconds(10),
+                                                        () -> other.get(key).isPresent());
+            assertThat(other.put(key, 1, spec(2), new Writer("bob", Origin.API, "raised")))
+                    .isInstanceOf(WriteResult.Applied.class);
+        }
+        store.close();
+
+        try (SnapshotStore restarted = NacosSnapshotStore.open(properties(), group, Clock.systemUTC())) {
+            io.breakerbridge.testing.Eventually.within(java.time.Duration.ofSeconds(10),
+                                                        () -> restarted.history(key).size() == 2);
+            assertThat(restarted.history(key)).extracting(io.breakerbridge.store.Change::by)
+                                              .containsExactly("alice", "bob");
+            assertThat(restarted.history(key).get(1).note()).isEqualTo("raised");
+        }
+    }
 }
