@@ -63,6 +63,8 @@ import org.slf4j.LoggerFactory;
 public final class SentinelPropagation implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SentinelPropagation.class);
     private static final String SENTINEL_WRITER = "sentinel-sync";
+    /** Delay before a failed propagation of a service is tried again. */
+    private static final long RETRY_SECONDS = 5;
     /** Delay before a changed sync base is stored (see {@link #baseChanged}). */
     static final long BASE_DELAY_MS = 200;
 
@@ -587,7 +589,11 @@ public final class SentinelPropagation implements AutoCloseable {
                 }
             }
         } catch (Exception e) {
-            log.warn("propagating {} to Sentinel failed: {}", service, e.getMessage());
+            // The writes of this burst did not wake the worker (a publication was pending): try again, or
+            // Sentinel would wait for the service's next write.
+            log.warn("propagating {} to Sentinel failed, trying again in {} s: {}", service, RETRY_SECONDS,
+                     e.getMessage());
+            worker.schedule(() -> publishSoon(service), RETRY_SECONDS, TimeUnit.SECONDS);
         }
     }
 

@@ -16,10 +16,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -31,6 +28,8 @@ import org.slf4j.LoggerFactory;
  * every daemon's writes with their authors and notes. Each store appends the changes it made, once per burst
  * ({@value #FLUSH_DELAY_MS} ms after the first), by compare-and-swap that merges with what other daemons appended
  * (entries are keyed by resource and version); a crash can lose the entries of that last burst, never a snapshot.
+ * Entries this version cannot read (e.g. written by a newer daemon) are kept as they are; the oldest entries (by
+ * the writers' clocks) give way first.
  */
 final class HistoryTrail implements AutoCloseable {
     /** Changes kept per service. */
@@ -43,27 +42,43 @@ final class HistoryTrail implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HistoryTrail.class);
     private static final long TIMEOUT_MS = 3000;
     private static final int ATTEMPTS = 5;
+    /** How long closing may spend storing what is still queued. */
+    private static final long CLOSE_DEADLINE_MS = 5000;
     private static final Comparator<Change> ORDER = Comparator.comparing(Change::at)
             .thenComparing(c -> c.key().resource()).thenComparingLong(Change::version);
 
     private final ConfigService config;
     private final String group;
-    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-        final Thread thread = new Thread(r, "breakerbridge-history");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final java.util.concurrent.ScheduledThreadPoolExecutor flusher =
+            new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+                final Thread thread = new Thread(r, "breakerbridge-history");
+                thread.setDaemon(true);
+                return thread;
+            });
     /** service -> changes made here and not stored yet (guarded by this). */
     private final Map<String, List<Change>> pending = new HashMap<>();
     /** service -> the trail as this store last wrote or read it (absent: read it before the next append). */
     private final Map<String, Known> known = new ConcurrentHashMap<>();
 
+    private volatile boolean closed;
+
     /** The trail's content as known, {@code null} content meaning there is none. */
     private record Known(@Nullable String content) {}
+
+    /** How an append ended: stored, stored by creating the trail (not verified yet), or not stored. */
+    private enum Outcome { STORED, CREATED, FAILED }
+
+    /** A stored entry: the change, or the raw JSON of an entry this version cannot read. */
+    private record Entry(@Nullable Change change, JsonNode raw) {
+        String id() {
+            return change != null ? change.key().resource() + "\n" + change.version() : "raw\n" + raw;
+        }
+    }
 
     HistoryTrail(ConfigService config, String group) {
         this.config = config;
         this.group = group;
+        flusher.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // close() stores what is queued
     }
 
     /** The dataId of a service's trail. */
@@ -74,9 +89,17 @@ final class HistoryTrail implements AutoCloseable {
     /** Queues a change made by this store; it is stored with the rest of its burst. */
     void append(Change change) {
         final String service = change.key().service();
+        if (closed) {
+            log.warn("the history trail of {} is closed: {} v{} is not stored in it", service, change.key(),
+                     change.version());
+            return;
+        }
         synchronized (this) {
             final List<Change> queue = pending.computeIfAbsent(service, s -> new ArrayList<>());
             queue.add(change);
+            if (queue.size() > MAX_ENTRIES) {
+                queue.remove(0); // only the last MAX_ENTRIES can be kept anyway
+            }
             if (queue.size() == 1) {
                 schedule(service, FLUSH_DELAY_MS);
             }
@@ -87,7 +110,7 @@ final class HistoryTrail implements AutoCloseable {
         try {
             flusher.schedule(() -> flush(service), delayMs, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            log.debug("history trail closed; {} is flushed on close", service);
+            log.debug("history trail of {} closing: what is queued is stored by close()", service);
         }
     }
 
@@ -95,7 +118,8 @@ final class HistoryTrail implements AutoCloseable {
     List<Change> read(SnapshotKey key) {
         try {
             final String content = config.getConfig(dataId(key.service()), group, TIMEOUT_MS);
-            return parse(content).stream().filter(c -> c.key().equals(key)).sorted(ORDER).toList();
+            return parse(content).stream().map(Entry::change).filter(c -> c != null && c.key().equals(key))
+                                 .sorted(ORDER).toList();
         } catch (NacosException | RuntimeException e) {
             log.warn("cannot read the history trail of {}: {}", key.service(), e.getMessage());
             return List.of();
@@ -110,109 +134,137 @@ final class HistoryTrail implements AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
-        final boolean stored = store(service, batch);
+        final Outcome outcome = store(service, batch, Long.MAX_VALUE);
         synchronized (this) {
             final List<Change> queue = pending.get(service);
-            if (stored) {
-                queue.subList(0, batch.size()).clear();
+            if (queue == null) {
+                return; // closing took over
+            }
+            if (outcome == Outcome.STORED) {
+                // Only this thread removes; appends add at the end (and drop the oldest only past MAX_ENTRIES).
+                queue.removeAll(batch);
             }
             if (queue.isEmpty()) {
                 pending.remove(service);
             } else {
-                schedule(service, stored ? FLUSH_DELAY_MS : 10 * FLUSH_DELAY_MS);
+                // CREATED: creating a dataId is not protected by compare-and-swap, so a racing creator may have
+                // replaced ours; the batch is merged again (idempotent) on top of whatever is stored.
+                schedule(service, outcome == Outcome.FAILED ? 10 * FLUSH_DELAY_MS : FLUSH_DELAY_MS);
             }
         }
     }
 
-    /** Merges {@code batch} into the stored trail by compare-and-swap; false when it could not be stored. */
-    private boolean store(String service, List<Change> batch) {
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+    /**
+     * Merges {@code batch} into the stored trail by compare-and-swap, giving up after {@value #ATTEMPTS}
+     * attempts, at {@code deadline} (System.nanoTime) or when interrupted.
+     */
+    private Outcome store(String service, List<Change> batch, long deadline) {
+        for (int attempt = 0; attempt < ATTEMPTS && System.nanoTime() < deadline; attempt++) {
             try {
-                final Known before = known.containsKey(service) ? known.get(service)
-                        : new Known(config.getConfig(dataId(service), group, TIMEOUT_MS));
-                final String after = merge(service, before.content(), batch);
+                final Known cached = known.get(service);
+                final Known before = cached != null ? cached
+                                                    : new Known(config.getConfig(dataId(service), group, TIMEOUT_MS));
+                final String after = merge(before.content(), batch);
                 final String expected = NacosSentinelRules.md5(before.content() == null ? "" : before.content());
                 if (config.publishConfigCas(dataId(service), group, after, expected, "json")) {
                     known.put(service, new Known(after));
-                    return true;
+                    return before.content() == null ? Outcome.CREATED : Outcome.STORED;
                 }
             } catch (NacosException | RuntimeException e) {
                 log.warn("appending to the history trail of {} failed: {}", service, e.getMessage());
             }
             known.remove(service); // another daemon appended, or our copy is stale: read again
-            sleep(150L * (attempt + 1)); // reads lag writes by about 100 ms
-        }
-        log.warn("could not append {} change(s) to the history trail of {}; trying again later", batch.size(), service);
-        return false;
-    }
-
-    /** The trail with {@code batch} added: one entry per resource and version, the newest that fit. */
-    private static String merge(String service, @Nullable String content, List<Change> batch) {
-        final Map<String, Change> entries = new TreeMap<>();
-        List<Change> stored;
-        try {
-            stored = parse(content);
-        } catch (RuntimeException e) {
-            log.warn("replacing the unreadable history trail of {}: {}", service, e.getMessage());
-            stored = List.of();
-        }
-        for (Change change : stored) {
-            entries.put(change.key().resource() + "\n" + change.version(), change);
-        }
-        for (Change change : batch) {
-            entries.put(change.key().resource() + "\n" + change.version(), change);
-        }
-        final List<Change> newestFirst = entries.values().stream().sorted(ORDER.reversed()).toList();
-        final List<Change> kept = new ArrayList<>();
-        int bytes = 2;
-        for (Change change : newestFirst) {
-            final int size = ChangeJson.write(change).length + 1;
-            if (kept.size() == MAX_ENTRIES || bytes + size > MAX_BYTES) {
+            try {
+                Thread.sleep(150L * (attempt + 1)); // reads lag writes by about 100 ms
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 break;
             }
-            kept.add(change);
-            bytes += size;
+        }
+        log.warn("could not append {} change(s) to the history trail of {} yet", batch.size(), service);
+        return Outcome.FAILED;
+    }
+
+    /**
+     * The trail with {@code batch} added: one entry per resource and version, the newest that fit (an entry too
+     * large on its own is left out), entries this version cannot read kept as they are, as the oldest.
+     */
+    private static String merge(@Nullable String content, List<Change> batch) {
+        final Map<String, Entry> entries = new java.util.LinkedHashMap<>();
+        for (Entry entry : parse(content)) {
+            entries.put(entry.id(), entry);
+        }
+        for (Change change : batch) {
+            final Entry entry = new Entry(change, ChangeJson.toNode(change));
+            entries.put(entry.id(), entry);
+        }
+        final Comparator<Entry> newestFirst = Comparator.<Entry, Boolean>comparing(e -> e.change() == null)
+                .thenComparing(e -> e.change(), Comparator.nullsLast(ORDER.reversed()));
+        final List<Entry> kept = new ArrayList<>();
+        int bytes = 2;
+        for (Entry entry : entries.values().stream().sorted(newestFirst).toList()) {
+            final int size = SnapshotJson.serialize(entry.raw()).getBytes(StandardCharsets.UTF_8).length + 1;
+            if (kept.size() == MAX_ENTRIES) {
+                break;
+            }
+            if (bytes + size <= MAX_BYTES) {
+                kept.add(entry);
+                bytes += size;
+            }
         }
         final ArrayNode array = JsonNodeFactory.instance.arrayNode();
-        kept.stream().sorted(ORDER).forEach(change -> array.add(ChangeJson.toNode(change)));
+        for (int i = kept.size() - 1; i >= 0; i--) {
+            array.add(kept.get(i).raw()); // oldest first
+        }
         return SnapshotJson.serialize(array);
     }
 
-    private static List<Change> parse(@Nullable String content) {
+    /** The stored entries; an entry this version cannot read is kept raw; unreadable JSON counts as none. */
+    private static List<Entry> parse(@Nullable String content) {
         if (content == null) {
             return List.of();
         }
-        final List<Change> changes = new ArrayList<>();
-        for (JsonNode node : SnapshotJson.parseTree(content.getBytes(StandardCharsets.UTF_8))) {
-            changes.add(ChangeJson.read(SnapshotJson.serialize(node).getBytes(StandardCharsets.UTF_8)));
+        final JsonNode array;
+        try {
+            array = SnapshotJson.parseTree(content.getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            log.warn("the stored history trail is not JSON; starting it again: {}", e.getMessage());
+            return List.of();
         }
-        return changes;
+        final List<Entry> entries = new ArrayList<>();
+        for (JsonNode node : array) {
+            Change change;
+            try {
+                change = ChangeJson.read(SnapshotJson.serialize(node).getBytes(StandardCharsets.UTF_8));
+            } catch (RuntimeException e) {
+                change = null; // e.g. written by a newer version: kept, not shown
+            }
+            entries.add(new Entry(change, node));
+        }
+        return entries;
     }
 
-    /** Stores what is still queued (bounded attempts), then stops. */
+    /** Stops appending and stores what is still queued, within {@value #CLOSE_DEADLINE_MS} ms. */
     @Override
     public void close() {
-        flusher.shutdownNow();
-        final List<String> services;
-        synchronized (this) {
-            services = List.copyOf(pending.keySet());
-        }
-        for (String service : services) {
-            final List<Change> batch;
-            synchronized (this) {
-                batch = List.copyOf(pending.getOrDefault(service, List.of()));
-            }
-            if (!batch.isEmpty() && !store(service, batch)) {
-                log.warn("{} change(s) of {} are missing from its history trail", batch.size(), service);
-            }
-        }
-    }
-
-    private static void sleep(long millis) {
+        closed = true;
+        final long deadline = System.nanoTime() + CLOSE_DEADLINE_MS * 1_000_000;
+        flusher.shutdown(); // a flush that is running finishes; scheduled ones are dropped, stored below
         try {
-            Thread.sleep(millis);
+            flusher.awaitTermination(CLOSE_DEADLINE_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        flusher.shutdownNow();
+        final Map<String, List<Change>> left;
+        synchronized (this) {
+            left = new HashMap<>(pending);
+            pending.clear();
+        }
+        left.forEach((service, batch) -> {
+            if (!batch.isEmpty() && store(service, List.copyOf(batch), deadline) == Outcome.FAILED) {
+                log.warn("{} change(s) of {} are missing from its history trail", batch.size(), service);
+            }
+        });
     }
 }

@@ -408,7 +408,7 @@ public final class NacosSnapshotStore implements SnapshotStore {
 
     private void onPush(String service, String content) {
         final ServiceDoc cached = docs.get(service);
-        if (cached != null && md5(content).equals(cached.md5())) {
+        if (cached != null && content != null && md5(content).equals(cached.md5())) {
             return; // the echo of what this store last wrote or adopted: nothing to parse
         }
         final ReentrantLock lock = locks.computeIfAbsent(service, s -> new ReentrantLock());

@@ -156,4 +156,27 @@ class NacosSnapshotStoreOnDoubleTest extends SnapshotStoreContractTest {
         assertThat(restarted.history(PAY).get(99).version()).isEqualTo(120);
         restarted.close();
     }
+
+    @Test
+    void trailEntryThisVersionCannotReadIsKeptAndTheOthersStillShow() throws Exception {
+        store.put(PAY, 0, spec(1), ALICE);
+        store.close();
+        nacos.drainPushes();
+        final String trail = nacos.content("payment.breakerbridge.history.json", "G");
+        final String future = "{\"kind\":\"RENAME\",\"service\":\"payment\",\"resource\":\"POST:/pay\"}";
+        nacos.client().publishConfig("payment.breakerbridge.history.json", "G",
+                                     "[" + future + "," + trail.substring(1));
+        final SnapshotStore restarted = NacosSnapshotStore.open(nacos.client(), "G", Clock.systemUTC());
+
+        Eventually.within(Duration.ofSeconds(5), () -> restarted.get(PAY).isPresent());
+        assertThat(restarted.put(PAY, 1, spec(2), BOB)).isInstanceOf(WriteResult.Applied.class);
+        restarted.close();
+        nacos.drainPushes();
+
+        assertThat(nacos.content("payment.breakerbridge.history.json", "G")).contains(future);
+        final SnapshotStore reader = NacosSnapshotStore.open(nacos.client(), "G", Clock.systemUTC());
+        Eventually.within(Duration.ofSeconds(5), () -> reader.history(PAY).size() == 2);
+        assertThat(reader.history(PAY)).extracting(Change::by).containsExactly("alice", "bob");
+        reader.close();
+    }
 }
