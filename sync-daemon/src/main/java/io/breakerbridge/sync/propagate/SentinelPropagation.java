@@ -105,7 +105,6 @@ public final class SentinelPropagation implements AutoCloseable {
     private final AtomicLong published = new AtomicLong();
     /** Shortest interval between two publications of one service (bursts of writes are coalesced). */
     private volatile long publishEveryMs = 50;
-    /** Worker: services with a publication scheduled. */
     /** Services with a publication scheduled (added and removed by the worker, read by writers too). */
     private final java.util.Set<String> publishPending = ConcurrentHashMap.newKeySet();
     /** How stale a Nacos read can be (SEMANTICS: about 100 ms after a write, sometimes about 1 s). */
