@@ -44,7 +44,11 @@ public final class ChangeJson {
 
     /** Reads a change written by {@link #write(Change)}. */
     public static Change read(byte[] utf8) {
-        final JsonNode node = SnapshotJson.parseTree(utf8);
+        return fromNode(SnapshotJson.parseTree(utf8));
+    }
+
+    /** Reads a change from the tree {@link #toNode(Change)} made (e.g. an element of a stored JSON array). */
+    public static Change fromNode(JsonNode node) {
         final ChangeKind kind = ChangeKind.valueOf(text(node, "kind"));
         final long sequence = node.path("sequence").asLong(-1);
         final String note = node.hasNonNull("note") ? node.get("note").asText() : null;

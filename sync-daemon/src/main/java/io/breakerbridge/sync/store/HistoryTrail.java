@@ -114,12 +114,15 @@ final class HistoryTrail implements AutoCloseable {
         }
     }
 
-    /** The stored changes of {@code key}, oldest first; empty (and logged) when the trail cannot be read. */
+    /**
+     * The stored changes of {@code key} in stored order (oldest first, as {@link #merge} writes them); empty (and
+     * logged) when the trail cannot be read.
+     */
     List<Change> read(SnapshotKey key) {
         try {
             final String content = config.getConfig(dataId(key.service()), group, TIMEOUT_MS);
             return parse(content).stream().map(Entry::change).filter(c -> c != null && c.key().equals(key))
-                                 .sorted(ORDER).toList();
+                                 .toList();
         } catch (NacosException | RuntimeException e) {
             log.warn("cannot read the history trail of {}: {}", key.service(), e.getMessage());
             return List.of();
@@ -235,7 +238,7 @@ final class HistoryTrail implements AutoCloseable {
         for (JsonNode node : array) {
             Change change;
             try {
-                change = ChangeJson.read(SnapshotJson.serialize(node).getBytes(StandardCharsets.UTF_8));
+                change = ChangeJson.fromNode(node);
             } catch (RuntimeException e) {
                 change = null; // e.g. written by a newer version: kept, not shown
             }
