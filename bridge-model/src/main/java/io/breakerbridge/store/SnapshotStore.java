@@ -33,6 +33,15 @@ public interface SnapshotStore extends AutoCloseable {
         return new InMemorySnapshotStore(clock, journal, recovered);
     }
 
+    /**
+     * Like {@link #journaled(Clock, ChangeJournal, List)} after a repair lost records: sequences continue above
+     * {@code sequenceFloor}, every key's next version is above {@code versionFloor}.
+     */
+    static SnapshotStore journaled(Clock clock, ChangeJournal journal, List<Change> recovered, long sequenceFloor,
+                                   long versionFloor) {
+        return new InMemorySnapshotStore(clock, journal, recovered, sequenceFloor, versionFloor);
+    }
+
     /** Checks the arguments of {@link #put}: what every store refuses the same way. */
     static void checkPut(SnapshotKey key, long expectedVersion, ThresholdSpec spec, Writer writer) {
         java.util.Objects.requireNonNull(key, "key");
@@ -94,6 +103,37 @@ public interface SnapshotStore extends AutoCloseable {
      * The listener runs on the writer's thread and must not block; one that throws is unsubscribed.
      */
     Subscription watch(long afterSequence, Consumer<Change> listener);
+
+    /**
+     * At most {@code limit} retained changes with a sequence above {@code afterSequence}, in order: a page of what
+     * {@link #watch} would replay, so a slow reader can be served page by page instead of all at once.
+     */
+    default List<Change> changesAfter(long afterSequence, int limit) {
+        if (afterSequence < 0 || limit < 1) {
+            throw new io.breakerbridge.model.InvalidValueException(
+                    "afterSequence/limit", afterSequence + "/" + limit, "afterSequence >= 0 and limit >= 1");
+        }
+        final List<Change> page = new java.util.ArrayList<>();
+        final class Full extends RuntimeException {
+            private static final long serialVersionUID = 1L;
+
+            Full() {
+                super(null, null, false, false);
+            }
+        }
+        final Subscription subscription = watch(afterSequence, change -> {
+            synchronized (page) {
+                if (page.size() >= limit) {
+                    throw new Full();
+                }
+                page.add(change);
+            }
+        });
+        subscription.close();
+        synchronized (page) {
+            return List.copyOf(page);
+        }
+    }
 
     /** Every acknowledged change of {@code key} (puts and deletes), oldest first: its audit trail. */
     List<Change> history(SnapshotKey key);

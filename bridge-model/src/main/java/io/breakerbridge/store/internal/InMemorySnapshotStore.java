@@ -45,49 +45,74 @@ public final class InMemorySnapshotStore implements SnapshotStore {
     private @Nullable String failure;
     /** Guards delivery to watchers; taken without {@link #lock} held. */
     private final Object deliveryLock = new Object();
-    /** The highest sequence delivered to watchers (guarded by deliveryLock). */
+    /** The highest sequence delivered to watchers (guarded by deliveryLock): durable, so visible. */
     private long delivered;
+    /** Every key's next version is above this (records were lost in a repair), 0 normally. */
+    private final long versionFloor;
 
     /** Creates the store from the changes a journal held, checking they form one valid history. */
     public InMemorySnapshotStore(Clock clock, ChangeJournal journal, List<Change> recovered) {
+        this(clock, journal, recovered, 0, 0);
+    }
+
+    /**
+     * Creates the store from the changes a journal held after records were lost: sequences continue above
+     * {@code sequenceFloor} and every key's next version is above {@code versionFloor}, so nothing a client may
+     * have seen is reused. Within the recovered changes sequences and each key's versions must rise.
+     */
+    public InMemorySnapshotStore(Clock clock, ChangeJournal journal, List<Change> recovered, long sequenceFloor,
+                                 long versionFloor) {
         this.clock = requireNonNull(clock, "clock");
         this.journal = requireNonNull(journal, "journal");
+        if (sequenceFloor < 0 || versionFloor < 0) {
+            throw new InvalidValueException("floor", sequenceFloor + "/" + versionFloor, "integers >= 0");
+        }
+        final boolean gaps = sequenceFloor > 0 || versionFloor > 0;
         for (Change change : requireNonNull(recovered, "recovered")) {
-            if (change.sequence() != sequence + 1) {
+            if (gaps ? change.sequence() <= sequence : change.sequence() != sequence + 1) {
                 throw new InvalidValueException("recovered[" + log.size() + "].sequence", change.sequence(),
-                                                String.valueOf(sequence + 1));
+                                                gaps ? "above " + sequence : String.valueOf(sequence + 1));
             }
             final Entry entry = entries.get(change.key());
             final long last = entry == null ? 0 : entry.lastVersion;
-            if (change.version() != last + 1) {
+            if (gaps ? change.version() <= last : change.version() != last + 1) {
                 throw new InvalidValueException("recovered[" + log.size() + "].version", change.version(),
-                                                String.valueOf(last + 1));
+                                                gaps ? "above " + last : String.valueOf(last + 1));
             }
             apply(change);
         }
+        this.versionFloor = versionFloor;
+        sequence = Math.max(sequence, sequenceFloor);
         delivered = sequence;
     }
 
     @Override
     public Optional<ThresholdSnapshot> get(SnapshotKey key) {
         requireNonNull(key, "key");
+        final ThresholdSnapshot current;
+        final long upTo;
         lock.lock();
         try {
             ensureOpen();
             final Entry entry = entries.get(key);
-            return Optional.ofNullable(entry == null ? null : entry.current);
+            current = entry == null ? null : entry.current;
+            upTo = sequence;
         } finally {
             lock.unlock();
         }
+        awaitDurable(upTo);
+        return Optional.ofNullable(current);
     }
 
     @Override
     public List<ThresholdSnapshot> list(String service) {
         SnapshotKey.validateService(service);
+        final List<ThresholdSnapshot> result = new ArrayList<>();
+        final long upTo;
         lock.lock();
         try {
             ensureOpen();
-            final List<ThresholdSnapshot> result = new ArrayList<>();
+            upTo = sequence;
             for (Entry entry : entries.tailMap(new SnapshotKey(service, "\u0020"), true).values()) {
                 if (entry.key.service().equals(service)) {
                     if (entry.current != null) {
@@ -97,10 +122,11 @@ public final class InMemorySnapshotStore implements SnapshotStore {
                     break;
                 }
             }
-            return result;
         } finally {
             lock.unlock();
         }
+        awaitDurable(upTo);
+        return result;
     }
 
     @Override
@@ -118,19 +144,22 @@ public final class InMemorySnapshotStore implements SnapshotStore {
 
     @Override
     public List<ThresholdSnapshot> listAll() {
+        final List<ThresholdSnapshot> result = new ArrayList<>();
+        final long upTo;
         lock.lock();
         try {
             ensureOpen();
-            final List<ThresholdSnapshot> result = new ArrayList<>();
+            upTo = sequence;
             for (Entry entry : entries.values()) {
                 if (entry.current != null) {
                     result.add(entry.current);
                 }
             }
-            return result;
         } finally {
             lock.unlock();
         }
+        awaitDurable(upTo);
+        return result;
     }
 
     @Override
@@ -146,7 +175,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
             if (currentVersion != expectedVersion) {
                 return WriteResult.Conflict.of(current);
             }
-            final long version = (entry == null ? 0 : entry.lastVersion) + 1;
+            final long version = Math.max(entry == null ? 0 : entry.lastVersion, versionFloor) + 1;
             final ThresholdSnapshot stored = new ThresholdSnapshot(key, version, spec, now(), writer.name(),
                                                                    writer.origin());
             change = append(Change.put(sequence + 1, stored, writer.note()));
@@ -168,7 +197,8 @@ public final class InMemorySnapshotStore implements SnapshotStore {
             if (current == null || current.version() != expectedVersion) {
                 return WriteResult.Conflict.of(current);
             }
-            change = append(Change.delete(sequence + 1, key, entry.lastVersion + 1, now(), writer));
+            change = append(Change.delete(sequence + 1, key, Math.max(entry.lastVersion, versionFloor) + 1, now(),
+                                          writer));
         } finally {
             lock.unlock();
         }
@@ -184,8 +214,8 @@ public final class InMemorySnapshotStore implements SnapshotStore {
         final Watcher watcher = new Watcher(listener, afterSequence);
         synchronized (deliveryLock) {
             ensureOpenLocked();
-            for (long seq = afterSequence + 1; seq <= delivered; seq++) {
-                if (!watcher.deliver(changeAt(seq))) {
+            for (Change change : changesBetween(afterSequence, delivered, Integer.MAX_VALUE)) {
+                if (!watcher.deliver(change)) {
                     return () -> {};
                 }
             }
@@ -262,25 +292,76 @@ public final class InMemorySnapshotStore implements SnapshotStore {
     /** Delivers every durable change up to {@code upTo} that is not delivered yet, in sequence order. */
     private void deliverUpTo(long upTo) {
         synchronized (deliveryLock) {
-            while (delivered < upTo) {
-                final Change next = changeAt(delivered + 1);
+            if (delivered >= upTo) {
+                return;
+            }
+            for (Change next : changesBetween(delivered, upTo, Integer.MAX_VALUE)) {
                 for (Watcher watcher : watchers) {
                     if (!watcher.deliver(next)) {
                         watchers.remove(watcher);
                     }
                 }
-                delivered++;
+                delivered = next.sequence();
             }
+            delivered = upTo;
         }
     }
 
-    private Change changeAt(long seq) {
+    @Override
+    public List<Change> changesAfter(long afterSequence, int limit) {
+        if (afterSequence < 0 || limit < 1) {
+            throw new InvalidValueException("afterSequence/limit", afterSequence + "/" + limit,
+                                            "afterSequence >= 0 and limit >= 1");
+        }
+        final long upTo = delivered();
         lock.lock();
         try {
-            return log.get((int) (seq - 1));
+            ensureOpen();
         } finally {
             lock.unlock();
         }
+        return changesBetween(afterSequence, upTo, limit);
+    }
+
+    /** At most {@code limit} changes with {@code after < sequence <= upTo}, in order (the log may have gaps). */
+    private List<Change> changesBetween(long after, long upTo, int limit) {
+        lock.lock();
+        try {
+            int low = 0;
+            int high = log.size();
+            while (low < high) {
+                final int mid = (low + high) >>> 1;
+                if (log.get(mid).sequence() <= after) {
+                    low = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+            final List<Change> out = new ArrayList<>();
+            for (int i = low; i < log.size() && out.size() < limit && log.get(i).sequence() <= upTo; i++) {
+                out.add(log.get(i));
+            }
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Returns once every change up to {@code upTo} is durable, so a read shows only what survives a crash; the
+     * fsync is the one concurrent writers share.
+     */
+    private void awaitDurable(long upTo) {
+        if (upTo <= delivered()) {
+            return;
+        }
+        try {
+            journal.sync(upTo);
+        } catch (IOException | RuntimeException e) {
+            throw new StoreUnavailableException("cannot read: what was written is not durable: " + e.getMessage(),
+                                                e);
+        }
+        deliverUpTo(upTo);
     }
 
     private long delivered() {

@@ -40,7 +40,8 @@ public final class EmbeddedStore implements SnapshotStore {
         requireNonNull(dataDir, "dataDir");
         final FileChangeJournal.Recovered recovered = FileChangeJournal.open(dataDir.resolve(LOG_FILE));
         return new EmbeddedStore(recovered.journal(),
-                                 SnapshotStore.journaled(clock, recovered.journal(), recovered.changes()));
+                                 SnapshotStore.journaled(clock, recovered.journal(), recovered.changes(),
+                                                         recovered.sequenceFloor(), recovered.versionFloor()));
     }
 
     /** How many fsyncs were needed so far (fewer than writes when writers share them). */
@@ -81,6 +82,11 @@ public final class EmbeddedStore implements SnapshotStore {
     @Override
     public Subscription watch(long afterSequence, Consumer<Change> listener) {
         return delegate.watch(afterSequence, listener);
+    }
+
+    @Override
+    public List<Change> changesAfter(long afterSequence, int limit) {
+        return delegate.changesAfter(afterSequence, limit);
     }
 
     @Override

@@ -10,8 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
+import java.nio.file.NoSuchFileException;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -25,14 +25,12 @@ import org.slf4j.LoggerFactory;
  * JSON}. {@link #sync(long)} is a group commit: one thread forces the file for everything appended so far while
  * the others wait for it, so concurrent writers share fsyncs.
  *
- * <p>Recovery reads records until the first incomplete or corrupt one and truncates the file there: a write
- * whose record was not completely on disk was never acknowledged, so it is either fully there or not there.
+ * <p>Recovery tells a torn tail from damage: only an incomplete last record with nothing valid after it is a torn
+ * write (truncated); anything else refuses to open until {@link #repair(Path, Clock)} has run.
  */
 public final class FileChangeJournal implements ChangeJournal, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FileChangeJournal.class);
-    private static final int HEADER = 8;
-    /** Records larger than this are treated as corrupt (a snapshot is at most 64 KiB). */
-    private static final int MAX_RECORD = 1 << 20;
+    private static final int HEADER = JournalScan.HEADER;
 
     private final Path file;
     private final FileChannel channel;
@@ -59,54 +57,50 @@ public final class FileChangeJournal implements ChangeJournal, AutoCloseable {
     }
 
     /**
-     * Opens (or creates) the log at {@code file}, truncates a torn tail, and returns the journal with the
-     * changes it holds, in order.
+     * Opens (or creates) the log at {@code file} and returns the journal with the changes it holds, in order.
+     * An incomplete last record with nothing valid after it (a write torn by a crash, never acknowledged since
+     * a write is acknowledged only once its record is complete and fsynced) is truncated and logged with what
+     * it held. Any other damage is not repaired silently: opening fails with {@link CorruptJournalException},
+     * and nothing is changed.
      */
     public static Recovered open(Path file) throws IOException {
         requireNonNull(file, "file");
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        final FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                                                     StandardOpenOption.WRITE);
-        final List<Change> changes = new ArrayList<>();
-        final long size = channel.size();
-        long position = 0;
-        final ByteBuffer header = ByteBuffer.allocate(HEADER);
-        while (true) {
-            header.clear();
-            if (position + HEADER > size || channel.read(header, position) < HEADER) {
-                break;
+        DataFiles.createPrivateDirectories(file.toAbsolutePath().getParent());
+        final FileChannel channel = DataFiles.openPrivate(file);
+        try {
+            final JournalScan scan = JournalScan.of(channel);
+            final JournalScan.Damage damage = scan.damages.isEmpty() ? null : scan.damages.get(0);
+            if (damage != null && (damage.end() < scan.size || !damage.incomplete())) {
+                throw CorruptJournalException.of(file, scan, damage);
             }
-            header.flip();
-            final int length = header.getInt();
-            final int crc = header.getInt();
-            if (length <= 0 || length > MAX_RECORD || position + HEADER + length > size) {
-                break;
+            final Replay replay = Replay.of(file, scan);
+            if (damage != null) {
+                log.warn("journal {}: dropping an incomplete last record at offset {} ({} bytes; {}): a write torn "
+                         + "by a crash, never acknowledged (a write is acknowledged only after its whole record is "
+                         + "fsynced)", file, damage.offset(), damage.bytes(), damage.readable());
+                channel.truncate(damage.offset());
+                channel.force(true);
             }
-            final ByteBuffer body = ByteBuffer.allocate(length);
-            channel.read(body, position + HEADER);
-            final CRC32C check = new CRC32C();
-            check.update(body.array());
-            if ((int) check.getValue() != crc) {
-                break;
-            }
-            final Change change;
-            try {
-                change = ChangeJson.read(body.array());
-            } catch (RuntimeException e) {
-                break;
-            }
-            changes.add(change);
-            position += HEADER + length;
+            channel.position(damage == null ? scan.size : damage.offset());
+            return new Recovered(new FileChangeJournal(file, channel, replay.lastSequence), replay.changes,
+                                 replay.sequenceFloor, replay.versionFloor);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
-        if (position < size) {
-            log.warn("journal {}: dropping {} bytes after the last complete record at offset {} "
-                     + "(a write that was never acknowledged)", file, size - position, position);
-            channel.truncate(position);
-            channel.force(true);
+    }
+
+    /**
+     * Repairs a damaged log: keeps a copy of it beside it ({@code changes.log.damaged-<millis>}), then rewrites it
+     * with every record whose checksum holds (records after damage too) and, where records were dropped, a
+     * marker that keeps their sequences and versions from being reused. Returns what was kept and lost.
+     */
+    public static RepairReport repair(Path file, Clock clock) throws IOException {
+        requireNonNull(file, "file");
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no change log to repair");
         }
-        channel.position(position);
-        final long last = changes.isEmpty() ? 0 : changes.get(changes.size() - 1).sequence();
-        return new Recovered(new FileChangeJournal(file, channel, last), changes);
+        return JournalRepair.repair(file, clock);
     }
 
     @Override
@@ -203,6 +197,9 @@ public final class FileChangeJournal implements ChangeJournal, AutoCloseable {
      *
      * @param journal the journal, positioned after the last complete record
      * @param changes the recovered changes in sequence order
+     * @param sequenceFloor sequences continue above this (a repair lost records up to it), 0 when none
+     * @param versionFloor every key's next version is above this (a repair lost records), 0 when none
      */
-    public record Recovered(FileChangeJournal journal, List<Change> changes) {}
+    public record Recovered(FileChangeJournal journal, List<Change> changes, long sequenceFloor,
+                            long versionFloor) {}
 }

@@ -62,21 +62,6 @@ class EmbeddedStoreTest extends SnapshotStoreContractTest {
     }
 
     @Test
-    void corruptRecordEndsRecoveryThere() throws IOException {
-        store.put(PAY, 0, spec(1), ALICE);
-        store.put(PAY, 1, spec(2), ALICE);
-        store.close();
-        final Path log = dir.resolve(EmbeddedStore.LOG_FILE);
-        final byte[] bytes = Files.readAllBytes(log);
-        bytes[bytes.length - 5] ^= 0x55;
-        Files.write(log, bytes);
-
-        store = EmbeddedStore.open(dir, Clock.systemUTC());
-
-        assertThat(store.get(PAY)).hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(1));
-    }
-
-    @Test
     void concurrentWritersShareFsyncs() {
         final EmbeddedStore embedded = (EmbeddedStore) store;
         final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
