@@ -46,6 +46,7 @@ public final class DaemonLoadHarness {
         final Path dir = Files.createTempDirectory("breakerbridge-bench");
         final Path tokens = dir.resolve("tokens");
         Files.writeString(tokens, TOKEN + "\n");
+        java.nio.file.Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         final EmbeddedStore store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
         final DaemonServer server = DaemonServer.start(store, TokenAuth.fromFile(tokens), 0);
         final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -88,7 +89,7 @@ public final class DaemonLoadHarness {
                 while (System.nanoTime() < end) {
                     final String body = "{\"rateLimits\":[{\"maxQps\":" + (version + 1) + "}]}";
                     final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(path))
-                            .header("Authorization", "Bearer " + TOKEN)
+                            .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
                             .PUT(HttpRequest.BodyPublishers.ofString(body));
                     request.header(version == 0 ? "If-None-Match" : "If-Match", version == 0 ? "*"
                                                                                             : "\"" + version + "\"");
@@ -144,7 +145,7 @@ public final class DaemonLoadHarness {
         final int writes = 500;
         for (long v = 0; v < writes; v++) {
             final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + "/v1/thresholds/watchbench/r"))
-                    .header("Authorization", "Bearer " + TOKEN)
+                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.ofString("{\"rateLimits\":[{\"maxQps\":" + v + "}]}"));
             request.header(v == 0 ? "If-None-Match" : "If-Match", v == 0 ? "*" : "\"" + v + "\"");
             http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -18,6 +18,11 @@ final class ApiErrors {
     }
 
     static HttpResponse invalid(HttpStatus status, InvalidValueException e) {
+        return json(status, invalidBody(e));
+    }
+
+    /** The body of an invalid-value error: {@code error}, {@code path}, {@code value}, {@code expected}. */
+    static ObjectNode invalidBody(InvalidValueException e) {
         final ObjectNode body = body(e.getMessage());
         body.put("path", e.path());
         if (e.value() != null) {
@@ -26,7 +31,7 @@ final class ApiErrors {
             body.putNull("value");
         }
         body.put("expected", e.expected());
-        return json(status, body);
+        return body;
     }
 
     static ObjectNode body(@Nullable String error) {

@@ -11,24 +11,27 @@ public final class DaemonMetrics {
     private final MeterRegistry registry;
     private final Counter accepted;
     private final AtomicInteger watchers = new AtomicInteger();
+    /** Held here: a gauge keeps only a weak reference to what it reads, and a lost one reads NaN. */
+    private final LongSupplier lastSequence;
 
     /** Registers the metrics in {@code registry}; {@code lastSequence} reads the store. */
     public DaemonMetrics(MeterRegistry registry, LongSupplier lastSequence) {
         this.registry = registry;
+        this.lastSequence = lastSequence;
         this.accepted = Counter.builder("breakerbridge.writes").tag("result", "accepted")
                                .description("Writes by result").register(registry);
-        Gauge.builder("breakerbridge.watch.subscribers", watchers, AtomicInteger::get)
+        Gauge.builder("breakerbridge.watch.subscribers", watchers, AtomicInteger::get).strongReference(true)
              .description("Open /v1/watch streams").register(registry);
-        Gauge.builder("breakerbridge.store.sequence", lastSequence, s -> (double) s.getAsLong())
-             .description("Sequence number of the latest accepted change").register(registry);
+        Gauge.builder("breakerbridge.store.sequence", this.lastSequence, s -> (double) s.getAsLong())
+             .strongReference(true).description("Sequence number of the latest accepted change").register(registry);
     }
 
     /** Publishes the propagation's counters: conflicts held, renderings published, imports, refused documents. */
     public void bindPropagation(io.breakerbridge.sync.propagate.SentinelPropagation propagation) {
-        Gauge.builder("breakerbridge.sync.conflicts", propagation, p -> p.conflicts().size())
+        Gauge.builder("breakerbridge.sync.conflicts", propagation, p -> p.conflicts().size()).strongReference(true)
              .description("Services held because both sides changed").register(registry);
         Gauge.builder("breakerbridge.sync.propagating", propagation, p -> p.propagating() ? 1 : 0)
-             .description("1 while this daemon holds the propagation lease, 0 while it stands by").register(registry);
+             .strongReference(true).description("1 while this daemon holds the propagation lease, 0 while it stands by").register(registry);
         final String[] names = {"published", "imported", "refused"};
         for (int i = 0; i < names.length; i++) {
             final int index = i;
@@ -48,6 +51,14 @@ public final class DaemonMetrics {
 
     void watchOpened() {
         watchers.incrementAndGet();
+    }
+
+    void watchRefused() {
+        registry.counter("breakerbridge.watch.refused").increment();
+    }
+
+    void watchDropped(String reason) {
+        registry.counter("breakerbridge.watch.dropped", "reason", reason).increment();
     }
 
     void watchClosed() {

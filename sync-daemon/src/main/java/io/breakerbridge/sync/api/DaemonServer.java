@@ -50,7 +50,14 @@ public final class DaemonServer implements AutoCloseable {
     /** Like {@link #start(SnapshotStore, TokenAuth, int)}, also serving the conflicts of {@code propagation}. */
     public static DaemonServer start(SnapshotStore store, TokenAuth auth, int port,
                                      @Nullable SentinelPropagation propagation) {
+        return start(store, auth, port, propagation, WatchLimits.DEFAULT);
+    }
+
+    /** Like {@link #start(SnapshotStore, TokenAuth, int, SentinelPropagation)} with bounds on watch streams. */
+    public static DaemonServer start(SnapshotStore store, TokenAuth auth, int port,
+                                     @Nullable SentinelPropagation propagation, WatchLimits watchLimits) {
         requireNonNull(store, "store");
+        requireNonNull(watchLimits, "watchLimits");
         requireNonNull(auth, "auth");
         final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         final DaemonMetrics metrics = new DaemonMetrics(registry, store::lastSequence);
@@ -59,7 +66,7 @@ public final class DaemonServer implements AutoCloseable {
         }
         final AuthDecorator authDecorator = new AuthDecorator(auth, metrics);
         final ThresholdsApi api = new ThresholdsApi(store, metrics);
-        final WatchService watch = new WatchService(store, metrics);
+        final WatchService watch = new WatchService(store, metrics, watchLimits);
         final Server server = Server.builder()
                 .http(port)
                 .meterRegistry(registry)

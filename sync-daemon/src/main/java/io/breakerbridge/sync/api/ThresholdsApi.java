@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,9 +61,8 @@ public final class ThresholdsApi implements HttpService {
 
     @Override
     public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
-        final String rest = ctx.path().substring(PREFIX.length());
-        final String[] segments = rest.isEmpty() || "/".equals(rest) ? new String[0] : rest.substring(1).split("/", -1);
         try {
+            final String[] segments = segments(ctx.rawPath());
             if (segments.length == 0) {
                 if (req.method() != HttpMethod.GET) {
                     return ApiErrors.of(HttpStatus.METHOD_NOT_ALLOWED, req.method() + " " + PREFIX
@@ -89,6 +89,46 @@ public final class ThresholdsApi implements HttpService {
         } catch (InvalidValueException e) {
             return ApiErrors.invalid(HttpStatus.BAD_REQUEST, e);
         }
+    }
+
+    /**
+     * The segments after {@code /v1/thresholds} of the path exactly as the client sent it (before any
+     * normalisation), so that one key has one path: path parameters ({@code ;}), empty segments and characters
+     * that must be percent-encoded (non-ASCII, spaces, controls) are refused, not dropped or guessed at.
+     */
+    static String[] segments(String rawPath) {
+        final int query = rawPath.indexOf('?');
+        final String path = query < 0 ? rawPath : rawPath.substring(0, query);
+        if (!path.startsWith(PREFIX)) {
+            throw new InvalidValueException("path", path, PREFIX + "/...");
+        }
+        for (int i = 0; i < path.length(); i++) {
+            final char c = path.charAt(i);
+            if (c == ';') {
+                throw new InvalidValueException("path", path, "no path parameters (;): percent-encode a ; in a "
+                                                              + "name as %3B");
+            }
+            if (c <= 0x20 || c >= 0x7F || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' || c == '`'
+                || c == '{' || c == '|' || c == '}') {
+                throw new InvalidValueException("path", "character " + (c < 0x7F && c > 0x20 ? "'" + c + "'"
+                        : String.format("0x%02X", (int) c)) + " at " + i, "ASCII letters, digits and - . _ ~ ! $ & ' "
+                        + "( ) * + , = : @, everything else percent-encoded as UTF-8");
+            }
+        }
+        final String rest = path.substring(PREFIX.length());
+        if (rest.isEmpty() || "/".equals(rest)) {
+            return new String[0];
+        }
+        if (rest.charAt(0) != '/') {
+            throw new InvalidValueException("path", path, PREFIX + "/{service}/{resource}");
+        }
+        final String[] segments = rest.substring(1).split("/", -1);
+        for (String segment : segments) {
+            if (segment.isEmpty()) {
+                throw new InvalidValueException("path", path, "no empty segments (//) and no trailing /");
+            }
+        }
+        return segments;
     }
 
     private HttpResponse list(QueryParams params) {
@@ -129,6 +169,19 @@ public final class ThresholdsApi implements HttpService {
     }
 
     private HttpResponse put(ServiceRequestContext ctx, HttpRequest req, SnapshotKey key) {
+        final MediaType type = req.contentType();
+        if (type == null || !type.is(MediaType.JSON) || type.charset() != null
+                                                         && type.charset() != StandardCharsets.UTF_8) {
+            metrics.rejected("unsupported-media-type");
+            final String sent = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
+            log.info("rejected write of {}: Content-Type {}", key, sent);
+            return ApiErrors.invalid(HttpStatus.UNSUPPORTED_MEDIA_TYPE, new InvalidValueException(
+                    "Content-Type", sent, "application/json (UTF-8)"));
+        }
+        final HttpResponse repeated = repeatedPrecondition(req, key);
+        if (repeated != null) {
+            return repeated;
+        }
         final String ifMatch = req.headers().get(HttpHeaderNames.IF_MATCH);
         final String ifNoneMatch = req.headers().get(HttpHeaderNames.IF_NONE_MATCH);
         final long expected;
@@ -165,6 +218,15 @@ public final class ThresholdsApi implements HttpService {
         }
         final WriteResult result;
         try {
+            if (expected > 0) {
+                // A write that changes nothing makes no new version: 200 with the current one (as Kubernetes).
+                final ThresholdSnapshot current = store.get(key).orElse(null);
+                if (current != null && current.version() == expected && current.spec().equals(spec)) {
+                    metrics.rejected("unchanged");
+                    log.info("unchanged write {} v{} by {}: no new version", key, expected, writer.name());
+                    return snapshotResponse(HttpStatus.OK, current);
+                }
+            }
             result = store.put(key, expected, spec, writer);
         } catch (StoreUnavailableException e) {
             metrics.rejected("unavailable");
@@ -182,6 +244,10 @@ public final class ThresholdsApi implements HttpService {
     }
 
     private HttpResponse delete(ServiceRequestContext ctx, HttpRequest req, SnapshotKey key) {
+        final HttpResponse repeated = repeatedPrecondition(req, key);
+        if (repeated != null) {
+            return repeated;
+        }
         final String ifMatch = req.headers().get(HttpHeaderNames.IF_MATCH);
         if (ifMatch == null) {
             return reject(key, HttpStatus.PRECONDITION_REQUIRED, "a delete needs If-Match: \"<version>\"");
@@ -209,6 +275,19 @@ public final class ThresholdsApi implements HttpService {
             }
             return conflict(key, conflict, expected);
         });
+    }
+
+    /** A 400 when If-Match or If-None-Match comes more than once (which one counts would be a guess). */
+    private @Nullable HttpResponse repeatedPrecondition(HttpRequest req, SnapshotKey key) {
+        for (io.netty.util.AsciiString name : List.of(HttpHeaderNames.IF_MATCH,
+                                                                    HttpHeaderNames.IF_NONE_MATCH)) {
+            final List<String> values = req.headers().getAll(name);
+            if (values.size() > 1) {
+                return rejectInvalid(key, new InvalidValueException(name.toString(), String.join(", ", values),
+                                                                    "the header once"));
+            }
+        }
+        return null;
     }
 
     private HttpResponse conflict(SnapshotKey key, WriteResult.Conflict conflict, long expected) {
@@ -301,10 +380,13 @@ public final class ThresholdsApi implements HttpService {
                 i += Character.charCount(codePoint) - 1;
             }
         }
-        final String decoded = bytes.toString(StandardCharsets.UTF_8);
-        if (decoded.contains("\uFFFD")) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                                         .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                                         .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                                         .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
             throw new InvalidValueException(field, segment, "percent-encoded UTF-8");
         }
-        return decoded;
     }
 }

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.breakerbridge.model.InvalidValueException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -16,6 +15,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import io.breakerbridge.sync.store.DataFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Bearer tokens and who they belong to. A token file holds one token per line: {@code TOKEN} (the admin),
@@ -25,6 +27,8 @@ import java.util.Optional;
 public final class TokenAuth {
     /** The admin token file the daemon creates in its data directory when none is given. */
     public static final String DEFAULT_FILE = "admin.token";
+
+    private static final Logger log = LoggerFactory.getLogger(TokenAuth.class);
 
     private final List<Principal> principals;
 
@@ -40,9 +44,20 @@ public final class TokenAuth {
      */
     public record Principal(String name, boolean readOnly, byte[] tokenHash) {}
 
-    /** Reads a token file. */
+    /**
+     * Reads a token file. A file that its group or others may read or write is refused (tokens are secrets):
+     * the error says how to fix it. Errors name the file and line, never a word of a token line.
+     */
     public static TokenAuth fromFile(Path file) throws IOException {
         final List<Principal> principals = new ArrayList<>();
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidValueException("token file", file.toString(), Files.exists(file)
+                    ? "a regular file with one token per line" : "an existing file with one token per line");
+        }
+        if (DataFiles.openToOthers(file)) {
+            throw new InvalidValueException("token file " + file, "mode " + PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(file)), "readable by the daemon's user only: chmod 600 " + file);
+        }
         final List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         for (int i = 0; i < lines.size(); i++) {
             final String line = lines.get(i).strip();
@@ -56,7 +71,8 @@ public final class TokenAuth {
                 case 2 -> principals.add(principal(parts[0], parts[1], false, where));
                 case 3 -> {
                     if (!"read-only".equals(parts[2])) {
-                        throw new InvalidValueException(where, parts[2], "read-only or nothing after the token");
+                        throw new InvalidValueException(where, "third word (not shown)",
+                                                        "read-only or nothing after the token");
                     }
                     principals.add(principal(parts[0], parts[1], true, where));
                 }
@@ -65,32 +81,31 @@ public final class TokenAuth {
             }
         }
         if (principals.isEmpty()) {
-            throw new InvalidValueException(file.toString(), "no tokens", "at least one token");
+            throw new InvalidValueException("token file " + file, "no tokens", "at least one token line");
         }
         return new TokenAuth(principals);
     }
 
     /**
-     * The admin token file in {@code dataDir}, created with a random token and mode 0600 if it does not exist.
-     * Returns its path (never the token).
+     * The admin token file in {@code dataDir}, created with a random token and mode 0600 if it does not exist
+     * (or is empty: what a crash during creation by an older version could leave). Written atomically, so a
+     * crash cannot leave it empty; a file another daemon created meanwhile is kept. Returns its path (never the
+     * token).
      */
     public static Path ensureAdminTokenFile(Path dataDir) throws IOException {
-        Files.createDirectories(dataDir);
+        DataFiles.createPrivateDirectories(dataDir);
         final Path file = dataDir.resolve(DEFAULT_FILE);
         if (Files.exists(file)) {
-            return file;
+            if (Files.size(file) > 0) {
+                return file;
+            }
+            log.warn("{} is empty (left by a crash while it was created): writing a new admin token", file);
+            Files.delete(file);
         }
         final byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         final String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file);
-        } catch (FileAlreadyExistsException e) {
-            return file;
-        }
-        Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
+        DataFiles.createAtomically(file, token + "\n");
         return file;
     }
 
@@ -111,7 +126,11 @@ public final class TokenAuth {
         if (token.length() < 16) {
             throw new InvalidValueException(where, token.length() + " characters", "a token of at least 16 characters");
         }
-        io.breakerbridge.model.Writer.validateName(where, name);
+        try {
+            io.breakerbridge.model.Writer.validateName(where, name);
+        } catch (InvalidValueException e) {
+            throw new InvalidValueException(where, "first word (not shown)", e.expected());
+        }
         return new Principal(name, readOnly, sha256(token));
     }
 

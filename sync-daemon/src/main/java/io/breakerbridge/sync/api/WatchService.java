@@ -2,43 +2,57 @@ package io.breakerbridge.sync.api;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.sse.ServerSentEvent;
-import com.linecorp.armeria.common.stream.StreamWriter;
 import com.linecorp.armeria.common.stream.StreamMessage;
+import com.linecorp.armeria.common.stream.StreamWriter;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.streaming.ServerSentEvents;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.json.SnapshotJson;
-import io.breakerbridge.store.Change;
-import io.breakerbridge.store.ChangeKind;
 import io.breakerbridge.store.SnapshotStore;
-import io.breakerbridge.store.Subscription;
-import io.breakerbridge.store.ChangeJson;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /v1/watch[?service=S][&since=N]}: server-sent events, one per accepted change in sequence order,
  * with {@code id} = the change's store-wide sequence, {@code event} = {@code put} or {@code delete}, and the
  * change as JSON data. A client that reconnects with {@code since} (or {@code Last-Event-ID}) set to the last
- * id it saw misses nothing. A comment every {@value #HEARTBEAT_SECONDS} s keeps idle streams open.
+ * id it saw misses nothing. Headers and a first comment are sent at once; a comment every
+ * {@value #HEARTBEAT_SECONDS} s keeps idle streams open. Streams are bounded ({@link WatchLimits}): in number, in
+ * all and per token (503 beyond), and in memory ({@link WatchStream}).
  */
 final class WatchService implements HttpService {
     static final long HEARTBEAT_SECONDS = 15;
 
+    private static final Logger log = LoggerFactory.getLogger(WatchService.class);
+
     private final SnapshotStore store;
     private final DaemonMetrics metrics;
+    private final WatchLimits limits;
     private volatile boolean closing;
-    private final java.util.Set<StreamWriter<ServerSentEvent>> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<StreamWriter<ServerSentEvent>> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger total = new AtomicInteger();
+    private final Map<String, AtomicInteger> perToken = new ConcurrentHashMap<>();
 
-    WatchService(SnapshotStore store, DaemonMetrics metrics) {
+    WatchService(SnapshotStore store, DaemonMetrics metrics, WatchLimits limits) {
         this.store = requireNonNull(store, "store");
         this.metrics = requireNonNull(metrics, "metrics");
+        this.limits = requireNonNull(limits, "limits");
     }
 
     @Override
@@ -48,38 +62,63 @@ final class WatchService implements HttpService {
                                                                 + "later with since=<last event id>)");
         }
         final String service = ctx.queryParam("service");
+        final long current = store.lastSequence();
         final long since;
         try {
             if (service != null) {
                 SnapshotKey.validateService(service);
             }
+            if (ctx.queryParams().getAll("since").size() > 1) {
+                throw new InvalidValueException("since", String.join(",", ctx.queryParams().getAll("since")),
+                                                "one sequence number");
+            }
             final String sinceText = ctx.queryParam("since") != null ? ctx.queryParam("since")
                                                                      : req.headers().get("last-event-id");
-            since = sinceText == null ? store.lastSequence() : parseSince(sinceText);
+            since = sinceText == null ? current : parseSince(sinceText, current);
         } catch (InvalidValueException e) {
-            return ApiErrors.invalid(HttpStatus.BAD_REQUEST, e);
+            final ObjectNode body = ApiErrors.invalidBody(e);
+            body.put("current", current);
+            return ApiErrors.json(HttpStatus.BAD_REQUEST, body);
+        }
+        final String token = AuthDecorator.principal(ctx).name();
+        final AtomicInteger mine = perToken.computeIfAbsent(token, t -> new AtomicInteger());
+        if (total.incrementAndGet() > limits.maxWatchers() | mine.incrementAndGet() > limits.maxPerToken()) {
+            total.decrementAndGet();
+            mine.decrementAndGet();
+            metrics.watchRefused();
+            final boolean all = total.get() >= limits.maxWatchers();
+            return HttpResponse.of(ResponseHeaders.of(HttpStatus.SERVICE_UNAVAILABLE, HttpHeaderNames.CONTENT_TYPE,
+                                                      MediaType.JSON_UTF_8, HttpHeaderNames.RETRY_AFTER, "5"),
+                                   com.linecorp.armeria.common.HttpData.ofUtf8(SnapshotJson.serialize(ApiErrors.body(
+                                           "too many watch streams " + (all ? "open (limit "
+                                                   + limits.maxWatchers() + ")" : "of " + token + " open (limit "
+                                                   + limits.maxPerToken() + " per token)")
+                                           + " (expected: close one, or retry later)"))));
         }
         ctx.clearRequestTimeout();
         final StreamWriter<ServerSentEvent> events = StreamMessage.streaming();
-        final Subscription subscription = store.watch(since, change -> {
-            if (service == null || service.equals(change.key().service())) {
-                if (!events.tryWrite(event(change))) {
-                    throw new IllegalStateException("watch stream closed");
-                }
-            }
+        final WatchStream stream = new WatchStream(store, service, since, events, ctx.eventLoop(), limits,
+                                                   System::nanoTime, drop -> {
+            metrics.watchDropped(drop.name().toLowerCase(java.util.Locale.ROOT));
+            log.warn("watch stream of {} dropped: {} (it resumes with since=<last event id>)", token,
+                     drop == WatchStream.Drop.SLOW ? "more than " + limits.maxQueued()
+                                                     + " events waiting for a client that reads too slowly"
+                                                   : "its client read nothing for " + limits.stallMillis() + " ms");
         });
         metrics.watchOpened();
         open.add(events);
         final ScheduledFuture<?> heartbeat = ctx.eventLoop().scheduleAtFixedRate(
-                () -> events.tryWrite(ServerSentEvent.ofComment("keep-alive")), HEARTBEAT_SECONDS,
-                HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+                stream::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
         events.whenComplete().handle((ignored, cause) -> {
-            subscription.close();
+            stream.close();
             heartbeat.cancel(false);
             open.remove(events);
+            total.decrementAndGet();
+            mine.decrementAndGet();
             metrics.watchClosed();
             return null;
         });
+        stream.start();
         return ServerSentEvents.fromPublisher(events);
     }
 
@@ -89,23 +128,18 @@ final class WatchService implements HttpService {
         open.forEach(StreamWriter::close);
     }
 
-    static ServerSentEvent event(Change change) {
-        return ServerSentEvent.builder()
-                              .id(String.valueOf(change.sequence()))
-                              .event(change.kind() == ChangeKind.PUT ? "put" : "delete")
-                              .data(SnapshotJson.serialize(ChangeJson.toNode(change)))
-                              .build();
-    }
-
-    private static long parseSince(String text) {
+    private static long parseSince(String text, long current) {
+        final long value;
         try {
-            final long value = Long.parseLong(text.strip());
-            if (value >= 0) {
-                return value;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
+            value = Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidValueException("since", text, "a sequence number from 0 to the current " + current
+                                                           + " (the last event id seen)");
         }
-        throw new InvalidValueException("since", text, "a sequence number >= 0 (the last event id seen)");
+        if (value < 0 || value > current) {
+            throw new InvalidValueException("since", text, "a sequence number from 0 to the current " + current
+                                                           + " (the last event id seen)");
+        }
+        return value;
     }
 }

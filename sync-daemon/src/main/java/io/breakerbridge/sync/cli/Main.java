@@ -46,6 +46,7 @@ import java.util.SortedMap;
 public final class Main {
     static final String USAGE = """
             usage: breakerbridge-daemon serve [--port 7070] [--data-dir DIR] [--token-file F] [--log-format text|json]
+                         [--max-watchers 1024] [--max-watchers-per-token 256]
                          [--nacos HOST:PORT [--nacos-group G]] [--sentinel-nacos HOST:PORT]
                          [--nacos-namespace NS] [--nacos-credentials F] [--on-conflict hold|neutral-wins|sentinel-wins]
                          [--sentinel-apps APP,APP...]
@@ -57,6 +58,7 @@ public final class Main {
                    breakerbridge-daemon export --format sentinel|snapshot [--service SERVICE]
                    breakerbridge-daemon import --from-sentinel FLOW.json DEGRADE.json --service SERVICE [--allow-loss]
                    breakerbridge-daemon diff FILE
+                   breakerbridge-daemon repair [--data-dir DIR]   (a stopped daemon's damaged change log)
             client options: --url URL (default http://127.0.0.1:7070), --token-file F (default
                    ./breakerbridge-data/admin.token; or set BREAKERBRIDGE_TOKEN)""";
 
@@ -94,6 +96,7 @@ public final class Main {
                 case "export" -> export(a);
                 case "import" -> importSentinel(a);
                 case "diff" -> diff(a);
+                case "repair" -> repair(a);
                 default -> usage("unknown command: " + args[0]);
             };
         } catch (UsageException e) {
@@ -151,6 +154,16 @@ public final class Main {
             throw new UsageException("--sentinel-apps: " + named + " (expected: with --sentinel-nacos or --nacos)");
         }
         final int port = a.intOption("port", 7070);
+        final int maxWatchers = a.countOption("max-watchers", io.breakerbridge.sync.api.WatchLimits.DEFAULT_MAX_WATCHERS);
+        final int maxPerToken = a.countOption("max-watchers-per-token",
+                                              Math.min(maxWatchers, io.breakerbridge.sync.api.WatchLimits.DEFAULT_MAX_PER_TOKEN));
+        if (maxPerToken > maxWatchers) {
+            throw new UsageException("--max-watchers-per-token: " + maxPerToken + " (expected: at most --max-watchers, "
+                                     + maxWatchers + ")");
+        }
+        final io.breakerbridge.sync.api.WatchLimits watchLimits = new io.breakerbridge.sync.api.WatchLimits(
+                maxWatchers, maxPerToken, io.breakerbridge.sync.api.WatchLimits.DEFAULT.maxQueued(),
+                io.breakerbridge.sync.api.WatchLimits.DEFAULT.stallMillis());
         final Path dataDir = Path.of(a.option("data-dir", "./breakerbridge-data"));
         final Path tokenFile;
         if (a.option("token-file") != null) {
@@ -181,7 +194,7 @@ public final class Main {
             propagation = SentinelPropagation.start(store, nacos, policy, Clock.systemUTC(), apps);
             out.println("propagating rules to and from Sentinel dataIds in Nacos at " + sentinelNacos);
         }
-        final DaemonServer server = DaemonServer.start(store, auth, port, propagation);
+        final DaemonServer server = DaemonServer.start(store, auth, port, propagation, watchLimits);
         out.println("listening on port " + server.port() + " (data in " + dataDir.toAbsolutePath() + ")");
         out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "breakerbridge-shutdown"));
@@ -216,6 +229,27 @@ public final class Main {
             nacos.put("password", password);
         }
         return nacos;
+    }
+
+    // ---- repair
+
+    /** Repairs the change log of a stopped daemon: keeps a copy, recovers every valid record, reports losses. */
+    private int repair(Args a) throws IOException {
+        a.expectPositional(0);
+        final Path log = Path.of(a.option("data-dir", "./breakerbridge-data")).resolve(EmbeddedStore.LOG_FILE);
+        final io.breakerbridge.sync.store.RepairReport report =
+                io.breakerbridge.sync.store.FileChangeJournal.repair(log, Clock.systemUTC());
+        if (report.nothingToRepair()) {
+            out.println(log + ": no damage found (" + report.keptChanges() + " changes); nothing was changed");
+            return 0;
+        }
+        out.println(log + ": repaired; the damaged log is kept as " + report.backup());
+        out.println("kept " + report.keptChanges() + " changes; lost " + report.lost().size() + " region"
+                    + (report.lost().size() == 1 ? "" : "s") + ":");
+        report.lost().forEach(line -> out.println("  " + line));
+        out.println("sequences continue above " + report.sequenceFloor() + " and every key's next version is above "
+                    + report.versionFloor() + ", so no version anyone saw is reused");
+        return 0;
     }
 
     // ---- client verbs
@@ -521,6 +555,22 @@ public final class Main {
                 return parsed;
             } catch (NumberFormatException e) {
                 throw new UsageException("--" + name + ": " + value + " (expected: a port from 0 to 65535)");
+            }
+        }
+
+        int countOption(String name, int fallback) {
+            final String value = options.get(name);
+            if (value == null) {
+                return fallback;
+            }
+            try {
+                final int parsed = Integer.parseInt(value);
+                if (parsed < 1) {
+                    throw new NumberFormatException();
+                }
+                return parsed;
+            } catch (NumberFormatException e) {
+                throw new UsageException("--" + name + ": " + value + " (expected: an integer >= 1)");
             }
         }
 

@@ -51,20 +51,33 @@ public final class DataFiles {
         return channel;
     }
 
-    /** Writes {@code text} to {@code file} atomically (temp file, fsync, rename, fsync of the directory), 0600. */
-    public static void writeAtomically(Path file, String text) throws IOException {
-        final Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+    /**
+     * Creates {@code file} with {@code text} atomically and 0600, never replacing an existing file: the text is
+     * written and fsynced under a temporary name, then linked to {@code file}. Returns false when {@code file}
+     * existed (it is left as it is).
+     */
+    public static boolean createAtomically(Path file, String text) throws IOException {
+        final Path temp = file.resolveSibling(file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         Files.deleteIfExists(temp);
-        try (FileChannel out = openPrivate(temp)) {
-            final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(text.getBytes(
-                    java.nio.charset.StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                out.write(bytes);
+        try {
+            try (FileChannel out = openPrivate(temp)) {
+                final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(text.getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    out.write(bytes);
+                }
+                out.force(true);
             }
-            out.force(true);
+            try {
+                Files.createLink(file, temp);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                return false;
+            }
+            forceDirectory(file.toAbsolutePath().getParent());
+            return true;
+        } finally {
+            Files.deleteIfExists(temp);
         }
-        Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        forceDirectory(file.toAbsolutePath().getParent());
     }
 
     /** Forces a file's content to disk. */

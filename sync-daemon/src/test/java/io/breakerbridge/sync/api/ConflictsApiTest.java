@@ -46,6 +46,7 @@ class ConflictsApiTest {
 
     private void start(PropagationLease lease) throws Exception {
         Files.writeString(dir.resolve("tokens"), TOKEN + "\n");
+        java.nio.file.Files.setPosixFilePermissions(dir.resolve("tokens"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         final SnapshotStore store = SnapshotStore.inMemory(Clock.systemUTC());
         final SentinelPropagation propagation = SentinelPropagation.start(
                 store, app -> NacosSentinelRules.over(nacos.client(), app), ConflictPolicy.HOLD, Clock.systemUTC(),
@@ -56,7 +57,7 @@ class ConflictsApiTest {
     private HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
         final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
                                                                               + path))
-                .header("Authorization", "Bearer " + TOKEN)
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                                              : HttpRequest.BodyPublishers.ofString(body));
         for (int i = 0; i < headers.length; i += 2) {

@@ -29,6 +29,7 @@ final class DaemonFixture implements AutoCloseable {
     private DaemonFixture(Path dir, int port) throws IOException {
         final Path tokens = dir.resolve("tokens");
         Files.writeString(tokens, "# test tokens\nalice " + ADMIN + "\nreader " + READER + " read-only\n");
+        java.nio.file.Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
         server = DaemonServer.start(store, TokenAuth.fromFile(tokens), port);
     }
@@ -50,8 +51,13 @@ final class DaemonFixture implements AutoCloseable {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
+        boolean typed = false;
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
+            typed |= "Content-Type".equalsIgnoreCase(headers[i]);
+        }
+        if (body != null && !typed) {
+            request.header("Content-Type", "application/json");
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }

@@ -76,8 +76,8 @@ class DaemonWatchSourceTest {
 
             final DaemonFixture second = DaemonFixture.onPort(dir, port);
             try {
-                second.send("PUT", PAY, ADMIN, "{}", "If-Match", "\"1\"");
-                second.send("PUT", PAY, ADMIN, "{}", "If-Match", "\"2\"");
+                second.send("PUT", PAY, ADMIN, "{\"rateLimits\":[{\"maxQps\":1}]}", "If-Match", "\"1\"");
+                second.send("PUT", PAY, ADMIN, "{\"rateLimits\":[{\"maxQps\":2}]}", "If-Match", "\"2\"");
                 eventually(() -> versions.size() == 3);
                 Thread.sleep(300);
                 assertThat(versions).containsExactly(1L, 2L, 3L);

@@ -47,6 +47,7 @@ class KillNineDurabilityTest {
     private Daemon start() throws IOException {
         final Path tokens = dir.resolve("tokens");
         Files.writeString(tokens, TOKEN + "\n");
+        java.nio.file.Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         final Process process = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), Main.class.getName(), "serve", "--port", "0",
@@ -71,6 +72,7 @@ class KillNineDurabilityTest {
             throws IOException, InterruptedException {
         final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.port() + PATH))
                 .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                                              : HttpRequest.BodyPublishers.ofString(body));
         for (int i = 0; i < headers.length; i += 2) {

@@ -32,6 +32,7 @@ class MainTest {
     void start() throws IOException {
         tokens = dir.resolve("tokens");
         Files.writeString(tokens, "cli-user cli-token-0123456789abcdef\n");
+        java.nio.file.Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
         server = DaemonServer.start(store, TokenAuth.fromFile(tokens), 0);
     }
@@ -87,8 +88,9 @@ class MainTest {
     @Test
     void putWithAStaleIfMatchFailsWithExitOne() throws IOException {
         final Path v1 = file("v1.json", "{\"service\":\"payment\",\"resource\":\"r\"}");
+        final Path v2 = file("v2.json", "{\"service\":\"payment\",\"resource\":\"r\",\"rateLimits\":[{\"maxQps\":1}]}");
         run("put", v1.toString());
-        run("put", v1.toString());
+        run("put", v2.toString());
 
         assertThat(run("put", v1.toString(), "--if-match", "1")).isEqualTo(1);
         assertThat(stderr()).contains("error: 409 version conflict: payment/r is at version 2, not 1");
