@@ -115,7 +115,7 @@ final class WatchStream {
             subscription.close();
         }
         onDrop.accept(why);
-        events.abort(new IllegalStateException("watch stream dropped: " + why));
+        events.abort();
     }
 
     private void pump() {
