@@ -45,8 +45,7 @@ public final class DaemonLoadHarness {
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         final Path dir = Files.createTempDirectory("breakerbridge-bench");
         final Path tokens = dir.resolve("tokens");
-        Files.writeString(tokens, TOKEN + "\n");
-        java.nio.file.Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        io.breakerbridge.sync.store.DataFiles.createAtomically(tokens, TOKEN + "\n");
         final EmbeddedStore store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
         final DaemonServer server = DaemonServer.start(store, TokenAuth.fromFile(tokens), 0);
         final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

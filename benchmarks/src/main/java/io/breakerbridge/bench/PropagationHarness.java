@@ -70,8 +70,7 @@ public final class PropagationHarness {
         System.out.println(addr == null ? "store: embedded (subscribers follow /v1/watch)"
                                         : "store: Nacos at " + addr + " (subscribers listen to Nacos)");
         final Path dir = Files.createTempDirectory("breakerbridge-bench");
-        Files.writeString(dir.resolve("tokens"), TOKEN + "\n");
-        java.nio.file.Files.setPosixFilePermissions(dir.resolve("tokens"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        io.breakerbridge.sync.store.DataFiles.createAtomically(dir.resolve("tokens"), TOKEN + "\n");
         final TokenAuth auth = TokenAuth.fromFile(dir.resolve("tokens"));
         final Properties properties = new Properties();
         final String pushId = "bench-push-" + run;

@@ -53,6 +53,14 @@ public interface SnapshotStore extends AutoCloseable {
         }
     }
 
+    /** Checks the arguments of {@link #changesAfter}: what every store refuses the same way. */
+    static void checkChangesAfter(long afterSequence, int limit) {
+        if (afterSequence < 0 || limit < 1) {
+            throw new io.breakerbridge.model.InvalidValueException(
+                    "afterSequence/limit", afterSequence + "/" + limit, "afterSequence >= 0 and limit >= 1");
+        }
+    }
+
     /** Checks the arguments of {@link #delete}: what every store refuses the same way. */
     static void checkDelete(SnapshotKey key, long expectedVersion, Writer writer) {
         java.util.Objects.requireNonNull(key, "key");
@@ -109,10 +117,7 @@ public interface SnapshotStore extends AutoCloseable {
      * {@link #watch} would replay, so a slow reader can be served page by page instead of all at once.
      */
     default List<Change> changesAfter(long afterSequence, int limit) {
-        if (afterSequence < 0 || limit < 1) {
-            throw new io.breakerbridge.model.InvalidValueException(
-                    "afterSequence/limit", afterSequence + "/" + limit, "afterSequence >= 0 and limit >= 1");
-        }
+        checkChangesAfter(afterSequence, limit);
         final List<Change> page = new java.util.ArrayList<>();
         final class Full extends RuntimeException {
             private static final long serialVersionUID = 1L;

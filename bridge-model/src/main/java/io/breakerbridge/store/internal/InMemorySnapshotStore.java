@@ -301,7 +301,6 @@ public final class InMemorySnapshotStore implements SnapshotStore {
                         watchers.remove(watcher);
                     }
                 }
-                delivered = next.sequence();
             }
             delivered = upTo;
         }
@@ -309,17 +308,9 @@ public final class InMemorySnapshotStore implements SnapshotStore {
 
     @Override
     public List<Change> changesAfter(long afterSequence, int limit) {
-        if (afterSequence < 0 || limit < 1) {
-            throw new InvalidValueException("afterSequence/limit", afterSequence + "/" + limit,
-                                            "afterSequence >= 0 and limit >= 1");
-        }
+        SnapshotStore.checkChangesAfter(afterSequence, limit);
         final long upTo = delivered();
-        lock.lock();
-        try {
-            ensureOpen();
-        } finally {
-            lock.unlock();
-        }
+        ensureOpenLocked();
         return changesBetween(afterSequence, upTo, limit);
     }
 

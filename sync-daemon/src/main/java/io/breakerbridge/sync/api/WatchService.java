@@ -68,9 +68,9 @@ final class WatchService implements HttpService {
             if (service != null) {
                 SnapshotKey.validateService(service);
             }
-            if (ctx.queryParams().getAll("since").size() > 1) {
-                throw new InvalidValueException("since", String.join(",", ctx.queryParams().getAll("since")),
-                                                "one sequence number");
+            final java.util.List<String> sinces = ctx.queryParams().getAll("since");
+            if (sinces.size() > 1) {
+                throw new InvalidValueException("since", String.join(",", sinces), "one sequence number");
             }
             final String sinceText = ctx.queryParam("since") != null ? ctx.queryParam("since")
                                                                      : req.headers().get("last-event-id");
@@ -82,15 +82,16 @@ final class WatchService implements HttpService {
         }
         final String token = AuthDecorator.principal(ctx).name();
         final AtomicInteger mine = perToken.computeIfAbsent(token, t -> new AtomicInteger());
-        if (total.incrementAndGet() > limits.maxWatchers() | mine.incrementAndGet() > limits.maxPerToken()) {
+        final boolean overAll = total.incrementAndGet() > limits.maxWatchers();
+        final boolean overToken = mine.incrementAndGet() > limits.maxPerToken();
+        if (overAll || overToken) {
             total.decrementAndGet();
             mine.decrementAndGet();
             metrics.watchRefused();
-            final boolean all = total.get() >= limits.maxWatchers();
             return HttpResponse.of(ResponseHeaders.of(HttpStatus.SERVICE_UNAVAILABLE, HttpHeaderNames.CONTENT_TYPE,
                                                       MediaType.JSON_UTF_8, HttpHeaderNames.RETRY_AFTER, "5"),
                                    com.linecorp.armeria.common.HttpData.ofUtf8(SnapshotJson.serialize(ApiErrors.body(
-                                           "too many watch streams " + (all ? "open (limit "
+                                           "too many watch streams " + (overAll ? "open (limit "
                                                    + limits.maxWatchers() + ")" : "of " + token + " open (limit "
                                                    + limits.maxPerToken() + " per token)")
                                            + " (expected: close one, or retry later)"))));
@@ -129,12 +130,11 @@ final class WatchService implements HttpService {
     }
 
     private static long parseSince(String text, long current) {
-        final long value;
+        long value;
         try {
             value = Long.parseLong(text.strip());
         } catch (NumberFormatException e) {
-            throw new InvalidValueException("since", text, "a sequence number from 0 to the current " + current
-                                                           + " (the last event id seen)");
+            value = -1;
         }
         if (value < 0 || value > current) {
             throw new InvalidValueException("since", text, "a sequence number from 0 to the current " + current

@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileChangeJournal implements ChangeJournal, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FileChangeJournal.class);
-    private static final int HEADER = JournalScan.HEADER;
 
     private final Path file;
     private final FileChannel channel;
@@ -106,11 +104,7 @@ public final class FileChangeJournal implements ChangeJournal, AutoCloseable {
     @Override
     public void append(Change change) throws IOException {
         throwIfFailed();
-        final byte[] json = ChangeJson.write(change);
-        final CRC32C crc = new CRC32C();
-        crc.update(json);
-        final ByteBuffer record = ByteBuffer.allocate(HEADER + json.length);
-        record.putInt(json.length).putInt((int) crc.getValue()).put(json).flip();
+        final ByteBuffer record = JournalScan.frame(ChangeJson.write(change));
         final long start = channel.position();
         try {
             while (record.hasRemaining()) {

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32C;
 
 /** Rewrites a damaged change log with every record that can be recovered; see {@link FileChangeJournal#repair}. */
 final class JournalRepair {
@@ -45,10 +44,7 @@ final class JournalRepair {
         int damageIndex = 0;
         for (JournalScan.Entry entry : scan.entries) {
             while (damageIndex < scan.damages.size() && scan.damages.get(damageIndex).offset() < entry.offset()) {
-                final JournalScan.Damage d = scan.damages.get(damageIndex++);
-                lost.add(new Lost(kept.size(), d.offset(), d.bytes(), (d.bytes() + JournalScan.MIN_RECORD - 1)
-                                                                      / JournalScan.MIN_RECORD,
-                                  d.problem() + "; " + d.readable()));
+                lost.add(Lost.of(kept.size(), scan.damages.get(damageIndex++)));
             }
             final Change change = entry.change();
             if (change == null) {
@@ -67,10 +63,7 @@ final class JournalRepair {
             kept.add(entry);
         }
         while (damageIndex < scan.damages.size()) {
-            final JournalScan.Damage d = scan.damages.get(damageIndex++);
-            lost.add(new Lost(kept.size(), d.offset(), d.bytes(),
-                              (d.bytes() + JournalScan.MIN_RECORD - 1) / JournalScan.MIN_RECORD,
-                              d.problem() + "; " + d.readable()));
+            lost.add(Lost.of(kept.size(), scan.damages.get(damageIndex++)));
         }
         if (lost.isEmpty()) {
             return new RepairReport(file, null, kept.size(), List.of(), 0, 0);
@@ -117,15 +110,19 @@ final class JournalRepair {
     }
 
     private static void writeRecord(FileChannel out, byte[] json) throws IOException {
-        final CRC32C crc = new CRC32C();
-        crc.update(json);
-        final ByteBuffer record = ByteBuffer.allocate(JournalScan.HEADER + json.length);
-        record.putInt(json.length).putInt((int) crc.getValue()).put(json).flip();
+        final ByteBuffer record = JournalScan.frame(json);
         while (record.hasRemaining()) {
             out.write(record);
         }
     }
 
     /** A damaged region or an out-of-order record, to be marked before the kept record at {@code beforeKept}. */
-    private record Lost(int beforeKept, long offset, long bytes, long records, String what) {}
+    private record Lost(int beforeKept, long offset, long bytes, long records, String what) {
+        /** A damaged region: at most one record per {@link JournalScan#MIN_RECORD} bytes of it. */
+        static Lost of(int beforeKept, JournalScan.Damage d) {
+            return new Lost(beforeKept, d.offset(), d.bytes(),
+                            (d.bytes() + JournalScan.MIN_RECORD - 1) / JournalScan.MIN_RECORD,
+                            d.problem() + "; " + d.readable());
+        }
+    }
 }

@@ -92,6 +92,15 @@ final class JournalScan {
         return new JournalScan(entries, damages, reader.size);
     }
 
+    /** One record as it is written to the log: length, CRC32C of {@code json}, {@code json}; ready to write. */
+    static ByteBuffer frame(byte[] json) {
+        final CRC32C crc = new CRC32C();
+        crc.update(json);
+        final ByteBuffer record = ByteBuffer.allocate(HEADER + json.length);
+        record.putInt(json.length).putInt((int) crc.getValue()).put(json).flip();
+        return record;
+    }
+
     /** Valid records that start after {@code offset}. */
     int validAfter(long offset) {
         int count = 0;

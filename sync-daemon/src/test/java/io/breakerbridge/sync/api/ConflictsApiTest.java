@@ -45,8 +45,7 @@ class ConflictsApiTest {
     }
 
     private void start(PropagationLease lease) throws Exception {
-        Files.writeString(dir.resolve("tokens"), TOKEN + "\n");
-        java.nio.file.Files.setPosixFilePermissions(dir.resolve("tokens"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        io.breakerbridge.sync.store.DataFiles.createAtomically(dir.resolve("tokens"), TOKEN + "\n");
         final SnapshotStore store = SnapshotStore.inMemory(Clock.systemUTC());
         final SentinelPropagation propagation = SentinelPropagation.start(
                 store, app -> NacosSentinelRules.over(nacos.client(), app), ConflictPolicy.HOLD, Clock.systemUTC(),

@@ -28,8 +28,7 @@ final class DaemonFixture implements AutoCloseable {
 
     private DaemonFixture(Path dir, int port) throws IOException {
         final Path tokens = dir.resolve("tokens");
-        Files.writeString(tokens, "# test tokens\nalice " + ADMIN + "\nreader " + READER + " read-only\n");
-        java.nio.file.Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        io.breakerbridge.sync.store.DataFiles.createAtomically(tokens, "# test tokens\nalice " + ADMIN + "\nreader " + READER + " read-only\n");
         store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
         server = DaemonServer.start(store, TokenAuth.fromFile(tokens), port);
     }

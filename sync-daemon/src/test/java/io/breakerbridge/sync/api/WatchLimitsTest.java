@@ -18,7 +18,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +39,7 @@ class WatchLimitsTest {
 
     private void start(WatchLimits limits) throws IOException {
         final Path tokens = dir.resolve("tokens");
-        Files.writeString(tokens, "alice " + ADMIN + "\nreader " + READER + " read-only\n");
-        Files.setPosixFilePermissions(tokens, PosixFilePermissions.fromString("rw-------"));
+        io.breakerbridge.sync.store.DataFiles.createAtomically(tokens, "alice " + ADMIN + "\nreader " + READER + " read-only\n");
         store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
         server = DaemonServer.start(store, TokenAuth.fromFile(tokens), 0, null, limits);
     }

@@ -20,7 +20,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,8 +88,7 @@ class CorruptLogProcessTest {
 
     private Path tokens() throws IOException {
         final Path tokens = dir.resolve("tokens");
-        Files.writeString(tokens, TOKEN + "\n");
-        Files.setPosixFilePermissions(tokens, PosixFilePermissions.fromString("rw-------"));
+        io.breakerbridge.sync.store.DataFiles.createAtomically(tokens, TOKEN + "\n");
         return tokens;
     }
 

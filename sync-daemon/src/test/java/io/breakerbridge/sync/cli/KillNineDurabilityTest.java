@@ -46,8 +46,7 @@ class KillNineDurabilityTest {
 
     private Daemon start() throws IOException {
         final Path tokens = dir.resolve("tokens");
-        Files.writeString(tokens, TOKEN + "\n");
-        java.nio.file.Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        io.breakerbridge.sync.store.DataFiles.createAtomically(tokens, TOKEN + "\n");
         final Process process = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), Main.class.getName(), "serve", "--port", "0",

@@ -31,8 +31,7 @@ class MainTest {
     @BeforeEach
     void start() throws IOException {
         tokens = dir.resolve("tokens");
-        Files.writeString(tokens, "cli-user cli-token-0123456789abcdef\n");
-        java.nio.file.Files.setPosixFilePermissions(tokens, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        io.breakerbridge.sync.store.DataFiles.createAtomically(tokens, "cli-user cli-token-0123456789abcdef\n");
         store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
         server = DaemonServer.start(store, TokenAuth.fromFile(tokens), 0);
     }
