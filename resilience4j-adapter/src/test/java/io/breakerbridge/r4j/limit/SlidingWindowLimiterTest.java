@@ -26,7 +26,7 @@ class SlidingWindowLimiterTest {
 
     @Test
     void followsSentinelsTwoBucketWindow() {
-        // The example of SEMANTICS.md: Sentinel passes P P B B B P P.
+        // Sentinel's own two-bucket behaviour on this trace: it passes P P B B B P P.
         assertThat(run(SlidingWindowLimiter.of(2), 600, 700, 800, 1100, 1400, 1600, 1700))
                 .isEqualTo("P P B B B P P");
     }

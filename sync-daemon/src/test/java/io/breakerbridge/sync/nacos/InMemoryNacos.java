@@ -12,9 +12,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An in-memory Nacos config server with the documented behaviour the code must survive (SEMANTICS.md,
- * "Nacos"): {@code publishConfigCas} compares the lowercase hex MD5; a blank md5 publishes unconditionally
- * and a config that does not exist is created whatever md5 is passed; reads right after a write return the
+ * An in-memory Nacos config server with the behaviour of a real Nacos 2.x that the code must survive (see
+ * the README, "Testing against Nacos"): {@code publishConfigCas} compares the lowercase hex MD5; a blank md5
+ * publishes unconditionally and a config that does not exist is created whatever md5 is passed; reads right after a write return the
  * previous value for a while ({@link #staleReads} reads within {@link #staleFor}); listener pushes are asynchronous and coalesced (a
  * listener gets only the latest pending content); a new listener is sent the current content when it differs
  * from what its client last read (nacos-client's listen check); and a CAS may fail without a conflict
