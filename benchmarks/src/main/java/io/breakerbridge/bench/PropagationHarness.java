@@ -8,16 +8,14 @@ import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
+import io.breakerbridge.nacos.propagate.PropagationMetrics;
+import io.breakerbridge.nacos.propagate.SentinelPropagation;
+import io.breakerbridge.nacos.store.NacosSnapshotStore;
 import io.breakerbridge.store.SnapshotStore;
 import io.breakerbridge.store.WriteResult;
 import io.breakerbridge.sync.api.DaemonServer;
 import io.breakerbridge.sync.api.TokenAuth;
-import io.breakerbridge.sync.propagate.ConflictPolicy;
-import io.breakerbridge.sync.propagate.SentinelPropagation;
 import io.breakerbridge.sync.store.EmbeddedStore;
-import io.breakerbridge.sync.store.NacosSnapshotStore;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -46,7 +41,7 @@ import java.util.stream.Collectors;
  * benchmarks/target/benchmarks.jar io.breakerbridge.bench.PropagationHarness [writes [pauseMs [no-propagation]]]}.
  */
 public final class PropagationHarness {
-    private static final String TOKEN = "bench-token-0123456789abcdef";
+    static final String TOKEN = "bench-token-0123456789abcdef";
     private static final String PUSH_GROUP = "BENCH";
     private static final int WARM_UP_WRITES = Integer.getInteger("bench.warmUp", 20000);
 
@@ -83,8 +78,7 @@ public final class PropagationHarness {
             properties.put("serverAddr", addr);
             raw = NacosFactory.createConfigService(properties);
             store = NacosSnapshotStore.open(properties, group, Clock.systemUTC());
-            propagation = propagate ? SentinelPropagation.start(store, properties, ConflictPolicy.HOLD,
-                                                                Clock.systemUTC()) : null;
+            propagation = propagate ? SentinelPropagation.builder(store).nacos(properties).start() : null;
             server = DaemonServer.start(store, auth, 0, propagation);
             raw.publishConfig(pushId, PUSH_GROUP, "p0");
         } else {
@@ -92,10 +86,10 @@ public final class PropagationHarness {
             server = DaemonServer.start(EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC()), auth, 0);
         }
         final String base = "http://127.0.0.1:" + server.port();
-        final Subscriber subscriber = addr != null
-                ? Subscriber.start("nacos", addr, app, group, pushId, PUSH_GROUP)
-                : Subscriber.start("daemon", base, TOKEN, app);
-        final Api api = new Api(server.port());
+        final SubscriberJvm subscriber = addr != null
+                ? SubscriberJvm.start("nacos", addr, app, group, pushId, PUSH_GROUP)
+                : SubscriberJvm.start("daemon", base, TOKEN, app);
+        final BenchApi api = new BenchApi(server.port());
         try {
             if (raw != null) {
                 final List<Double> push = pushDelays(raw, pushId, subscriber, Math.min(writes, 100), pauseMs);
@@ -140,10 +134,10 @@ public final class PropagationHarness {
                               + "(%d samples, %d active before the HTTP answer arrived, counted as 0)%n",
                               Percentiles.of(toStack, 50), Percentiles.of(toStack, 99), toStack.size(), early[1]);
             if (propagation != null) {
-                final long[] counts = propagation.counts();
+                final PropagationMetrics counts = propagation.metrics();
                 System.out.printf("propagation: %d publications to Sentinel dataIds, %d imports from Sentinel, %d "
                                   + "conflicts (every push back was recognised as an echo when the last two are 0)%n",
-                                  counts[0], counts[1], propagation.conflicts().size());
+                                  counts.published(), counts.imported(), propagation.conflicts().size());
             }
         } finally {
             subscriber.close();
@@ -156,7 +150,7 @@ public final class PropagationHarness {
     }
 
     /** Nacos's own publish -> listener delay, the listener in the subscriber JVM. */
-    private static List<Double> pushDelays(ConfigService raw, String pushId, Subscriber subscriber, int count,
+    private static List<Double> pushDelays(ConfigService raw, String pushId, SubscriberJvm subscriber, int count,
                                            long pauseMs) throws Exception {
         Thread.sleep(1500);
         final List<Double> delays = new ArrayList<>();
@@ -186,13 +180,13 @@ public final class PropagationHarness {
      * thinnest Armeria endpoint (the ceiling of any daemon with an HTTP API on this machine); accepted PUTs through
      * the daemon; and the daemon's store called in-process.
      */
-    private static void throughput(ConfigService raw, SnapshotStore store, Api api, int proxyPort, String run,
+    private static void throughput(ConfigService raw, SnapshotStore store, BenchApi api, int proxyPort, String run,
                                    int writes, int writers) throws Exception {
         final String[] rawContent = new String[writers];
         final String[] proxyContent = new String[writers];
         final long[] apiVersion = new long[writers];
         final long[] storeVersion = new long[writers];
-        final Api proxy = new Api(proxyPort);
+        final BenchApi proxy = new BenchApi(proxyPort);
         for (int w = 0; w < writers; w++) {
             rawContent[w] = "v0";
             proxyContent[w] = "v0";
@@ -356,172 +350,6 @@ public final class PropagationHarness {
 
     private static SnapshotKey directKey(String run, int writers, int w) {
         return new SnapshotKey("bench-direct-" + run + "-" + writers + "-" + w, "r");
-    }
-
-    /**
-     * Conditional PUTs against the daemon's API over plain keep-alive HTTP/1.1, one connection per writer thread.
-     * The writers share this machine's two cores with the daemon and Nacos, so their own cost would be charged to
-     * the daemon: a minimal client keeps it small, as a client on another machine would cost the daemon nothing.
-     * ({@code -Dbench.client=armeria} uses Armeria's client instead.)
-     */
-    private static final class Api {
-        private final int port;
-        private final com.linecorp.armeria.client.@org.jspecify.annotations.Nullable BlockingWebClient armeria;
-        private final ThreadLocal<Connection> connections = new ThreadLocal<>();
-        private final List<Connection> all = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        Api(int port) {
-            this.port = port;
-            this.armeria = "armeria".equals(System.getProperty("bench.client"))
-                           ? com.linecorp.armeria.client.WebClient.of("http://127.0.0.1:" + port).blocking() : null;
-        }
-
-        void put(String path, long version, long maxQps) throws java.io.IOException {
-            send("PUT", path, version == 0 ? "If-None-Match: *" : "If-Match: \"" + version + "\"",
-                 "{\"rateLimits\":[{\"maxQps\":" + maxQps + "}]}");
-        }
-
-        /** Sends one request with one extra header line and throws unless it is answered with a 2xx. */
-        void send(String method, String path, String header, String body) throws java.io.IOException {
-            if (armeria != null) {
-                final com.linecorp.armeria.common.AggregatedHttpResponse response = armeria.execute(
-                        com.linecorp.armeria.common.RequestHeaders
-                                .builder(com.linecorp.armeria.common.HttpMethod.valueOf(method), path)
-                                .add("Authorization", "Bearer " + TOKEN)
-                                .add(header.substring(0, header.indexOf(':')), header.substring(header.indexOf(':') + 2))
-                                .contentType(com.linecorp.armeria.common.MediaType.JSON_UTF_8).build(), body);
-                check(path, response.status().code(), response.contentUtf8());
-                return;
-            }
-            Connection connection = connections.get();
-            if (connection != null && System.nanoTime() - connection.used > 5_000_000_000L) {
-                connection.socket.close(); // the server closes idle connections after 10 s
-                connection = null;
-            }
-            if (connection == null) {
-                connection = new Connection(new java.net.Socket("127.0.0.1", port));
-                connections.set(connection);
-                all.add(connection);
-            }
-            final byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            connection.out.write((method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
-                                  + TOKEN + "\r\n" + header + "\r\nContent-Type: application/json\r\n"
-                                  + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            connection.out.write(bytes);
-            connection.out.flush();
-            final String status = connection.line();
-            int length = -1;
-            for (String line; !(line = connection.line()).isEmpty(); ) {
-                if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
-                    length = Integer.parseInt(line.substring(15).trim());
-                }
-            }
-            if (length < 0) {
-                throw new IllegalStateException(method + " " + path + ": no content-length in the answer " + status);
-            }
-            final byte[] answer = connection.in.readNBytes(length);
-            connection.used = System.nanoTime();
-            check(path, Integer.parseInt(status.split(" ")[1]), new String(answer, StandardCharsets.UTF_8));
-        }
-
-        private static void check(String path, int status, String body) {
-            if (status / 100 != 2) {
-                throw new IllegalStateException("PUT " + path + " failed: " + status + " " + body);
-            }
-        }
-
-        void close() throws java.io.IOException {
-            for (Connection connection : all) {
-                connection.socket.close();
-            }
-        }
-
-        /** One keep-alive connection. */
-        private static final class Connection {
-            final java.net.Socket socket;
-            final java.io.BufferedOutputStream out;
-            final java.io.BufferedInputStream in;
-            long used = System.nanoTime();
-
-            Connection(java.net.Socket socket) throws java.io.IOException {
-                this.socket = socket;
-                socket.setTcpNoDelay(true);
-                this.out = new java.io.BufferedOutputStream(socket.getOutputStream());
-                this.in = new java.io.BufferedInputStream(socket.getInputStream());
-            }
-
-            String line() throws java.io.IOException {
-                final StringBuilder line = new StringBuilder();
-                for (int c; (c = in.read()) != '\n'; ) {
-                    if (c < 0) {
-                        throw new java.io.EOFException("the daemon closed the connection");
-                    }
-                    if (c != '\r') {
-                        line.append((char) c);
-                    }
-                }
-                return line.toString();
-            }
-        }
-    }
-
-    /** The subscriber JVM and what it reported. */
-    private static final class Subscriber implements AutoCloseable {
-        final Map<String, Long> pushed = new ConcurrentHashMap<>();
-        final Map<Double, Long> sentinel = new ConcurrentHashMap<>();
-        final Map<Long, Long> stack = new ConcurrentHashMap<>();
-        private final CountDownLatch ready = new CountDownLatch(1);
-        private final Process process;
-
-        private Subscriber(Process process) {
-            this.process = process;
-        }
-
-        static Subscriber start(String... args) throws Exception {
-            final List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    System.getProperty("java.class.path"), SubscriberProcess.class.getName()));
-            command.addAll(List.of(args));
-            final Subscriber subscriber = new Subscriber(new ProcessBuilder(command)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start());
-            final Thread reader = new Thread(subscriber::read, "subscriber-reader");
-            reader.setDaemon(true);
-            reader.start();
-            if (!subscriber.ready.await(60, TimeUnit.SECONDS)) {
-                subscriber.close();
-                throw new IllegalStateException("the subscriber process did not start");
-            }
-            return subscriber;
-        }
-
-        private void read() {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                                                                                 StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null; ) {
-                    final String[] parts = line.split(" ");
-                    if (!parts[0].equals("bb") || parts.length < 2) {
-                        continue; // the subscriber's libraries log to standard output too
-                    }
-                    switch (parts[1]) {
-                        case "ready" -> ready.countDown();
-                        case "P" -> pushed.putIfAbsent(parts[2], Long.parseLong(parts[3]));
-                        case "S" -> sentinel.putIfAbsent(Double.parseDouble(parts[2]), Long.parseLong(parts[3]));
-                        case "R" -> stack.putIfAbsent(Long.parseLong(parts[2]), Long.parseLong(parts[3]));
-                        default -> { }
-                    }
-                }
-            } catch (java.io.IOException e) {
-                System.out.println("subscriber output: " + e.getMessage());
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            process.getOutputStream().close();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
     }
 
     private static ThresholdSpec spec(double qps) {

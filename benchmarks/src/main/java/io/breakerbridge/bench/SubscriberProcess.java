@@ -7,8 +7,9 @@ import com.alibaba.csp.sentinel.slots.block.flow.FlowRuleManager;
 import com.alibaba.nacos.api.NacosFactory;
 import com.alibaba.nacos.api.config.ConfigService;
 import com.alibaba.nacos.api.config.listener.Listener;
+import io.breakerbridge.nacos.NacosLayout;
+import io.breakerbridge.nacos.source.NacosSnapshotSource;
 import io.breakerbridge.r4j.StackRegistry;
-import io.breakerbridge.r4j.nacos.NacosSnapshotSource;
 import io.breakerbridge.sentinel.SentinelRuleApplier;
 import io.breakerbridge.sentinel.SentinelRuleJson;
 import io.breakerbridge.source.DaemonWatchSource;
@@ -61,7 +62,7 @@ public final class SubscriberProcess {
             properties.put("serverAddr", args[1]);
             final String app = args[2];
             final NacosDataSource<List<FlowRule>> sentinelApp = new NacosDataSource<>(
-                    properties, SentinelRuleJson.GROUP, SentinelRuleJson.flowDataId(app),
+                    properties, NacosLayout.SENTINEL_GROUP, NacosLayout.flowRules(app),
                     text -> text == null ? List.of() : SentinelRuleJson.readFlowRules(text).value());
             open.add(sentinelApp::close);
             sentinelApp.getProperty().addListener(new PropertyListener<>() {

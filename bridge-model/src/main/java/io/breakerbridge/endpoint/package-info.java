@@ -8,3 +8,4 @@
 package io.breakerbridge.endpoint;
 
 import org.jspecify.annotations.NullMarked;
+

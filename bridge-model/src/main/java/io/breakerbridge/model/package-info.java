@@ -9,3 +9,4 @@
 package io.breakerbridge.model;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -6,3 +6,4 @@
 package io.breakerbridge.source;
 
 import org.jspecify.annotations.NullMarked;
+

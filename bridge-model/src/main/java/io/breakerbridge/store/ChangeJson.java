@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.SnapshotKey;
-import io.breakerbridge.model.json.SnapshotJson;
+import io.breakerbridge.model.json.SnapshotReader;
+import io.breakerbridge.model.json.SnapshotWriter;
+import io.breakerbridge.model.json.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -29,7 +31,7 @@ public final class ChangeJson {
         node.put("by", change.by());
         node.put("origin", change.origin().name());
         if (change.snapshot() != null) {
-            node.set("snapshot", SnapshotJson.toNode(change.snapshot()));
+            node.set("snapshot", SnapshotWriter.toNode(change.snapshot()));
         }
         if (change.note() != null) {
             node.put("note", change.note());
@@ -39,12 +41,12 @@ public final class ChangeJson {
 
     /** The change as compact JSON bytes. */
     public static byte[] write(Change change) {
-        return SnapshotJson.serialize(toNode(change)).getBytes(StandardCharsets.UTF_8);
+        return StrictJson.serialize(toNode(change)).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Reads a change written by {@link #write(Change)}. */
     public static Change read(byte[] utf8) {
-        return fromNode(SnapshotJson.parseTree(utf8));
+        return fromNode(StrictJson.parseTree(utf8));
     }
 
     /** Reads a change from the tree {@link #toNode(Change)} made (e.g. an element of a stored JSON array). */
@@ -53,7 +55,7 @@ public final class ChangeJson {
         final long sequence = node.path("sequence").asLong(-1);
         final String note = node.hasNonNull("note") ? node.get("note").asText() : null;
         if (kind == ChangeKind.PUT) {
-            return Change.put(sequence, SnapshotJson.readDocument(node.get("snapshot"), "snapshot").toSnapshot(),
+            return Change.put(sequence, SnapshotReader.readDocument(node.get("snapshot"), "snapshot").toSnapshot(),
                               note);
         }
         return new Change(sequence, kind, new SnapshotKey(text(node, "service"), text(node, "resource")),

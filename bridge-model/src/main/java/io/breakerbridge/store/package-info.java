@@ -6,3 +6,4 @@
 package io.breakerbridge.store;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -3,3 +3,4 @@
 package io.breakerbridge.time;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -2,9 +2,7 @@ package io.breakerbridge.conformance;
 
 import io.breakerbridge.endpoint.BreakerState;
 import io.breakerbridge.model.SnapshotKey;
-import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.r4j.ResilienceStack;
-import io.breakerbridge.time.VirtualClock;
 import java.util.List;
 
 /** The product's {@link ResilienceStack} for the trace's rules, on the runner's virtual clock. */

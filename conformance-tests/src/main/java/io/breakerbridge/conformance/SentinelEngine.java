@@ -11,7 +11,7 @@ import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.sentinel.SentinelMiddleware;
 import io.breakerbridge.sentinel.SentinelRuleApplier;
-import io.breakerbridge.sentinel.testing.VirtualSentinelTime;
+import io.breakerbridge.testing.VirtualSentinelTime;
 import io.breakerbridge.time.VirtualClock;
 import java.util.List;
 

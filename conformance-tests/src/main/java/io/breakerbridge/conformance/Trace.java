@@ -8,7 +8,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A timed call sequence against one resource with the given rules (CONTRACT section 2).
+ * A timed call sequence against one resource with the given rules (format in docs/CONFORMANCE.md).
  *
  * @param name shown in results
  * @param spec the rules under test

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.ThresholdSpec;
-import io.breakerbridge.model.json.SnapshotJson;
+import io.breakerbridge.model.json.SnapshotReader;
+import io.breakerbridge.model.json.SnapshotWriter;
+import io.breakerbridge.model.json.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -15,7 +17,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads and writes trace files (CONTRACT section 2): one trace object or an array of them. Strict like the
+ * Reads and writes trace files (format in docs/CONFORMANCE.md): one trace object or an array of them. Strict like the
  * snapshot codec: unknown fields and wrong types are errors naming the JSON path.
  */
 public final class TraceJson {
@@ -28,7 +30,7 @@ public final class TraceJson {
 
     /** The traces in a file's text. */
     public static List<Trace> read(String json) {
-        final JsonNode root = SnapshotJson.parseTree(json.getBytes(StandardCharsets.UTF_8));
+        final JsonNode root = StrictJson.parseTree(json.getBytes(StandardCharsets.UTF_8));
         final List<Trace> traces = new ArrayList<>();
         if (root.isArray()) {
             for (int i = 0; i < root.size(); i++) {
@@ -47,7 +49,7 @@ public final class TraceJson {
         if (trace.startEpochMs() != Trace.DEFAULT_START_EPOCH_MS) {
             node.put("startEpochMs", trace.startEpochMs());
         }
-        node.set("snapshot", SnapshotJson.toNode(trace.spec()));
+        node.set("snapshot", SnapshotWriter.toNode(trace.spec()));
         final ArrayNode calls = node.putArray("calls");
         for (TraceCall call : trace.calls()) {
             final ObjectNode c = calls.addObject();
@@ -63,7 +65,7 @@ public final class TraceJson {
             final ArrayNode expect = node.putArray("expect");
             trace.expect().forEach(d -> expect.add(d.name()));
         }
-        return SnapshotJson.serialize(node);
+        return StrictJson.serialize(node);
     }
 
     private static Trace trace(JsonNode node, String path) {
@@ -74,7 +76,7 @@ public final class TraceJson {
         if (snapshotNode == null) {
             throw new InvalidValueException(join(path, "snapshot"), null, "the rules under test");
         }
-        final ThresholdSpec spec = SnapshotJson.readDocument(snapshotNode, join(path, "snapshot")).spec();
+        final ThresholdSpec spec = SnapshotReader.readDocument(snapshotNode, join(path, "snapshot")).spec();
         final JsonNode callsNode = object.get("calls");
         if (callsNode == null || !callsNode.isArray()) {
             throw new InvalidValueException(join(path, "calls"), callsNode == null ? null : callsNode.toString(),

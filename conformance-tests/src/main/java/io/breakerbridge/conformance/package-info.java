@@ -6,3 +6,4 @@
 package io.breakerbridge.conformance;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -2,9 +2,9 @@ package io.breakerbridge.conformance;
 
 import io.breakerbridge.model.BreakerSpec;
 import io.breakerbridge.model.FallbackSpec;
-import io.breakerbridge.model.RandomSpecs;
 import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.testing.RandomSpecs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

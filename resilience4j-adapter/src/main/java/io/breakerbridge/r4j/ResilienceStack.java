@@ -248,8 +248,8 @@ public final class ResilienceStack {
     }
 
     /** Calls let through, refused by a rate limit, refused by an open breaker (for metrics). */
-    public long[] callCounts() {
-        return new long[] {passed.sum(), rateLimited.sum(), circuitOpen.sum()};
+    public StackMetrics metrics() {
+        return new StackMetrics(passed.sum(), rateLimited.sum(), circuitOpen.sum());
     }
 
     private ExactBreaker newBreaker(int index, BreakerSpec breakerSpec) {

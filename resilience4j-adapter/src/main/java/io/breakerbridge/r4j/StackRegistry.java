@@ -6,14 +6,15 @@ import io.breakerbridge.endpoint.Middleware;
 import io.breakerbridge.endpoint.OutcomeClassifier;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
-import java.time.Clock;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToDoubleFunction;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -118,14 +119,14 @@ public final class StackRegistry {
     }
 
     private static void bindCalls(ResilienceStack stack, MeterRegistry meterRegistry) {
-        final String[] outcomes = {"passed", "rate_limited", "circuit_open"};
-        for (int i = 0; i < outcomes.length; i++) {
-            final int index = i;
-            FunctionCounter.builder("breakerbridge.calls", stack, s -> s.callCounts()[index])
-                           .tag("service", stack.key().service()).tag("resource", stack.key().resource())
-                           .tag("outcome", outcomes[i]).description("Calls through the stack by outcome")
-                           .register(meterRegistry);
-        }
+        final Map<String, ToDoubleFunction<ResilienceStack>> outcomes = Map.of(
+                "passed", s -> s.metrics().passed(),
+                "rate_limited", s -> s.metrics().rateLimited(),
+                "circuit_open", s -> s.metrics().circuitOpen());
+        outcomes.forEach((outcome, count) -> FunctionCounter.builder("breakerbridge.calls", stack, count)
+                .tag("service", stack.key().service()).tag("resource", stack.key().resource())
+                .tag("outcome", outcome).description("Calls through the stack by outcome")
+                .register(meterRegistry));
     }
 
     private record Entry(ResilienceStack stack, long version) {}

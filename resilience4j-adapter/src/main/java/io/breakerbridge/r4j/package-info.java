@@ -3,3 +3,4 @@
 package io.breakerbridge.r4j;
 
 import org.jspecify.annotations.NullMarked;
+

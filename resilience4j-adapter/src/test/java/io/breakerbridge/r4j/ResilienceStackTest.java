@@ -1,13 +1,17 @@
 package io.breakerbridge.r4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.breakerbridge.endpoint.BreakerState;
 import io.breakerbridge.endpoint.RejectionReason;
 import io.breakerbridge.model.BreakerSpec;
 import io.breakerbridge.model.FallbackSpec;
+import io.breakerbridge.model.LossyTranslationException;
 import io.breakerbridge.model.RateLimitSpec;
+import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -220,5 +224,19 @@ class ResilienceStackTest {
         assertThat(h.stack.circuitBreakers().get(0).getState())
                 .isEqualTo(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
         assertThat(h.stack.circuitBreakers().get(0).getName()).isEqualTo("svc/res#0");
+    }
+
+    @Test
+    void strictModeRefusesRulesItCannotEnforceAlikeAndAcceptsTheOthers() {
+        final SnapshotKey key = new SnapshotKey("svc", "strict");
+        final ThresholdSpec warmUp = new ThresholdSpec(List.of(RateLimitSpec.warmUp(10, 5, 3)), List.of(),
+                                                       FallbackSpec.FAIL_FAST);
+        final ThresholdSpec exact = new ThresholdSpec(List.of(RateLimitSpec.reject(10)), List.of(),
+                                                      FallbackSpec.FAIL_FAST);
+
+        assertThatThrownBy(() -> ResilienceStack.createStrict(key, warmUp, Clock.systemUTC()))
+                .isInstanceOf(LossyTranslationException.class).hasMessageContaining("WARM_UP");
+        assertThat(ResilienceStack.createStrict(key, exact, Clock.systemUTC()).losses()).isEmpty();
+        assertThat(ResilienceStack.create(key, warmUp, Clock.systemUTC()).losses()).hasSize(1);
     }
 }

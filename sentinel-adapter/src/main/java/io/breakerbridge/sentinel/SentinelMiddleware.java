@@ -14,17 +14,17 @@ import com.alibaba.csp.sentinel.slots.block.flow.FlowException;
 import com.alibaba.csp.sentinel.slots.block.flow.FlowRuleManager;
 import io.breakerbridge.endpoint.FallbackMiddleware;
 import io.breakerbridge.endpoint.Middleware;
-import io.breakerbridge.model.FallbackSpec;
-import java.time.Clock;
-import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 import io.breakerbridge.endpoint.OutcomeClassifier;
 import io.breakerbridge.endpoint.RejectedException;
 import io.breakerbridge.endpoint.RejectionReason;
+import io.breakerbridge.model.FallbackSpec;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Guards an endpoint with Sentinel: enters the resource with {@link SphU#asyncEntry(String)}, traces the

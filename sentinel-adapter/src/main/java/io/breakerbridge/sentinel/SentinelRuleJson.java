@@ -11,8 +11,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.Loss;
 import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Translation;
-import io.breakerbridge.model.json.SnapshotJson;
+import io.breakerbridge.model.json.StrictJson;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,21 +22,20 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Sentinel rules in the JSON the Sentinel dashboard reads and writes in push mode: a JSON array per rule
- * kind, stored in dataIds {@code {app}-flow-rules} and {@code {app}-degrade-rules} of group
- * {@value #GROUP}.
+ * kind, one document for the flow rules of an app and one for its degrade rules (the Nacos layout is the Nacos
+ * backend's business).
  *
  * <p>Reading accepts the dashboard's own fields ({@code id}, {@code app}, {@code ip}, {@code port},
  * {@code gmtCreate}, {@code gmtModified}) and ignores them; any other unknown field is reported as a
  * {@link Loss}. Wrong types and invalid JSON are refused with the path of the bad value.
  */
 public final class SentinelRuleJson {
-    /** The Nacos group the dashboard uses. */
-    public static final String GROUP = "SENTINEL_GROUP";
     /** The largest rule document accepted, in bytes. */
     public static final int MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
 
@@ -44,14 +45,37 @@ public final class SentinelRuleJson {
 
     private SentinelRuleJson() {}
 
-    /** The dataId of the flow rules of {@code app}. */
-    public static String flowDataId(String app) {
-        return SnapshotKey.validateService(app) + "-flow-rules";
+    /** The two dashboard documents of one app: its flow rules and its degrade rules. */
+    public record Documents(String flowRules, String degradeRules) {
+        /** Checks both are present. */
+        public Documents {
+            requireNonNull(flowRules, "flowRules");
+            requireNonNull(degradeRules, "degradeRules");
+        }
     }
 
-    /** The dataId of the degrade rules of {@code app}. */
-    public static String degradeDataId(String app) {
-        return SnapshotKey.validateService(app) + "-degrade-rules";
+    /**
+     * Reads an app's two documents and translates them to one spec per resource, with every loss of reading and of
+     * translating; the one import path of the CLI and of propagation. Malformed JSON throws
+     * {@link InvalidValueException} naming the path.
+     */
+    public static Translation<SortedMap<SnapshotKey, ThresholdSpec>> readService(String app, Documents documents) {
+        final Translation<List<FlowRule>> flows = readFlowRules(documents.flowRules());
+        final Translation<List<DegradeRule>> degrades = readDegradeRules(documents.degradeRules());
+        final Translation<SortedMap<SnapshotKey, ThresholdSpec>> specs = SentinelTranslator.fromSentinel(
+                app, new SentinelRules(flows.value(), degrades.value()));
+        final List<Loss> losses = new ArrayList<>(flows.losses());
+        losses.addAll(degrades.losses());
+        losses.addAll(specs.losses());
+        return new Translation<>(specs.value(), losses);
+    }
+
+    /** Renders every snapshot of an app as its two dashboard documents, with the losses of translating. */
+    public static Translation<Documents> writeService(String app, List<ThresholdSnapshot> snapshots) {
+        final Translation<SentinelRules> rules = SentinelTranslator.toSentinel(snapshots);
+        return new Translation<>(new Documents(writeFlowRules(app, rules.value().flowRules()),
+                                               writeDegradeRules(app, rules.value().degradeRules())),
+                                 rules.losses());
     }
 
     /** Reads a flow-rules document; errors name {@code flow-rules[i].field}. */
@@ -122,7 +146,7 @@ public final class SentinelRuleJson {
             node.put("maxQueueingTimeMs", rule.getMaxQueueingTimeMs());
             node.put("clusterMode", rule.isClusterMode());
         }
-        return SnapshotJson.serialize(array);
+        return StrictJson.serialize(array);
     }
 
     /** Writes degrade rules of {@code app} as the dashboard stores them. */
@@ -141,7 +165,7 @@ public final class SentinelRuleJson {
             node.put("slowRatioThreshold", rule.getSlowRatioThreshold());
             node.put("statIntervalMs", rule.getStatIntervalMs());
         }
-        return SnapshotJson.serialize(array);
+        return StrictJson.serialize(array);
     }
 
     private static JsonNode parse(String json, String name) {
@@ -156,7 +180,7 @@ public final class SentinelRuleJson {
         }
         final JsonNode root;
         try {
-            root = SnapshotJson.parseTree(bytes);
+            root = StrictJson.parseTree(bytes);
         } catch (InvalidValueException e) {
             throw e.under(name);
         }

@@ -7,3 +7,4 @@
 package io.breakerbridge.sentinel;
 
 import org.jspecify.annotations.NullMarked;
+

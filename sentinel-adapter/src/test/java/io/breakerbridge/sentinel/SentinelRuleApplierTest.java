@@ -19,7 +19,7 @@ import io.breakerbridge.endpoint.Endpoint;
 import io.breakerbridge.model.BreakerSpec;
 import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
-import io.breakerbridge.sentinel.testing.VirtualSentinelTime;
+import io.breakerbridge.testing.VirtualSentinelTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

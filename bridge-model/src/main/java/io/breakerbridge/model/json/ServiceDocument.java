@@ -1,7 +1,5 @@
 package io.breakerbridge.model.json;
 
-import static java.util.Objects.requireNonNull;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -53,13 +51,13 @@ public record ServiceDocument(String service, long revision, SortedMap<String, L
         final ObjectNode v = node.putObject("versions");
         versions.forEach(v::put);
         final ArrayNode s = node.putArray("snapshots");
-        snapshots.values().forEach(snapshot -> s.add(SnapshotJson.toNode(snapshot)));
-        return SnapshotJson.serialize(node);
+        snapshots.values().forEach(snapshot -> s.add(SnapshotWriter.toNode(snapshot)));
+        return StrictJson.serialize(node);
     }
 
     /** Reads the document of {@code service}; errors name the JSON path. */
     public static ServiceDocument parse(String service, String json) {
-        final JsonNode node = SnapshotJson.parseTree(json.getBytes(StandardCharsets.UTF_8));
+        final JsonNode node = StrictJson.parseTree(json.getBytes(StandardCharsets.UTF_8));
         if (!service.equals(node.path("service").asText()) || !node.path("revision").canConvertToLong()) {
             throw new InvalidValueException("service/revision", node.path("service").asText(),
                                             "a BreakerBridge service document of " + service);
@@ -73,7 +71,7 @@ public record ServiceDocument(String service, long revision, SortedMap<String, L
         final TreeMap<String, ThresholdSnapshot> snapshots = new TreeMap<>();
         int i = 0;
         for (JsonNode snapshot : node.path("snapshots")) {
-            final ThresholdSnapshot s = SnapshotJson.readDocument(snapshot, "snapshots[" + i++ + "]").toSnapshot();
+            final ThresholdSnapshot s = SnapshotReader.readDocument(snapshot, "snapshots[" + i++ + "]").toSnapshot();
             if (!s.service().equals(service)) {
                 throw new InvalidValueException("snapshots[" + (i - 1) + "].service", s.service(), service);
             }

@@ -6,3 +6,4 @@
 package io.breakerbridge.model.json;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -22,15 +22,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A store whose state is a map in memory, guarded by one lock; every change is journaled, then applied,
- * then delivered to watchers, all under that lock, so sequence order is the order everyone sees.
+ * A store whose state is a map in memory, guarded by one lock: every change is journaled and applied under it.
+ * Outside the lock, once the journal says it is durable, a change is delivered to watchers (and becomes visible to
+ * reads), in sequence order, so sequence order is the order everyone sees.
  */
 public final class InMemorySnapshotStore implements SnapshotStore {
     private final Clock clock;
@@ -39,14 +41,11 @@ public final class InMemorySnapshotStore implements SnapshotStore {
     /** Per key: the last version it took (kept after a delete) and the live snapshot, if any. */
     private final NavigableMap<SnapshotKey, Entry> entries = new TreeMap<>();
     private final List<Change> log = new ArrayList<>();
-    private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
     private long sequence;
     private boolean closed;
     private @Nullable String failure;
-    /** Guards delivery to watchers; taken without {@link #lock} held. */
-    private final Object deliveryLock = new Object();
-    /** The highest sequence delivered to watchers (guarded by deliveryLock): durable, so visible. */
-    private long delivered;
+    /** Delivery to watchers, taken without {@link #lock} held. */
+    private final Delivery delivery;
     /** Every key's next version is above this (records were lost in a repair), 0 normally. */
     private final long versionFloor;
 
@@ -83,7 +82,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
         }
         this.versionFloor = versionFloor;
         sequence = Math.max(sequence, sequenceFloor);
-        delivered = sequence;
+        delivery = new Delivery(this::changesBetween, sequence);
     }
 
     @Override
@@ -130,11 +129,11 @@ public final class InMemorySnapshotStore implements SnapshotStore {
     }
 
     @Override
-    public java.util.SortedSet<String> services() {
+    public SortedSet<String> services() {
         lock.lock();
         try {
             ensureOpen();
-            final java.util.TreeSet<String> out = new java.util.TreeSet<>();
+            final TreeSet<String> out = new TreeSet<>();
             entries.keySet().forEach(key -> out.add(key.service()));
             return out;
         } finally {
@@ -211,17 +210,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
         if (afterSequence < 0) {
             throw new InvalidValueException("afterSequence", afterSequence, "an integer >= 0");
         }
-        final Watcher watcher = new Watcher(listener, afterSequence);
-        synchronized (deliveryLock) {
-            ensureOpenLocked();
-            for (Change change : changesBetween(afterSequence, delivered, Integer.MAX_VALUE)) {
-                if (!watcher.deliver(change)) {
-                    return () -> {};
-                }
-            }
-            watchers.add(watcher);
-        }
-        return () -> watchers.remove(watcher);
+        return delivery.watch(afterSequence, listener, this::ensureOpenLocked);
     }
 
     @Override
@@ -252,7 +241,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
         lock.lock();
         try {
             closed = true;
-            watchers.clear();
+            delivery.clear();
         } finally {
             lock.unlock();
         }
@@ -285,25 +274,8 @@ public final class InMemorySnapshotStore implements SnapshotStore {
                                                 + "; the store refuses everything until restarted: "
                                                 + e.getMessage(), e);
         }
-        deliverUpTo(change.sequence());
+        delivery.deliverUpTo(change.sequence());
         return new WriteResult.Applied(change);
-    }
-
-    /** Delivers every durable change up to {@code upTo} that is not delivered yet, in sequence order. */
-    private void deliverUpTo(long upTo) {
-        synchronized (deliveryLock) {
-            if (delivered >= upTo) {
-                return;
-            }
-            for (Change next : changesBetween(delivered, upTo, Integer.MAX_VALUE)) {
-                for (Watcher watcher : watchers) {
-                    if (!watcher.deliver(next)) {
-                        watchers.remove(watcher);
-                    }
-                }
-            }
-            delivered = upTo;
-        }
     }
 
     @Override
@@ -352,13 +324,11 @@ public final class InMemorySnapshotStore implements SnapshotStore {
             throw new StoreUnavailableException("cannot read: what was written is not durable: " + e.getMessage(),
                                                 e);
         }
-        deliverUpTo(upTo);
+        delivery.deliverUpTo(upTo);
     }
 
     private long delivered() {
-        synchronized (deliveryLock) {
-            return delivered;
-        }
+        return delivery.delivered();
     }
 
     private void apply(Change change) {
@@ -398,30 +368,6 @@ public final class InMemorySnapshotStore implements SnapshotStore {
 
         Entry(SnapshotKey key) {
             this.key = key;
-        }
-    }
-
-    private static final class Watcher {
-        final Consumer<Change> listener;
-        /** The watcher asked for changes after this sequence (some may be accepted but not yet delivered). */
-        final long after;
-
-        Watcher(Consumer<Change> listener, long after) {
-            this.listener = listener;
-            this.after = after;
-        }
-
-        /** Delivers one change; false when the listener failed and must be dropped. */
-        boolean deliver(Change change) {
-            if (change.sequence() <= after) {
-                return true;
-            }
-            try {
-                listener.accept(change);
-                return true;
-            } catch (RuntimeException e) {
-                return false;
-            }
         }
     }
 

@@ -3,3 +3,4 @@
 package io.breakerbridge.store.internal;
 
 import org.jspecify.annotations.NullMarked;
+

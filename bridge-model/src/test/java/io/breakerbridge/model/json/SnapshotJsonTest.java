@@ -53,7 +53,7 @@ class SnapshotJsonTest {
 
     @Test
     void contractExampleParsesToTheDocumentedValues() {
-        final ThresholdSnapshot snapshot = SnapshotJson.readSnapshot(CONTRACT_EXAMPLE);
+        final ThresholdSnapshot snapshot = SnapshotReader.readSnapshot(CONTRACT_EXAMPLE);
 
         assertThat(snapshot.key()).isEqualTo(new SnapshotKey("payment", "POST:/pay"));
         assertThat(snapshot.version()).isEqualTo(3);
@@ -70,8 +70,8 @@ class SnapshotJsonTest {
     void roundTripKeepsEveryField() {
         final ThresholdSnapshot original = everyField();
 
-        assertThat(SnapshotJson.readSnapshot(SnapshotJson.write(original))).isEqualTo(original);
-        assertThat(SnapshotJson.readSnapshot(SnapshotJson.writePretty(original))).isEqualTo(original);
+        assertThat(SnapshotReader.readSnapshot(SnapshotWriter.write(original))).isEqualTo(original);
+        assertThat(SnapshotReader.readSnapshot(SnapshotWriter.writePretty(original))).isEqualTo(original);
     }
 
     @ParameterizedTest
@@ -82,7 +82,7 @@ class SnapshotJsonTest {
                 new SnapshotKey("s", "r"), 1, new ThresholdSpec(List.of(), List.of(), fallback),
                 Instant.EPOCH, "x", Origin.SENTINEL);
 
-        assertThat(SnapshotJson.readSnapshot(SnapshotJson.write(original))).isEqualTo(original);
+        assertThat(SnapshotReader.readSnapshot(SnapshotWriter.write(original))).isEqualTo(original);
     }
 
     @Test
@@ -92,7 +92,7 @@ class SnapshotJsonTest {
                  "updatedBy":"alice","rateLimits":[{"behavior":"WARM_UP","warmUpSec":10,"maxQps":200.0}],
                  "version":3,"updatedAt":"2026-11-27T10:00:00Z","resource":"POST:/pay","service":"payment"}""";
 
-        assertThat(SnapshotJson.write(SnapshotJson.readSnapshot(shuffled))).isEqualTo(
+        assertThat(SnapshotWriter.write(SnapshotReader.readSnapshot(shuffled))).isEqualTo(
                 "{\"service\":\"payment\",\"resource\":\"POST:/pay\",\"version\":3,"
                 + "\"rateLimits\":[{\"maxQps\":200,\"behavior\":\"WARM_UP\",\"warmUpSec\":10,\"coldFactor\":3}],"
                 + "\"breakers\":[{\"trip\":\"ERROR_RATIO\",\"threshold\":0.5,\"minRequests\":5,"
@@ -102,8 +102,8 @@ class SnapshotJsonTest {
 
     @Test
     void equalSnapshotsWriteIdenticalText() {
-        final String compact = SnapshotJson.write(SnapshotJson.readSnapshot(CONTRACT_EXAMPLE));
-        final String reparsed = SnapshotJson.write(SnapshotJson.readSnapshot(compact));
+        final String compact = SnapshotWriter.write(SnapshotReader.readSnapshot(CONTRACT_EXAMPLE));
+        final String reparsed = SnapshotWriter.write(SnapshotReader.readSnapshot(compact));
 
         assertThat(reparsed).isEqualTo(compact);
     }
@@ -114,7 +114,7 @@ class SnapshotJsonTest {
         final ThresholdSnapshot b = new ThresholdSnapshot(a.key(), 99, a.spec(), Instant.EPOCH, "someone-else",
                                                           Origin.SENTINEL);
 
-        assertThat(SnapshotJson.contentHash(a)).isEqualTo(SnapshotJson.contentHash(b)).hasSize(64);
+        assertThat(ContentHash.of(a)).isEqualTo(ContentHash.of(b)).hasSize(64);
     }
 
     @Test
@@ -122,14 +122,14 @@ class SnapshotJsonTest {
         final ThresholdSnapshot a = everyField();
         final ThresholdSpec changed = new ThresholdSpec(a.rateLimits(), a.breakers(), FallbackSpec.cached(30_001));
 
-        assertThat(SnapshotJson.contentHash(a.key(), changed)).isNotEqualTo(SnapshotJson.contentHash(a));
-        assertThat(SnapshotJson.contentHash(new SnapshotKey("other", a.resource()), a.spec()))
-                .isNotEqualTo(SnapshotJson.contentHash(a));
+        assertThat(ContentHash.of(a.key(), changed)).isNotEqualTo(ContentHash.of(a));
+        assertThat(ContentHash.of(new SnapshotKey("other", a.resource()), a.spec()))
+                .isNotEqualTo(ContentHash.of(a));
     }
 
     @Test
     void writeBodyMayOmitVersionKeyAndMetadata() {
-        final SnapshotDocument document = SnapshotJson.readDocument("{\"rateLimits\":[{\"maxQps\":5}]}");
+        final SnapshotDocument document = SnapshotReader.readDocument("{\"rateLimits\":[{\"maxQps\":5}]}");
 
         assertThat(document.version()).isNull();
         assertThat(document.service()).isNull();
@@ -139,7 +139,7 @@ class SnapshotJsonTest {
 
     @Test
     void documentKeyMustMatchTheRequestKey() {
-        final SnapshotDocument document = SnapshotJson.readDocument("{\"service\":\"a\",\"resource\":\"r\"}");
+        final SnapshotDocument document = SnapshotReader.readDocument("{\"service\":\"a\",\"resource\":\"r\"}");
 
         assertThatThrownBy(() -> document.keyMatching(new SnapshotKey("b", "r")))
                 .hasMessage("service: a (expected: absent or b as in the request)");
@@ -147,15 +147,15 @@ class SnapshotJsonTest {
 
     @Test
     void storedSnapshotNeedsEveryField() {
-        assertThatThrownBy(() -> SnapshotJson.readSnapshot("{\"service\":\"a\",\"resource\":\"r\"}"))
+        assertThatThrownBy(() -> SnapshotReader.readSnapshot("{\"service\":\"a\",\"resource\":\"r\"}"))
                 .hasMessage("version: missing (expected: present in a stored snapshot)");
     }
 
     @Test
     void documentOverSixtyFourKibIsTooLarge() {
-        final String big = "{\"service\":\"a\",\"resource\":\"" + "x".repeat(SnapshotJson.MAX_DOCUMENT_BYTES) + "\"}";
+        final String big = "{\"service\":\"a\",\"resource\":\"" + "x".repeat(SnapshotReader.MAX_DOCUMENT_BYTES) + "\"}";
 
-        assertThatThrownBy(() -> SnapshotJson.readDocument(big))
+        assertThatThrownBy(() -> SnapshotReader.readDocument(big))
                 .isInstanceOf(DocumentTooLargeException.class)
                 .hasMessage("$: 65565 bytes (expected: at most 65536 bytes)");
     }
@@ -163,9 +163,9 @@ class SnapshotJsonTest {
     @Test
     void arrayOfSnapshotsRoundTrips() {
         final ThresholdSnapshot a = everyField();
-        final ThresholdSnapshot b = SnapshotJson.readSnapshot(CONTRACT_EXAMPLE);
+        final ThresholdSnapshot b = SnapshotReader.readSnapshot(CONTRACT_EXAMPLE);
 
-        assertThat(SnapshotJson.readSnapshots(SnapshotJson.writeAll(List.of(a, b)))).containsExactly(a, b);
+        assertThat(SnapshotReader.readSnapshots(SnapshotWriter.writeAll(List.of(a, b)))).containsExactly(a, b);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -208,7 +208,7 @@ class SnapshotJsonTest {
             """)
     void badDocumentIsRejectedWithPathValueAndExpectation(String json, String path, String value,
                                                           String expected) {
-        assertThatThrownBy(() -> SnapshotJson.readDocument(json))
+        assertThatThrownBy(() -> SnapshotReader.readDocument(json))
                 .isInstanceOfSatisfying(InvalidValueException.class, e -> {
                     assertThat(e.path()).isEqualTo(path);
                     assertThat(e.value()).isEqualTo("missing".equals(value) ? null : value == null ? "" : value);
@@ -227,7 +227,7 @@ class SnapshotJsonTest {
             }`                                                                 | service
             """)
     void malformedJsonIsRejectedWithWhereTheParserStopped(String json, String path) {
-        assertThatThrownBy(() -> SnapshotJson.readDocument(json))
+        assertThatThrownBy(() -> SnapshotReader.readDocument(json))
                 .isInstanceOfSatisfying(InvalidValueException.class, e -> {
                     assertThat(e.path()).isEqualTo(path);
                     assertThat(e.expected()).contains("well-formed JSON");

@@ -137,11 +137,6 @@ public final class ExactBreaker {
         }
     }
 
-    /** Records a permitted call that completed now after {@code rtMs}; {@code failure} non-null for an error. */
-    public void onComplete(long rtMs, @Nullable Throwable failure) {
-        onComplete(clock.millis(), rtMs, failure);
-    }
-
     /** Records a permitted call that completed at {@code now} (the stack's clock) after {@code rtMs}. */
     public void onComplete(long now, long rtMs, @Nullable Throwable failure) {
         final boolean error = failure != null;

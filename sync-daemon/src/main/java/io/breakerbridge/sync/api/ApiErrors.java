@@ -6,7 +6,7 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import io.breakerbridge.model.InvalidValueException;
-import io.breakerbridge.model.json.SnapshotJson;
+import io.breakerbridge.model.json.StrictJson;
 import org.jspecify.annotations.Nullable;
 
 /** Error answers as JSON: {@code {"error": ..., "path": ..., "value": ..., "expected": ...}}. */
@@ -41,6 +41,6 @@ final class ApiErrors {
     }
 
     static HttpResponse json(HttpStatus status, ObjectNode body) {
-        return HttpResponse.of(status, MediaType.JSON_UTF_8, SnapshotJson.serialize(body));
+        return HttpResponse.of(status, MediaType.JSON_UTF_8, StrictJson.serialize(body));
     }
 }

@@ -2,8 +2,13 @@ package io.breakerbridge.sync.api;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.Delete;
 import com.linecorp.armeria.server.annotation.Description;
@@ -11,16 +16,12 @@ import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.Put;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.common.MediaType;
 import io.breakerbridge.model.InvalidValueException;
-import io.breakerbridge.model.json.SnapshotJson;
-import io.breakerbridge.sync.propagate.ConflictPolicy;
-import io.breakerbridge.sync.propagate.SentinelPropagation;
-import io.breakerbridge.sync.propagate.SyncConflict;
+import io.breakerbridge.model.json.StrictJson;
+import io.breakerbridge.nacos.propagate.SentinelPropagation;
+import io.breakerbridge.nacos.propagate.SyncConflict;
+import io.breakerbridge.nacos.propagate.SyncEvent;
+import io.breakerbridge.nacos.propagate.Winner;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,7 +52,7 @@ final class ApiRoutes {
                 node.put("reason", conflict.reason());
             }
         }
-        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, SnapshotJson.serialize(out));
+        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, StrictJson.serialize(out));
     }
 
     @Get("/v1/sync/events")
@@ -59,15 +60,15 @@ final class ApiRoutes {
     public HttpResponse syncEvents() {
         final ArrayNode out = JsonNodeFactory.instance.arrayNode();
         if (propagation != null) {
-            for (SentinelPropagation.SyncEvent event : propagation.events()) {
+            for (SyncEvent event : propagation.events()) {
                 final ObjectNode node = out.addObject();
                 node.put("at", event.at().toString());
                 node.put("service", event.service());
-                node.put("kind", event.kind());
+                node.put("kind", event.kind().wireName());
                 node.put("detail", event.detail());
             }
         }
-        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, SnapshotJson.serialize(out));
+        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, StrictJson.serialize(out));
     }
 
     @Post("/v1/conflicts/{service}")
@@ -78,9 +79,9 @@ final class ApiRoutes {
         if (AuthDecorator.principal(ctx).readOnly()) {
             return ApiErrors.of(HttpStatus.FORBIDDEN, "read-only token (expected: a writer token)");
         }
-        final ConflictPolicy side = switch (winner) {
-            case "neutral" -> ConflictPolicy.NEUTRAL_WINS;
-            case "sentinel" -> ConflictPolicy.SENTINEL_WINS;
+        final Winner side = switch (winner) {
+            case "neutral" -> Winner.NEUTRAL;
+            case "sentinel" -> Winner.SENTINEL;
             default -> null;
         };
         if (side == null) {

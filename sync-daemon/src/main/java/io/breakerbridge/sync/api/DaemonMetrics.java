@@ -1,10 +1,14 @@
 package io.breakerbridge.sync.api;
 
+import io.breakerbridge.nacos.propagate.SentinelPropagation;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
 
 /** The daemon's own metrics: writes by outcome, watch subscribers, the store's last sequence. */
 public final class DaemonMetrics {
@@ -27,18 +31,17 @@ public final class DaemonMetrics {
     }
 
     /** Publishes the propagation's counters: conflicts held, renderings published, imports, refused documents. */
-    public void bindPropagation(io.breakerbridge.sync.propagate.SentinelPropagation propagation) {
+    public void bindPropagation(SentinelPropagation propagation) {
         Gauge.builder("breakerbridge.sync.conflicts", propagation, p -> p.conflicts().size()).strongReference(true)
              .description("Services held because both sides changed").register(registry);
         Gauge.builder("breakerbridge.sync.propagating", propagation, p -> p.propagating() ? 1 : 0)
              .strongReference(true).description("1 while this daemon holds the propagation lease, 0 while it stands by").register(registry);
-        final String[] names = {"published", "imported", "refused"};
-        for (int i = 0; i < names.length; i++) {
-            final int index = i;
-            io.micrometer.core.instrument.FunctionCounter
-                    .builder("breakerbridge.sync.documents", propagation, p -> p.counts()[index])
-                    .tag("result", names[i]).description("Sentinel rule documents by result").register(registry);
-        }
+        final Map<String, ToDoubleFunction<SentinelPropagation>> results = Map.of(
+                "published", p -> p.metrics().published(),
+                "imported", p -> p.metrics().imported(),
+                "refused", p -> p.metrics().refused());
+        results.forEach((result, count) -> FunctionCounter.builder("breakerbridge.sync.documents", propagation, count)
+                .tag("result", result).description("Sentinel rule documents by result").register(registry));
     }
 
     void accepted() {

@@ -7,13 +7,13 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.docs.DocService;
+import io.breakerbridge.nacos.propagate.SentinelPropagation;
 import io.breakerbridge.store.SnapshotStore;
-import io.breakerbridge.sync.propagate.SentinelPropagation;
-import org.jspecify.annotations.Nullable;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,6 @@
 package io.breakerbridge.sync.api;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
 import com.linecorp.armeria.common.ContentTooLargeException;
 import com.linecorp.armeria.common.HttpResponse;
@@ -9,8 +10,8 @@ import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.breakerbridge.model.json.SnapshotJson;
+import io.breakerbridge.model.json.SnapshotReader;
+import io.breakerbridge.model.json.StrictJson;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,12 +44,12 @@ final class JsonErrorHandler implements ServerErrorHandler {
                                      + "/metrics or /docs");
             }
         }
-        return AggregatedHttpResponse.of(status, MediaType.JSON_UTF_8, SnapshotJson.serialize(body));
+        return AggregatedHttpResponse.of(status, MediaType.JSON_UTF_8, StrictJson.serialize(body));
     }
 
     private static ObjectNode tooLarge() {
         final ObjectNode body = ApiErrors.body("request body is too large");
-        body.put("expected", "at most " + SnapshotJson.MAX_DOCUMENT_BYTES + " bytes");
+        body.put("expected", "at most " + SnapshotReader.MAX_DOCUMENT_BYTES + " bytes");
         return body;
     }
 }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.breakerbridge.model.ThresholdSpec;
-import io.breakerbridge.model.json.SnapshotJson;
+import io.breakerbridge.model.json.SnapshotWriter;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -22,8 +22,8 @@ public final class SpecDiff {
     /** The changes from {@code before} (null: nothing) to {@code after} (null: deleted). */
     public static ArrayNode diff(@Nullable ThresholdSpec before, @Nullable ThresholdSpec after) {
         final ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        compare("", before == null ? null : SnapshotJson.toNode(before),
-                after == null ? null : SnapshotJson.toNode(after), out);
+        compare("", before == null ? null : SnapshotWriter.toNode(before),
+                after == null ? null : SnapshotWriter.toNode(after), out);
         return out;
     }
 

@@ -23,7 +23,9 @@ import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
 import io.breakerbridge.model.json.DocumentTooLargeException;
 import io.breakerbridge.model.json.SnapshotDocument;
-import io.breakerbridge.model.json.SnapshotJson;
+import io.breakerbridge.model.json.SnapshotReader;
+import io.breakerbridge.model.json.SnapshotWriter;
+import io.breakerbridge.model.json.StrictJson;
 import io.breakerbridge.store.Change;
 import io.breakerbridge.store.SnapshotStore;
 import io.breakerbridge.store.StoreUnavailableException;
@@ -135,7 +137,7 @@ public final class ThresholdsApi implements HttpService {
         final String service = params.get("service");
         final List<ThresholdSnapshot> snapshots = service == null ? store.listAll()
                                                                   : store.list(SnapshotKey.validateService(service));
-        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, SnapshotJson.writeAll(snapshots));
+        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, SnapshotWriter.writeAll(snapshots));
     }
 
     private HttpResponse get(SnapshotKey key) {
@@ -165,7 +167,7 @@ public final class ThresholdsApi implements HttpService {
             entry.set("changes", SpecDiff.diff(previous, now));
             previous = now;
         }
-        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, SnapshotJson.serialize(out));
+        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, StrictJson.serialize(out));
     }
 
     private HttpResponse put(ServiceRequestContext ctx, HttpRequest req, SnapshotKey key) {
@@ -206,7 +208,7 @@ public final class ThresholdsApi implements HttpService {
     private HttpResponse write(SnapshotKey key, long expected, AggregatedHttpRequest body, Writer writer) {
         final ThresholdSpec spec;
         try {
-            final SnapshotDocument document = SnapshotJson.readDocument(body.content().array());
+            final SnapshotDocument document = SnapshotReader.readDocument(body.content().array());
             document.keyMatching(key);
             spec = document.spec();
         } catch (DocumentTooLargeException e) {
@@ -301,7 +303,7 @@ public final class ThresholdsApi implements HttpService {
         log.info("rejected write of {}: {}", key, why);
         final ObjectNode body = ApiErrors.body(why);
         if (conflict.current() != null) {
-            body.set("current", SnapshotJson.toNode(conflict.current()));
+            body.set("current", SnapshotWriter.toNode(conflict.current()));
         } else {
             body.putNull("current");
         }
@@ -311,7 +313,7 @@ public final class ThresholdsApi implements HttpService {
                                         : ResponseHeaders.of(HttpStatus.CONFLICT, HttpHeaderNames.CONTENT_TYPE,
                                                              MediaType.JSON_UTF_8, HttpHeaderNames.ETAG,
                                                              etag(conflict.currentVersion()));
-        return HttpResponse.of(headers, com.linecorp.armeria.common.HttpData.ofUtf8(SnapshotJson.serialize(body)));
+        return HttpResponse.of(headers, com.linecorp.armeria.common.HttpData.ofUtf8(StrictJson.serialize(body)));
     }
 
     private HttpResponse reject(SnapshotKey key, HttpStatus status, String why) {
@@ -329,7 +331,7 @@ public final class ThresholdsApi implements HttpService {
     static HttpResponse snapshotResponse(HttpStatus status, ThresholdSnapshot snapshot) {
         return HttpResponse.of(ResponseHeaders.of(status, HttpHeaderNames.CONTENT_TYPE, MediaType.JSON_UTF_8,
                                                   HttpHeaderNames.ETAG, etag(snapshot.version())),
-                               com.linecorp.armeria.common.HttpData.ofUtf8(SnapshotJson.write(snapshot)));
+                               com.linecorp.armeria.common.HttpData.ofUtf8(SnapshotWriter.write(snapshot)));
     }
 
     /** The ETag of a version: the version in quotes. */

@@ -3,6 +3,7 @@ package io.breakerbridge.sync.api;
 import static java.util.Objects.requireNonNull;
 
 import io.breakerbridge.model.InvalidValueException;
+import io.breakerbridge.sync.store.DataFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import io.breakerbridge.sync.store.DataFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

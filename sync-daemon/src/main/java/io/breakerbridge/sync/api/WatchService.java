@@ -17,7 +17,7 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.streaming.ServerSentEvents;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.SnapshotKey;
-import io.breakerbridge.model.json.SnapshotJson;
+import io.breakerbridge.model.json.StrictJson;
 import io.breakerbridge.store.SnapshotStore;
 import java.util.Map;
 import java.util.Set;
@@ -90,7 +90,7 @@ final class WatchService implements HttpService {
             metrics.watchRefused();
             return HttpResponse.of(ResponseHeaders.of(HttpStatus.SERVICE_UNAVAILABLE, HttpHeaderNames.CONTENT_TYPE,
                                                       MediaType.JSON_UTF_8, HttpHeaderNames.RETRY_AFTER, "5"),
-                                   com.linecorp.armeria.common.HttpData.ofUtf8(SnapshotJson.serialize(ApiErrors.body(
+                                   com.linecorp.armeria.common.HttpData.ofUtf8(StrictJson.serialize(ApiErrors.body(
                                            "too many watch streams " + (overAll ? "open (limit "
                                                    + limits.maxWatchers() + ")" : "of " + token + " open (limit "
                                                    + limits.maxPerToken() + " per token)")

@@ -2,7 +2,7 @@ package io.breakerbridge.sync.api;
 
 import com.linecorp.armeria.common.sse.ServerSentEvent;
 import com.linecorp.armeria.common.stream.StreamWriter;
-import io.breakerbridge.model.json.SnapshotJson;
+import io.breakerbridge.model.json.StrictJson;
 import io.breakerbridge.store.Change;
 import io.breakerbridge.store.ChangeJson;
 import io.breakerbridge.store.ChangeKind;
@@ -10,8 +10,8 @@ import io.breakerbridge.store.SnapshotStore;
 import io.breakerbridge.store.Subscription;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.function.LongSupplier;
 import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -167,7 +167,7 @@ final class WatchStream {
         return ServerSentEvent.builder()
                               .id(String.valueOf(change.sequence()))
                               .event(change.kind() == ChangeKind.PUT ? "put" : "delete")
-                              .data(SnapshotJson.serialize(ChangeJson.toNode(change)))
+                              .data(StrictJson.serialize(ChangeJson.toNode(change)))
                               .build();
     }
 }

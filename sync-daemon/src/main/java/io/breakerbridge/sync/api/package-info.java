@@ -3,3 +3,4 @@
 package io.breakerbridge.sync.api;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -3,3 +3,4 @@
 package io.breakerbridge.sync.cli;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -3,3 +3,4 @@
 package io.breakerbridge.sync.log;
 
 import org.jspecify.annotations.NullMarked;
+

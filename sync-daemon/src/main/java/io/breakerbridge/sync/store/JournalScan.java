@@ -2,6 +2,7 @@ package io.breakerbridge.sync.store;
 
 import io.breakerbridge.store.Change;
 import io.breakerbridge.store.ChangeJson;
+import io.breakerbridge.sync.log.LogText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
-import io.breakerbridge.sync.log.LogText;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.breakerbridge.model.InvalidValueException;
-import io.breakerbridge.model.json.SnapshotJson;
+import io.breakerbridge.model.json.StrictJson;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
@@ -38,7 +38,7 @@ record LostMarker(long at, long bytes, long records, String readable, long seque
         final ObjectNode lost = root.putObject("lost");
         lost.put("at", at).put("bytes", bytes).put("records", records).put("readable", readable)
             .put("sequenceFloor", sequenceFloor).put("versionFloor", versionFloor);
-        return SnapshotJson.serialize(root).getBytes(StandardCharsets.UTF_8);
+        return StrictJson.serialize(root).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The marker in {@code json}, or null when the record is not a marker (then it is a change). */
@@ -51,7 +51,7 @@ record LostMarker(long at, long bytes, long records, String readable, long seque
                 return null;
             }
         }
-        final JsonNode lost = SnapshotJson.parseTree(json).get("lost");
+        final JsonNode lost = StrictJson.parseTree(json).get("lost");
         return new LostMarker(number(lost, "at"), number(lost, "bytes"), number(lost, "records"),
                               lost.path("readable").asText(""), number(lost, "sequenceFloor"),
                               number(lost, "versionFloor"));

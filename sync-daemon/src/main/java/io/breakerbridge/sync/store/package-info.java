@@ -3,3 +3,4 @@
 package io.breakerbridge.sync.store;
 
 import org.jspecify.annotations.NullMarked;
+

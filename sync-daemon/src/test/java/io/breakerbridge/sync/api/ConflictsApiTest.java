@@ -2,23 +2,20 @@ package io.breakerbridge.sync.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.breakerbridge.sentinel.SentinelRuleJson;
-import io.breakerbridge.sentinel.nacos.NacosSentinelRules;
+import io.breakerbridge.nacos.NacosLayout;
+import io.breakerbridge.nacos.propagate.PropagationLease;
+import io.breakerbridge.nacos.propagate.SentinelPropagation;
+import io.breakerbridge.nacos.sentinel.NacosSentinelRules;
 import io.breakerbridge.store.SnapshotStore;
-import io.breakerbridge.sync.nacos.InMemoryNacos;
-import io.breakerbridge.sync.propagate.ConflictPolicy;
-import io.breakerbridge.sync.propagate.PropagationLease;
-import io.breakerbridge.sync.propagate.SentinelPropagation;
 import io.breakerbridge.testing.Eventually;
+import io.breakerbridge.testing.InMemoryNacos;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code /v1/conflicts} and {@code /v1/sync/events} of a daemon propagating over the in-memory Nacos double. */
 class ConflictsApiTest {
     private static final String TOKEN = "conflicts-token-0123456789abcdef";
-    private static final String FLOW = SentinelRuleJson.flowDataId("payment");
+    private static final String FLOW = NacosLayout.flowRules("payment");
 
     @TempDir
     Path dir;
@@ -47,9 +44,7 @@ class ConflictsApiTest {
     private void start(PropagationLease lease) throws Exception {
         io.breakerbridge.sync.store.DataFiles.createAtomically(dir.resolve("tokens"), TOKEN + "\n");
         final SnapshotStore store = SnapshotStore.inMemory(Clock.systemUTC());
-        final SentinelPropagation propagation = SentinelPropagation.start(
-                store, app -> NacosSentinelRules.over(nacos.client(), app), ConflictPolicy.HOLD, Clock.systemUTC(),
-                List.of(), lease);
+        final SentinelPropagation propagation = SentinelPropagation.builder(store).connector(app -> NacosSentinelRules.over(nacos.client(), app)).lease(lease).start();
         server = DaemonServer.start(store, TokenAuth.fromFile(dir.resolve("tokens")), 0, propagation);
     }
 
@@ -79,7 +74,7 @@ class ConflictsApiTest {
 
     /** Sentinel already has other rules for the service when the daemon first writes it: both moved. */
     private void holdAConflict() throws Exception {
-        nacos.client().publishConfig(FLOW, SentinelRuleJson.GROUP,
+        nacos.client().publishConfig(FLOW, NacosLayout.SENTINEL_GROUP,
                                      "[{\"app\":\"payment\",\"resource\":\"POST:/pay\",\"grade\":1,\"count\":7}]");
         assertThat(send("PUT", "/v1/thresholds/payment/POST%3A%2Fpay", "{\"rateLimits\":[{\"maxQps\":40}]}",
                         "If-None-Match", "*").statusCode()).isEqualTo(201);
@@ -95,7 +90,7 @@ class ConflictsApiTest {
 
         assertThat(resolved.statusCode()).isEqualTo(204);
         assertThat(send("GET", "/v1/conflicts", null).body()).isEqualTo("[]");
-        eventually(() -> nacos.content(FLOW, SentinelRuleJson.GROUP).contains("\"count\":40.0"));
+        eventually(() -> nacos.content(FLOW, NacosLayout.SENTINEL_GROUP).contains("\"count\":40.0"));
         assertThat(send("GET", "/v1/sync/events", null).body()).contains("\"kind\":\"conflict\"")
                                                                  .contains("\"kind\":\"resolved\"");
     }
@@ -128,6 +123,6 @@ class ConflictsApiTest {
                         "If-None-Match", "*").statusCode()).isEqualTo(201);
         Thread.sleep(300);
 
-        assertThat(nacos.content(FLOW, SentinelRuleJson.GROUP)).isNull();
+        assertThat(nacos.content(FLOW, NacosLayout.SENTINEL_GROUP)).isNull();
     }
 }

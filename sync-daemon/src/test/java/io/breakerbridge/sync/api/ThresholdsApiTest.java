@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
-import io.breakerbridge.model.json.SnapshotJson;
+import io.breakerbridge.model.json.SnapshotReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,7 +58,7 @@ class ThresholdsApiTest {
 
         assertThat(response.statusCode()).isEqualTo(201);
         assertThat(response.headers().firstValue("etag")).hasValue("\"1\"");
-        final ThresholdSnapshot stored = SnapshotJson.readSnapshot(response.body());
+        final ThresholdSnapshot stored = SnapshotReader.readSnapshot(response.body());
         assertThat(stored.key()).isEqualTo(new SnapshotKey("payment", "POST:/pay"));
         assertThat(stored.updatedBy()).isEqualTo("alice");
     }
@@ -71,7 +71,7 @@ class ThresholdsApiTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("etag")).hasValue("\"1\"");
-        assertThat(SnapshotJson.readSnapshot(response.body()).rateLimits().get(0).maxQps()).isEqualTo(200);
+        assertThat(SnapshotReader.readSnapshot(response.body()).rateLimits().get(0).maxQps()).isEqualTo(200);
     }
 
     @Test
@@ -142,7 +142,7 @@ class ThresholdsApiTest {
 
         final HttpResponse<String> response = daemon.send("GET", "/v1/thresholds?service=payment", READER, null);
 
-        assertThat(SnapshotJson.readSnapshots(response.body())).extracting(ThresholdSnapshot::service)
+        assertThat(SnapshotReader.readSnapshots(response.body())).extracting(ThresholdSnapshot::service)
                                                                .containsExactly("payment");
     }
 

@@ -3,8 +3,8 @@ package io.breakerbridge.sync.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.breakerbridge.store.SnapshotStore;
-import io.breakerbridge.store.SnapshotStoreContractTest;
 import io.breakerbridge.store.WriteResult;
+import io.breakerbridge.testing.SnapshotStoreContractTest;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

@@ -1,0 +1,174 @@
+package io.breakerbridge.model.json;
+
+import static io.breakerbridge.model.json.JsonFields.describe;
+import static io.breakerbridge.model.json.JsonFields.enumValue;
+import static io.breakerbridge.model.json.JsonFields.integer;
+import static io.breakerbridge.model.json.JsonFields.join;
+import static io.breakerbridge.model.json.JsonFields.list;
+import static io.breakerbridge.model.json.JsonFields.names;
+import static io.breakerbridge.model.json.JsonFields.number;
+import static io.breakerbridge.model.json.JsonFields.object;
+import static io.breakerbridge.model.json.JsonFields.required;
+import static io.breakerbridge.model.json.JsonFields.rethrowUnder;
+import static io.breakerbridge.model.json.JsonFields.text;
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.breakerbridge.model.BreakerSpec;
+import io.breakerbridge.model.FallbackMode;
+import io.breakerbridge.model.FallbackSpec;
+import io.breakerbridge.model.InvalidValueException;
+import io.breakerbridge.model.LimitBehavior;
+import io.breakerbridge.model.Origin;
+import io.breakerbridge.model.RateLimitSpec;
+import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.model.TripKind;
+import io.breakerbridge.model.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The strict reader of the snapshot's JSON form: unknown fields, duplicate fields, wrong types, NaN and Infinity,
+ * out-of-range values and documents over {@value #MAX_DOCUMENT_BYTES} bytes are each refused with an
+ * {@link InvalidValueException} whose path is the JSON path of the bad value.
+ */
+public final class SnapshotReader {
+    /** The largest document accepted, in bytes of UTF-8. */
+    public static final int MAX_DOCUMENT_BYTES = 64 * 1024;
+
+    private static final Set<String> TOP_FIELDS = Set.of(
+            "service", "resource", "version", "rateLimits", "breakers", "fallback", "updatedAt", "updatedBy",
+            "origin");
+    private static final Set<String> LIMIT_FIELDS = Set.of("maxQps", "behavior", "warmUpSec", "coldFactor",
+                                                           "maxQueueMs");
+    private static final Set<String> BREAKER_FIELDS = Set.of("trip", "threshold", "slowCallMs", "minRequests",
+                                                             "statWindowMs", "openMs");
+    private static final Set<String> FALLBACK_FIELDS = Set.of("mode", "ttlMs");
+
+    private SnapshotReader() {}
+
+    /** Parses a document given as UTF-8 bytes; fields other than the rules may be absent. */
+    public static SnapshotDocument readDocument(byte[] utf8) {
+        requireNonNull(utf8, "utf8");
+        if (utf8.length > MAX_DOCUMENT_BYTES) {
+            throw new DocumentTooLargeException(utf8.length);
+        }
+        return readDocument(StrictJson.parseTree(utf8), "$");
+    }
+
+    /** Parses a document given as text; fields other than the rules may be absent. */
+    public static SnapshotDocument readDocument(String json) {
+        return readDocument(requireNonNull(json, "json").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Parses a complete stored snapshot: key, version and metadata must all be present. */
+    public static ThresholdSnapshot readSnapshot(String json) {
+        return readDocument(json).toSnapshot();
+    }
+
+    /** Parses a JSON array of complete stored snapshots (e.g. a {@code list} answer). */
+    public static List<ThresholdSnapshot> readSnapshots(String json) {
+        requireNonNull(json, "json");
+        final JsonNode root = StrictJson.parseTree(json.getBytes(StandardCharsets.UTF_8));
+        if (!root.isArray()) {
+            throw new InvalidValueException("$", describe(root), "a JSON array of snapshots");
+        }
+        final List<ThresholdSnapshot> result = new ArrayList<>(root.size());
+        for (int i = 0; i < root.size(); i++) {
+            final String path = "[" + i + "]";
+            try {
+                result.add(readDocument(root.get(i), path).toSnapshot());
+            } catch (InvalidValueException e) {
+                throw e.path().startsWith(path) ? e : e.under(path);
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Parses a document already read as a tree, e.g. the {@code snapshot} of a conformance trace; error paths
+     * start with {@code path} ({@code $} for the root).
+     */
+    public static SnapshotDocument readDocument(JsonNode node, String path) {
+        requireNonNull(node, "node");
+        requireNonNull(path, "path");
+        final ObjectNode object = object(node, path, TOP_FIELDS);
+        final String service = text(object, "service", path);
+        if (service != null) {
+            rethrowUnder(path, () -> SnapshotKey.validateService(service));
+        }
+        final String resource = text(object, "resource", path);
+        if (resource != null) {
+            rethrowUnder(path, () -> SnapshotKey.validateResource(resource));
+        }
+        final Long version = integer(object, "version", path, Long.MAX_VALUE);
+        if (version != null && version < 1) {
+            throw new InvalidValueException(join(path, "version"), version, "an integer >= 1");
+        }
+        final List<RateLimitSpec> limits = list(object, "rateLimits", path, SnapshotReader::rateLimit);
+        final List<BreakerSpec> breakers = list(object, "breakers", path, SnapshotReader::breaker);
+        final JsonNode fallbackNode = object.get("fallback");
+        final FallbackSpec fallback = fallbackNode == null ? FallbackSpec.FAIL_FAST
+                                                           : fallback(fallbackNode, join(path, "fallback"));
+        final String updatedAtText = text(object, "updatedAt", path);
+        Instant updatedAt = null;
+        if (updatedAtText != null) {
+            try {
+                updatedAt = Instant.parse(updatedAtText);
+            } catch (DateTimeParseException e) {
+                throw new InvalidValueException(join(path, "updatedAt"), updatedAtText,
+                                                "an ISO-8601 instant such as 2026-11-27T10:00:00Z");
+            }
+        }
+        final String updatedBy = text(object, "updatedBy", path);
+        if (updatedBy != null) {
+            rethrowUnder(path, () -> Writer.validateName("updatedBy", updatedBy));
+        }
+        final Origin origin = enumValue(object, "origin", path, Origin.class);
+        return new SnapshotDocument(service, resource, version,
+                                    new ThresholdSpec(limits, breakers, fallback), updatedAt, updatedBy, origin);
+    }
+
+    private static RateLimitSpec rateLimit(JsonNode node, String path) {
+        final ObjectNode object = object(node, path, LIMIT_FIELDS);
+        final double maxQps = required(path, "maxQps", number(object, "maxQps", path), "a finite number >= 0");
+        final LimitBehavior behavior = enumValue(object, "behavior", path, LimitBehavior.class);
+        final Long warmUpSec = integer(object, "warmUpSec", path, Integer.MAX_VALUE);
+        final Double coldFactor = number(object, "coldFactor", path);
+        final Long maxQueueMs = integer(object, "maxQueueMs", path, Long.MAX_VALUE);
+        return rethrowUnder(path, () -> new RateLimitSpec(
+                maxQps, behavior == null ? LimitBehavior.REJECT : behavior,
+                warmUpSec == null ? null : warmUpSec.intValue(), coldFactor, maxQueueMs));
+    }
+
+    private static BreakerSpec breaker(JsonNode node, String path) {
+        final ObjectNode object = object(node, path, BREAKER_FIELDS);
+        final TripKind trip = required(path, "trip", enumValue(object, "trip", path, TripKind.class),
+                                       "one of " + names(TripKind.values()));
+        final double threshold = required(path, "threshold", number(object, "threshold", path),
+                                          "a finite number");
+        final Long slowCallMs = integer(object, "slowCallMs", path, Long.MAX_VALUE);
+        final Long minRequests = integer(object, "minRequests", path, Integer.MAX_VALUE);
+        final Long statWindowMs = integer(object, "statWindowMs", path, Integer.MAX_VALUE);
+        final long openMs = required(path, "openMs", integer(object, "openMs", path, Long.MAX_VALUE),
+                                     "an integer >= 1");
+        return rethrowUnder(path, () -> new BreakerSpec(
+                trip, threshold, slowCallMs,
+                minRequests == null ? BreakerSpec.DEFAULT_MIN_REQUESTS : minRequests.intValue(),
+                statWindowMs == null ? BreakerSpec.DEFAULT_STAT_WINDOW_MS : statWindowMs.intValue(), openMs));
+    }
+
+    private static FallbackSpec fallback(JsonNode node, String path) {
+        final ObjectNode object = object(node, path, FALLBACK_FIELDS);
+        final FallbackMode mode = enumValue(object, "mode", path, FallbackMode.class);
+        final Long ttlMs = integer(object, "ttlMs", path, Long.MAX_VALUE);
+        return rethrowUnder(path, () -> new FallbackSpec(mode == null ? FallbackMode.FAIL_FAST : mode, ttlMs));
+    }
+}

@@ -1,0 +1,99 @@
+package io.breakerbridge.nacos.propagate;
+
+import io.breakerbridge.model.FallbackSpec;
+import io.breakerbridge.model.Origin;
+import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.model.Writer;
+import io.breakerbridge.model.json.ContentHash;
+import io.breakerbridge.store.SnapshotStore;
+import io.breakerbridge.store.WriteResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a service's rules as read from Sentinel into the neutral store, origin SENTINEL, one compare-and-swap per
+ * key, keeping each resource's fallback (Sentinel rules carry none) and deleting what Sentinel no longer has. If
+ * a neutral write races it half-way, the keys already written are put back, so the store never holds a mix of the
+ * two sides that nobody wrote.
+ */
+final class StoreImport {
+    static final String WRITER = "sentinel-sync";
+    private static final Logger log = LoggerFactory.getLogger(StoreImport.class);
+
+    private final SnapshotStore store;
+
+    /** How an import ended. */
+    sealed interface Outcome {
+        /** Every key written (or already equal); {@code written} of them changed. */
+        record Done(int written) implements Outcome {}
+
+        /** A neutral write of {@code key} raced the import; the keys written before it were put back. */
+        record Raced(SnapshotKey key, boolean undone) implements Outcome {}
+    }
+
+    StoreImport(SnapshotStore store) {
+        this.store = store;
+    }
+
+    /** Makes the neutral rules of the service's {@code neutral} keys and {@code sentinel}'s keys equal Sentinel's. */
+    Outcome write(List<ThresholdSnapshot> neutral, Map<SnapshotKey, ThresholdSpec> sentinel,
+                  @Nullable String lossNote) {
+        final TreeSet<SnapshotKey> keys = new TreeSet<>(sentinel.keySet());
+        neutral.forEach(s -> keys.add(s.key()));
+        final List<Written> written = new ArrayList<>();
+        try {
+            for (SnapshotKey key : keys) {
+                final ThresholdSnapshot current = store.get(key).orElse(null);
+                final ThresholdSpec fromSentinel = sentinel.get(key);
+                final ThresholdSpec wanted = new ThresholdSpec(
+                        fromSentinel == null ? List.of() : fromSentinel.rateLimits(),
+                        fromSentinel == null ? List.of() : fromSentinel.breakers(),
+                        current == null ? FallbackSpec.FAIL_FAST : current.fallback());
+                if (current != null && ContentHash.of(key, wanted).equals(ContentHash.of(current))) {
+                    continue;
+                }
+                final WriteResult result = store.put(key, current == null ? 0 : current.version(), wanted,
+                                                     new Writer(WRITER, Origin.SENTINEL, lossNote));
+                if (!(result instanceof WriteResult.Applied applied)) {
+                    undo(written);
+                    return new Outcome.Raced(key, !written.isEmpty());
+                }
+                log.info("imported Sentinel rules of {} as version {}", key, applied.change().version());
+                written.add(new Written(applied.change().snapshot(), current));
+            }
+        } catch (RuntimeException e) {
+            undo(written);
+            throw e;
+        }
+        return new Outcome.Done(written.size());
+    }
+
+    /** One key written by an import, and what it held before (null: the import created it). */
+    private record Written(ThresholdSnapshot done, @Nullable ThresholdSnapshot was) {}
+
+    /** Puts back what a half-done import wrote (each by compare-and-swap on the version it wrote). */
+    private void undo(List<Written> written) {
+        final Writer undo = new Writer(WRITER, Origin.SENTINEL, "put back: the rest of the import failed");
+        for (Written entry : written) {
+            final ThresholdSnapshot done = entry.done();
+            final ThresholdSnapshot was = entry.was();
+            try {
+                final WriteResult result = was == null
+                        ? store.delete(done.key(), done.version(), undo)
+                        : store.put(done.key(), done.version(), was.spec(), undo);
+                if (!(result instanceof WriteResult.Applied)) {
+                    log.warn("could not put back {} after a failed import: changed meanwhile", done.key());
+                }
+            } catch (RuntimeException e) {
+                log.warn("could not put back {} after a failed import: {}", done.key(), e.getMessage());
+            }
+        }
+    }
+}

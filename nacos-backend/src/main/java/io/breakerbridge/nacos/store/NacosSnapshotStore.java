@@ -1,0 +1,422 @@
+package io.breakerbridge.nacos.store;
+
+import static java.util.Objects.requireNonNull;
+
+import com.alibaba.nacos.api.NacosFactory;
+import com.alibaba.nacos.api.config.ConfigService;
+import com.alibaba.nacos.api.exception.NacosException;
+import io.breakerbridge.model.Origin;
+import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.model.Writer;
+import io.breakerbridge.model.json.ServiceDocument;
+import io.breakerbridge.nacos.NacosDocuments;
+import io.breakerbridge.nacos.NacosLayout;
+import io.breakerbridge.store.Change;
+import io.breakerbridge.store.SnapshotStore;
+import io.breakerbridge.store.StoreUnavailableException;
+import io.breakerbridge.store.Subscription;
+import io.breakerbridge.store.WriteResult;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link SnapshotStore} in Nacos: the snapshots of one service live in one dataId,
+ * {@code {service}.breakerbridge.json} in group {@value NacosLayout#GROUP} (configurable), with a revision
+ * counter and the last version of every resource (deleted ones included, so versions are never reused); the
+ * dataId {@value NacosLayout#SERVICES_INDEX} lists the services.
+ *
+ * <p>Every write is {@code publishConfigCas} against the md5 of the document this store last wrote or adopted.
+ * A {@code false} is told apart by reading the document back: a higher revision means another writer (the
+ * write is re-evaluated on top of it: a stale expected version becomes a conflict, a change to another
+ * resource is retried), anything else (a stale read, a failure) is retried with backoff and finally refused
+ * as unavailable, never reported as a success. Nacos serves stale reads for about 100 ms after a write, so
+ * the md5 for the next write is always the one of the content written, and a read only replaces the cached
+ * document when its revision is higher. Creating a dataId is not protected by Nacos: a creation is verified
+ * by reading it back before it is acknowledged, and a lost race is retried on top of the winner.
+ *
+ * <p>Local writes are serialised per service. The watch holds every change made through this store and the
+ * changes of other writers as Nacos pushes them (pushes are coalesced: a burst of remote writes may show as its
+ * last version only); sequence numbers are local to this store instance. The history adds the service's stored
+ * trail, {@code {service}.breakerbridge.history.json} (the last 100 changes, appended by each store once per
+ * burst), so it survives restarts and shows every writer's changes.
+ */
+public final class NacosSnapshotStore implements SnapshotStore {
+    /** The default group of the neutral dataIds. */
+    public static final String DEFAULT_GROUP = NacosLayout.GROUP;
+
+    private static final Logger log = LoggerFactory.getLogger(NacosSnapshotStore.class);
+    private static final int ATTEMPTS = 8;
+
+    private final ConfigService config;
+    private final NacosDocuments documents;
+    private final Clock clock;
+    private final Map<String, ServiceDoc> docs = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final SeenChanges seen = new SeenChanges();
+    private final ServicesIndex index;
+    private final HistoryTrail trail;
+    private volatile boolean closed;
+
+    /** One service's document as last written or adopted. */
+    private record ServiceDoc(String service, long revision, @Nullable String md5, TreeMap<String, Long> versions,
+                              TreeMap<String, ThresholdSnapshot> snapshots) {}
+
+    private NacosSnapshotStore(ConfigService config, String group, Clock clock) {
+        this.config = config;
+        this.documents = new NacosDocuments(config, group);
+        this.clock = clock;
+        this.index = new ServicesIndex(documents);
+        this.trail = new HistoryTrail(documents);
+    }
+
+    /** Connects with nacos-client {@code properties} ({@code serverAddr}, namespace, credentials). */
+    public static NacosSnapshotStore open(Properties properties, String group, Clock clock) throws NacosException {
+        requireNonNull(properties, "properties");
+        return open(NacosFactory.createConfigService(properties), group, clock);
+    }
+
+    /** A store over an existing config service (a shared client, or a test double). */
+    public static NacosSnapshotStore open(ConfigService config, String group, Clock clock) {
+        return new NacosSnapshotStore(requireNonNull(config, "config"), requireNonNull(group, "group"),
+                                      requireNonNull(clock, "clock"));
+    }
+
+    private static String dataId(String service) {
+        return NacosLayout.serviceDocument(service);
+    }
+
+    // ---- reads
+
+    @Override
+    public Optional<ThresholdSnapshot> get(SnapshotKey key) {
+        requireNonNull(key, "key");
+        return Optional.ofNullable(doc(key.service()).snapshots().get(key.resource()));
+    }
+
+    @Override
+    public List<ThresholdSnapshot> list(String service) {
+        return List.copyOf(doc(SnapshotKey.validateService(service)).snapshots().values());
+    }
+
+    @Override
+    public List<ThresholdSnapshot> listAll() {
+        final List<ThresholdSnapshot> all = new ArrayList<>();
+        for (String service : services()) {
+            all.addAll(list(service));
+        }
+        return all;
+    }
+
+    /**
+     * The stored trail of the key (every daemon's writes, kept across restarts: the last
+     * {@value HistoryTrail#MAX_ENTRIES} of its service) and the changes this store saw since it started; a version
+     * in both is shown as stored (with its writer's author and note). Sequence numbers of changes made before this
+     * store started are those of the daemon that made them.
+     */
+    @Override
+    public List<Change> history(SnapshotKey key) {
+        requireNonNull(key, "key");
+        final List<Change> mine = seen.of(key);
+        final TreeMap<Long, Change> byVersion = new TreeMap<>();
+        trail.read(key).forEach(c -> byVersion.put(c.version(), c));
+        mine.forEach(c -> byVersion.putIfAbsent(c.version(), c));
+        return List.copyOf(byVersion.values());
+    }
+
+    @Override
+    public long lastSequence() {
+        return seen.lastSequence();
+    }
+
+    // ---- writes
+
+    @Override
+    public WriteResult put(SnapshotKey key, long expectedVersion, ThresholdSpec spec, Writer writer) {
+        SnapshotStore.checkPut(key, expectedVersion, spec, writer);
+        return write(key, expectedVersion, writer, spec);
+    }
+
+    @Override
+    public WriteResult delete(SnapshotKey key, long expectedVersion, Writer writer) {
+        SnapshotStore.checkDelete(key, expectedVersion, writer);
+        return write(key, expectedVersion, writer, null);
+    }
+
+    /** One attempt of a write: the document it would make and the change it would record. */
+    private record Attempt(ServiceDoc next, LongFunction<Change> change) {}
+
+    /** A put ({@code spec} set) or a delete ({@code spec} null), by compare-and-swap on the service document. */
+    private WriteResult write(SnapshotKey key, long expected, Writer writer, @Nullable ThresholdSpec spec) {
+        ensureOpen();
+        final ReentrantLock lock = locks.computeIfAbsent(key.service(), s -> new ReentrantLock());
+        lock.lock();
+        try {
+            // md5 of each content this call published -> what it would mean: a false from Nacos may hide a
+            // write that landed, recognised when reading back any of them.
+            final Map<String, Attempt> attempts = new HashMap<>();
+            long backoff = 50;
+            for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+                final ServiceDoc doc = doc(key.service());
+                if (doc.md5() == null) {
+                    createEmpty(key.service());
+                    continue;
+                }
+                final ThresholdSnapshot current = doc.snapshots().get(key.resource());
+                final long currentVersion = current == null ? 0 : current.version();
+                if (currentVersion != expected || spec == null && current == null) {
+                    // Answered from the cached document, which Nacos pushes keep fresh (they lag a write by about
+                    // 100 ms). No read here: nacos-client throttles repeated reads to ~5/s, so reading on every
+                    // conflict would starve busy writers (see docs/SEMANTICS.md, Nacos).
+                    return WriteResult.Conflict.of(current);
+                }
+                final long version = doc.versions().getOrDefault(key.resource(), 0L) + 1;
+                final Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+                final TreeMap<String, Long> versions = new TreeMap<>(doc.versions());
+                versions.put(key.resource(), version);
+                final TreeMap<String, ThresholdSnapshot> snapshots = new TreeMap<>(doc.snapshots());
+                final ThresholdSnapshot stored = spec == null ? null : new ThresholdSnapshot(
+                        key, version, spec, now, writer.name(), writer.origin());
+                if (stored == null) {
+                    snapshots.remove(key.resource());
+                } else {
+                    snapshots.put(key.resource(), stored);
+                }
+                final String content = render(key.service(), doc.revision() + 1, versions, snapshots);
+                final ServiceDoc next = new ServiceDoc(key.service(), doc.revision() + 1, md5(content), versions,
+                                                       snapshots);
+                final Attempt mine = new Attempt(next, stored == null
+                                                       ? c -> Change.delete(c, key, version, now, writer)
+                                                       : c -> Change.put(c, stored, writer.note()));
+                attempts.put(next.md5(), mine);
+                Attempt landed = cas(dataId(key.service()), content, doc.md5()) ? mine : null;
+                if (landed == null) {
+                    final String read = readDocument(key.service());
+                    if (read != null && attempts.containsKey(md5(read))) {
+                        landed = attempts.get(md5(read));
+                    } else if (read == null || !adopt(key.service(), read, null)) {
+                        // Nothing newer to be seen yet: a stale read or a failure. Wait and try again.
+                        sleep(backoff);
+                        backoff = Math.min(1000, backoff * 2);
+                    }
+                }
+                if (landed != null) {
+                    docs.put(key.service(), landed.next());
+                    index.add(key.service());
+                    final Change change = seen.record(landed.change());
+                    trail.append(change);
+                    return new WriteResult.Applied(change);
+                }
+            }
+            throw new StoreUnavailableException("Nacos did not accept the write of " + key + " after " + ATTEMPTS
+                                                + " attempts (no conflicting revision seen)");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private @Nullable String readDocument(String service) {
+        try {
+            return documents.read(dataId(service));
+        } catch (NacosException e) {
+            log.warn("cannot read the document of {}: {}", service, e.getErrMsg());
+            return null;
+        }
+    }
+
+    private boolean cas(String dataId, String content, String md5) {
+        try {
+            return documents.cas(dataId, content, md5);
+        } catch (NacosException e) {
+            log.warn("publishConfigCas of {} failed: {}", dataId, e.getErrMsg());
+            return false;
+        }
+    }
+
+    /**
+     * Creates the service's empty document (revision 0). Every writer creates the same bytes, so a creation race
+     * loses nothing; the first real write then goes through compare-and-swap. Creation is guarded by the md5 of
+     * "": Nacos refuses it when a document exists (then the existing one is read and adopted).
+     */
+    private void createEmpty(String service) {
+        final String empty = ServiceDocument.empty(service).toJson();
+        try {
+            if (documents.cas(dataId(service), empty, NacosDocuments.expectedMd5(null))) {
+                docs.put(service, new ServiceDoc(service, 0, md5(empty), new TreeMap<>(), new TreeMap<>()));
+                return;
+            }
+        } catch (NacosException e) {
+            throw new StoreUnavailableException("cannot create the document of " + service + ": " + e.getErrMsg(), e);
+        }
+        final String read = readDocument(service);
+        if (read == null || !adopt(service, read, null)) {
+            sleep(100); // the existing document is not readable yet (reads lag writes)
+        }
+    }
+
+    private boolean adopt(String service, String content, @Nullable String oursMd5) {
+        final ServiceDoc read = parse(service, content);
+        final ServiceDoc cached = docs.get(service);
+        if (cached != null && (read.revision() < cached.revision()
+                               || read.revision() == cached.revision() && read.md5().equals(cached.md5()))) {
+            return false;
+        }
+        // An equal revision with other content is a lost creation race: the content in Nacos wins.
+        docs.put(service, read);
+        if (cached != null && !read.md5().equals(oursMd5)) {
+            recordRemote(cached, read);
+        }
+        return true;
+    }
+
+    /** Records what another writer changed between two revisions, as one change per resource. */
+    private void recordRemote(ServiceDoc before, ServiceDoc after) {
+        for (Map.Entry<String, Long> entry : after.versions().entrySet()) {
+            final long was = before.versions().getOrDefault(entry.getKey(), 0L);
+            if (entry.getValue() <= was) {
+                continue;
+            }
+            final ThresholdSnapshot now = after.snapshots().get(entry.getKey());
+            final SnapshotKey key = new SnapshotKey(after.service(), entry.getKey());
+            final long version = entry.getValue();
+            if (now != null) {
+                seen.record(c -> Change.put(c, now));
+            } else {
+                seen.record(c -> Change.delete(c, key, version, clock.instant().truncatedTo(ChronoUnit.MILLIS),
+                                               new Writer("remote", Origin.API)));
+            }
+        }
+    }
+
+    @Override
+    public Subscription watch(long afterSequence, Consumer<Change> listener) {
+        requireNonNull(listener, "listener");
+        return seen.watch(afterSequence, listener);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        seen.clearWatchers();
+        trail.close(); // stores the history of the last burst
+        try {
+            config.shutDown();
+        } catch (NacosException e) {
+            log.debug("closing the Nacos client: {}", e.getErrMsg());
+        }
+    }
+
+    // ---- documents
+
+    private ServiceDoc doc(String service) {
+        ensureOpen();
+        final ServiceDoc cached = docs.get(service);
+        if (cached != null) {
+            return cached;
+        }
+        synchronized (docs) {
+            final ServiceDoc again = docs.get(service);
+            if (again != null) {
+                return again;
+            }
+            try {
+                final String content = documents.read(dataId(service));
+                final ServiceDoc loaded = content == null
+                                          ? new ServiceDoc(service, 0, null, new TreeMap<>(), new TreeMap<>())
+                                          : parse(service, content);
+                docs.put(service, loaded);
+                documents.listen(dataId(service), pushed -> {
+                    if (pushed != null) {
+                        onPush(service, pushed);
+                    }
+                });
+                return loaded;
+            } catch (NacosException e) {
+                throw new StoreUnavailableException("cannot read the document of " + service + ": "
+                                                    + e.getErrMsg(), e);
+            }
+        }
+    }
+
+    private void onPush(String service, String content) {
+        final ServiceDoc cached = docs.get(service);
+        if (cached != null && md5(content).equals(cached.md5())) {
+            return; // the echo of what this store last wrote or adopted: nothing to parse
+        }
+        final ReentrantLock lock = locks.computeIfAbsent(service, s -> new ReentrantLock());
+        lock.lock();
+        try {
+            adopt(service, content, null);
+        } catch (RuntimeException e) {
+            log.warn("ignoring an unreadable document of {}: {}", service, e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static String render(String service, long revision, TreeMap<String, Long> versions,
+                                 TreeMap<String, ThresholdSnapshot> snapshots) {
+        return new ServiceDocument(service, revision, versions, snapshots).toJson();
+    }
+
+    private static ServiceDoc parse(String service, String content) {
+        final ServiceDocument document = ServiceDocument.parse(service, content);
+        return new ServiceDoc(service, document.revision(), md5(content), new TreeMap<>(document.versions()),
+                              new TreeMap<>(document.snapshots()));
+    }
+
+    // ---- the services index
+
+    /** Every service in the services index (and those this store wrote), deleted ones included. */
+    @Override
+    public SortedSet<String> services() {
+        ensureOpen();
+        try {
+            final TreeSet<String> services = new TreeSet<>(docs.keySet().stream()
+                                                                .filter(s -> docs.get(s).md5() != null).toList());
+            services.addAll(index.read());
+            return services;
+        } catch (NacosException e) {
+            throw new StoreUnavailableException("cannot read the services index: " + e.getErrMsg(), e);
+        }
+    }
+
+    // ---- helpers
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new StoreUnavailableException("store is closed");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting for Nacos", e);
+        }
+    }
+
+    private static String md5(String content) {
+        return NacosDocuments.md5(content);
+    }
+}
