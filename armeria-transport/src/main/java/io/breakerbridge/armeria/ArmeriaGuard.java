@@ -11,6 +11,8 @@ import io.breakerbridge.endpoint.CallContext;
 import io.breakerbridge.endpoint.Endpoint;
 import io.breakerbridge.endpoint.Middleware;
 import io.breakerbridge.endpoint.OutcomeClassifier;
+import io.breakerbridge.endpoint.RejectedException;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -21,7 +23,7 @@ import java.util.function.Function;
 public final class ArmeriaGuard {
     /** Counts answers with a 5xx status and exceptions as errors. */
     public static final OutcomeClassifier<AggregatedHttpResponse> SERVER_ERRORS = (response, failure) ->
-            failure != null && !(OutcomeClassifier.unwrap(failure) instanceof io.breakerbridge.endpoint.RejectedException)
+            failure != null && !(OutcomeClassifier.unwrap(failure) instanceof RejectedException)
             || response != null && response.status().isServerError();
 
     private ArmeriaGuard() {}
@@ -41,7 +43,7 @@ public final class ArmeriaGuard {
                             try {
                                 return delegate.serve(ctx, request).aggregate();
                             } catch (Exception e) {
-                                return java.util.concurrent.CompletableFuture.failedFuture(e);
+                                return CompletableFuture.failedFuture(e);
                             }
                         });
                 final CallContext call = new CallContext(req.method() + " " + ctx.path() + "?" + ctx.query());

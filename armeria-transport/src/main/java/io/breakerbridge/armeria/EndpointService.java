@@ -2,6 +2,7 @@ package io.breakerbridge.armeria;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpRequest;
@@ -12,6 +13,9 @@ import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.breakerbridge.endpoint.CallContext;
 import io.breakerbridge.endpoint.Endpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -46,16 +50,16 @@ public final class EndpointService<I, O> implements HttpService {
         return of(endpoint, request -> {
             try {
                 return JSON.readValue(request.content().array(), requestType);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException("body: " + e.getOriginalMessage() + " (expected: JSON of "
                                                    + requestType.getSimpleName() + ")", e);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }, response -> {
             try {
                 return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, JSON.writeValueAsString(response));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException("cannot encode the response", e);
             }
         });
@@ -68,7 +72,7 @@ public final class EndpointService<I, O> implements HttpService {
             try {
                 request = decode.apply(aggregated);
             } catch (IllegalArgumentException e) {
-                return java.util.concurrent.CompletableFuture.completedFuture(HttpResponse.of(
+                return CompletableFuture.completedFuture(HttpResponse.of(
                         HttpStatus.BAD_REQUEST, MediaType.PLAIN_TEXT_UTF_8, String.valueOf(e.getMessage())));
             }
             final CallContext call = new CallContext(req.method() + " " + ctx.path() + "?" + ctx.query());

@@ -1,5 +1,6 @@
 package io.breakerbridge.armeria;
 
+import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
@@ -23,7 +24,7 @@ public final class HttpErrors {
     public static HttpResponse toResponse(Throwable failure) {
         final Throwable cause = OutcomeClassifier.unwrap(failure);
         if (cause instanceof EmptyResponseException empty) {
-            final RejectedException rejection = (RejectedException) empty.getCause();
+            final RejectedException rejection = empty.rejection();
             return HttpResponse.of(ResponseHeaders.builder(HttpStatus.OK)
                                                   .add(REJECTED_HEADER, label(rejection.reason())).build());
         }
@@ -34,8 +35,8 @@ public final class HttpErrors {
                     .contentType(MediaType.JSON_UTF_8)
                     .add(REJECTED_HEADER, label(rejection.reason()))
                     .add(HttpHeaderNames.RETRY_AFTER, String.valueOf(retryAfterSeconds(rejection)));
-            return HttpResponse.of(headers.build(), com.linecorp.armeria.common.HttpData.ofUtf8(
-                    "{\"error\":" + quote(rejection.getMessage()) + "}"));
+            return HttpResponse.of(headers.build(), HttpData.ofUtf8(
+                    "{\"error\":" + quote(String.valueOf(rejection.getMessage())) + "}"));
         }
         if (cause instanceof TimeoutException) {
             return HttpResponse.of(HttpStatus.GATEWAY_TIMEOUT, MediaType.JSON_UTF_8,

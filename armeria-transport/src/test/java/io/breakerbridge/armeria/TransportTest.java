@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.linecorp.armeria.client.WebClient;
 import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.Server;
+import io.breakerbridge.endpoint.CallContext;
 import io.breakerbridge.endpoint.Endpoint;
 import io.breakerbridge.endpoint.FallbackMiddleware;
 import io.breakerbridge.endpoint.Middleware;
@@ -63,7 +67,7 @@ class TransportTest {
 
     private static AggregatedHttpResponse post(WebClient client, String json) {
         return client.execute(HttpRequest.builder().post("/echo").content(
-                com.linecorp.armeria.common.MediaType.JSON, json).build()).aggregate().join();
+                MediaType.JSON, json).build()).aggregate().join();
     }
 
     private static ThresholdSpec spec(List<RateLimitSpec> limits, List<BreakerSpec> breakers, FallbackSpec fallback) {
@@ -136,7 +140,7 @@ class TransportTest {
         final ResilienceStack stack = ResilienceStack.create(
                 KEY, spec(List.of(), List.of(BreakerSpec.errorCount(0, 1, 1000, 5000)), FallbackSpec.FAIL_FAST),
                 clock);
-        final com.linecorp.armeria.server.HttpService existing = (ctx, req) -> {
+        final HttpService existing = (ctx, req) -> {
             hits.incrementAndGet();
             return HttpResponse.of(HttpStatus.INTERNAL_SERVER_ERROR);
         };
@@ -167,11 +171,11 @@ class TransportTest {
         final Endpoint<HttpRequest, AggregatedHttpResponse> downstream = stack.<HttpRequest, AggregatedHttpResponse>guard(ArmeriaGuard.SERVER_ERRORS)
                 .wrap(WebClientEndpoint.of(WebClient.of("http://127.0.0.1:" + server.activeLocalPort())));
 
-        downstream.call(io.breakerbridge.endpoint.CallContext.EMPTY, HttpRequest.of(
-                com.linecorp.armeria.common.HttpMethod.GET, "/down")).toCompletableFuture().join();
+        downstream.call(CallContext.EMPTY, HttpRequest.of(
+                HttpMethod.GET, "/down")).toCompletableFuture().join();
         final CompletableFuture<AggregatedHttpResponse> second = downstream.call(
-                io.breakerbridge.endpoint.CallContext.EMPTY,
-                HttpRequest.of(com.linecorp.armeria.common.HttpMethod.GET, "/down")).toCompletableFuture();
+                CallContext.EMPTY,
+                HttpRequest.of(HttpMethod.GET, "/down")).toCompletableFuture();
 
         assertThat(second).isCompletedExceptionally();
         assertThat(hits).hasValue(1);

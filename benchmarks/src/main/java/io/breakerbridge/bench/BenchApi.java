@@ -1,7 +1,20 @@
 package io.breakerbridge.bench;
 
+import com.linecorp.armeria.client.BlockingWebClient;
+import com.linecorp.armeria.client.WebClient;
+import com.linecorp.armeria.common.AggregatedHttpResponse;
+import com.linecorp.armeria.common.HttpMethod;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Conditional PUTs against the daemon's API over plain keep-alive HTTP/1.1, one connection per writer thread.
@@ -11,30 +24,30 @@ import java.util.List;
  */
 final class BenchApi {
     private final int port;
-    private final com.linecorp.armeria.client.@org.jspecify.annotations.Nullable BlockingWebClient armeria;
+    private final @Nullable BlockingWebClient armeria;
     private final ThreadLocal<Connection> connections = new ThreadLocal<>();
-    private final List<Connection> all = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Connection> all = new CopyOnWriteArrayList<>();
 
     BenchApi(int port) {
         this.port = port;
         this.armeria = "armeria".equals(System.getProperty("bench.client"))
-                       ? com.linecorp.armeria.client.WebClient.of("http://127.0.0.1:" + port).blocking() : null;
+                       ? WebClient.of("http://127.0.0.1:" + port).blocking() : null;
     }
 
-    void put(String path, long version, long maxQps) throws java.io.IOException {
+    void put(String path, long version, long maxQps) throws IOException {
         send("PUT", path, version == 0 ? "If-None-Match: *" : "If-Match: \"" + version + "\"",
              "{\"rateLimits\":[{\"maxQps\":" + maxQps + "}]}");
     }
 
     /** Sends one request with one extra header line and throws unless it is answered with a 2xx. */
-    void send(String method, String path, String header, String body) throws java.io.IOException {
+    void send(String method, String path, String header, String body) throws IOException {
         if (armeria != null) {
-            final com.linecorp.armeria.common.AggregatedHttpResponse response = armeria.execute(
-                    com.linecorp.armeria.common.RequestHeaders
-                            .builder(com.linecorp.armeria.common.HttpMethod.valueOf(method), path)
+            final AggregatedHttpResponse response = armeria.execute(
+                    RequestHeaders
+                            .builder(HttpMethod.valueOf(method), path)
                             .add("Authorization", "Bearer " + PropagationHarness.TOKEN)
                             .add(header.substring(0, header.indexOf(':')), header.substring(header.indexOf(':') + 2))
-                            .contentType(com.linecorp.armeria.common.MediaType.JSON_UTF_8).build(), body);
+                            .contentType(MediaType.JSON_UTF_8).build(), body);
             check(path, response.status().code(), response.contentUtf8());
             return;
         }
@@ -44,7 +57,7 @@ final class BenchApi {
             connection = null;
         }
         if (connection == null) {
-            connection = new Connection(new java.net.Socket("127.0.0.1", port));
+            connection = new Connection(new Socket("127.0.0.1", port));
             connections.set(connection);
             all.add(connection);
         }
@@ -75,7 +88,7 @@ final class BenchApi {
         }
     }
 
-    void close() throws java.io.IOException {
+    void close() throws IOException {
         for (Connection connection : all) {
             connection.socket.close();
         }
@@ -83,23 +96,23 @@ final class BenchApi {
 
     /** One keep-alive connection. */
     private static final class Connection {
-        final java.net.Socket socket;
-        final java.io.BufferedOutputStream out;
-        final java.io.BufferedInputStream in;
+        final Socket socket;
+        final BufferedOutputStream out;
+        final BufferedInputStream in;
         long used = System.nanoTime();
 
-        Connection(java.net.Socket socket) throws java.io.IOException {
+        Connection(Socket socket) throws IOException {
             this.socket = socket;
             socket.setTcpNoDelay(true);
-            this.out = new java.io.BufferedOutputStream(socket.getOutputStream());
-            this.in = new java.io.BufferedInputStream(socket.getInputStream());
+            this.out = new BufferedOutputStream(socket.getOutputStream());
+            this.in = new BufferedInputStream(socket.getInputStream());
         }
 
-        String line() throws java.io.IOException {
+        String line() throws IOException {
             final StringBuilder line = new StringBuilder();
             for (int c; (c = in.read()) != '\n'; ) {
                 if (c < 0) {
-                    throw new java.io.EOFException("the daemon closed the connection");
+                    throw new EOFException("the daemon closed the connection");
                 }
                 if (c != '\r') {
                     line.append((char) c);

@@ -2,6 +2,7 @@ package io.breakerbridge.bench;
 
 import io.breakerbridge.sync.api.DaemonServer;
 import io.breakerbridge.sync.api.TokenAuth;
+import io.breakerbridge.sync.store.DataFiles;
 import io.breakerbridge.sync.store.EmbeddedStore;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -24,6 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Load harness for the daemon over loopback: accepted durable CAS writes per second and write latency (p50,
@@ -40,11 +43,11 @@ public final class DaemonLoadHarness {
     /** Runs the harness and prints its figures. */
     public static void main(String[] args) throws Exception {
         final int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         final Path dir = Files.createTempDirectory("breakerbridge-bench");
         final Path tokens = dir.resolve("tokens");
-        io.breakerbridge.sync.store.DataFiles.createAtomically(tokens, TOKEN + "\n");
+        DataFiles.createAtomically(tokens, TOKEN + "\n");
         final EmbeddedStore store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
         final DaemonServer server = DaemonServer.start(store, TokenAuth.fromFile(tokens), 0);
         final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -2,6 +2,11 @@ package io.breakerbridge.bench;
 
 import com.alibaba.nacos.api.NacosFactory;
 import com.alibaba.nacos.api.config.ConfigService;
+import com.alibaba.nacos.api.exception.NacosException;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.server.Server;
+import com.sun.management.OperatingSystemMXBean;
 import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.RateLimitSpec;
@@ -15,7 +20,10 @@ import io.breakerbridge.store.SnapshotStore;
 import io.breakerbridge.store.WriteResult;
 import io.breakerbridge.sync.api.DaemonServer;
 import io.breakerbridge.sync.api.TokenAuth;
+import io.breakerbridge.sync.store.DataFiles;
 import io.breakerbridge.sync.store.EmbeddedStore;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,11 +31,20 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Time from an accepted API write (the daemon's HTTP answer) to the rule being active in a Sentinel app and in a
@@ -49,7 +66,7 @@ public final class PropagationHarness {
 
     /** Runs the harness and prints its figures. */
     public static void main(String[] args) throws Exception {
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         final int writes = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         final long pauseMs = args.length > 1 ? Long.parseLong(args[1]) : 30;
@@ -65,7 +82,7 @@ public final class PropagationHarness {
         System.out.println(addr == null ? "store: embedded (subscribers follow /v1/watch)"
                                         : "store: Nacos at " + addr + " (subscribers listen to Nacos)");
         final Path dir = Files.createTempDirectory("breakerbridge-bench");
-        io.breakerbridge.sync.store.DataFiles.createAtomically(dir.resolve("tokens"), TOKEN + "\n");
+        DataFiles.createAtomically(dir.resolve("tokens"), TOKEN + "\n");
         final TokenAuth auth = TokenAuth.fromFile(dir.resolve("tokens"));
         final Properties properties = new Properties();
         final String pushId = "bench-push-" + run;
@@ -95,7 +112,7 @@ public final class PropagationHarness {
                 final List<Double> push = pushDelays(raw, pushId, subscriber, Math.min(writes, 100), pauseMs);
                 System.out.printf("Nacos publish -> listener (other JVM): p50 %.1f ms, p99 %.1f ms (%d samples)%n",
                                   Percentiles.of(push, 50), Percentiles.of(push, 99), push.size());
-                final com.linecorp.armeria.server.Server proxy = proxy(raw);
+                final Server proxy = proxy(raw);
                 try {
                     throughput(raw, store, api, proxy.activeLocalPort(), run, writes, 1);
                     throughput(raw, store, api, proxy.activeLocalPort(), run, writes, 4);
@@ -129,7 +146,8 @@ public final class PropagationHarness {
             }
             System.out.printf("accepted API write -> active in a Sentinel app: p50 %.1f ms, p99 %.1f ms "
                               + "(%d samples, %d active before the HTTP answer arrived, counted as 0)%n",
-                              Percentiles.of(toSentinel, 50), Percentiles.of(toSentinel, 99), toSentinel.size(), early[0]);
+                              Percentiles.of(toSentinel, 50), Percentiles.of(toSentinel, 99), toSentinel.size(),
+                              early[0]);
             System.out.printf("accepted API write -> active in a Resilience4j stack: p50 %.1f ms, p99 %.1f ms "
                               + "(%d samples, %d active before the HTTP answer arrived, counted as 0)%n",
                               Percentiles.of(toStack, 50), Percentiles.of(toStack, 99), toStack.size(), early[1]);
@@ -198,7 +216,7 @@ public final class PropagationHarness {
             storeVersion[w] = 1;
         }
         Thread.sleep(1500);
-        final Map<String, WriteStep> steps = new java.util.LinkedHashMap<>();
+        final Map<String, WriteStep> steps = new LinkedHashMap<>();
         steps.put("raw", (w, i) -> {
             final String next = "v" + i + "-" + System.nanoTime();
             if (!raw.publishConfigCas(rawId(run, writers, w), PUSH_GROUP, next, md5(rawContent[w]))) {
@@ -222,8 +240,8 @@ public final class PropagationHarness {
             }
             storeVersion[w]++;
         });
-        final Map<String, List<Double>> rates = new java.util.LinkedHashMap<>();
-        final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        final Map<String, List<Double>> rates = new LinkedHashMap<>();
+        final ExecutorService pool = Executors.newFixedThreadPool(writers);
         try {
             for (int round = 0; round < 6; round++) {
                 if (round == 1) {
@@ -243,7 +261,7 @@ public final class PropagationHarness {
             proxy.close();
         }
         final double rawMedian = Percentiles.of(rates.get("raw"), 50);
-        final java.util.function.Function<String, String> figure = label -> String.format(
+        final Function<String, String> figure = label -> String.format(
                 "%.0f writes/s = %.0f %% of raw (%s)", Percentiles.of(rates.get(label), 50),
                 100 * Percentiles.of(rates.get(label), 50) / rawMedian, rounded(rates.get(label)));
         System.out.printf("%d writer(s), medians of 5 interleaved rounds after a warm-up of %d each: raw "
@@ -261,13 +279,13 @@ public final class PropagationHarness {
 
     /** Writes per second of {@code writers} threads doing {@code writes} steps in all. */
     /** CPU milliseconds per write of the rounds so far: this JVM's, and the Nacos server's when it runs here. */
-    private static final Map<String, List<Double>> CPU = new java.util.TreeMap<>();
+    private static final Map<String, List<Double>> CPU = new TreeMap<>();
 
-    private static double rate(java.util.concurrent.ExecutorService pool, int writers, int writes, WriteStep step,
+    private static double rate(ExecutorService pool, int writers, int writes, WriteStep step,
                                String label) throws Exception {
-        final List<java.util.concurrent.Future<?>> done = new ArrayList<>();
-        final com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        final List<Future<?>> done = new ArrayList<>();
+        final OperatingSystemMXBean os = (OperatingSystemMXBean)
+                ManagementFactory.getOperatingSystemMXBean();
         final long jvmBefore = os.getProcessCpuTime();
         final long serverBefore = NacosServerCpu.millis();
         final long begin = System.nanoTime();
@@ -280,12 +298,13 @@ public final class PropagationHarness {
                 return null;
             }));
         }
-        for (java.util.concurrent.Future<?> f : done) {
+        for (Future<?> f : done) {
             f.get();
         }
         final int total = writes / writers * writers;
         final double rate = total / ((System.nanoTime() - begin) / 1e9);
-        CPU.computeIfAbsent(label + " jvm", k -> new ArrayList<>()).add((os.getProcessCpuTime() - jvmBefore) / 1e6 / total);
+        CPU.computeIfAbsent(label + " jvm", k -> new ArrayList<>())
+           .add((os.getProcessCpuTime() - jvmBefore) / 1e6 / total);
         if (serverBefore >= 0) {
             CPU.computeIfAbsent(label + " server", k -> new ArrayList<>())
                .add((double) (NacosServerCpu.millis() - serverBefore) / total);
@@ -299,14 +318,14 @@ public final class PropagationHarness {
 
         static long millis() {
             try {
-                final java.util.Optional<ProcessHandle> server = ProcessHandle.allProcesses().filter(
+                final Optional<ProcessHandle> server = ProcessHandle.allProcesses().filter(
                         p -> p.info().commandLine().map(c -> c.contains("nacos-server.jar")).orElse(false)).findFirst();
                 if (server.isEmpty()) {
                     return -1;
                 }
                 final String[] stat = Files.readString(Path.of("/proc/" + server.get().pid() + "/stat")).split(" ");
                 return (Long.parseLong(stat[13]) + Long.parseLong(stat[14])) * TICKS_PER_MS;
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 return -1;
             }
         }
@@ -316,20 +335,20 @@ public final class PropagationHarness {
      * The thinnest Armeria endpoint over {@code publishConfigCas}: {@code PUT /raw/{dataId}} with the expected md5
      * in {@code If-Match}, run on the blocking executor as the daemon runs its store calls; 200 or 409.
      */
-    private static com.linecorp.armeria.server.Server proxy(ConfigService raw) {
-        final com.linecorp.armeria.server.Server proxy = com.linecorp.armeria.server.Server.builder().http(0).service(
-                "/raw/{id}", (ctx, req) -> com.linecorp.armeria.common.HttpResponse.of(req.aggregate().thenApplyAsync(
+    private static Server proxy(ConfigService raw) {
+        final Server proxy = Server.builder().http(0).service(
+                "/raw/{id}", (ctx, req) -> HttpResponse.of(req.aggregate().thenApplyAsync(
                         body -> {
                             final String md5 = req.headers().get("if-match", "").replace("\"", "");
                             try {
                                 final boolean done = raw.publishConfigCas(ctx.pathParam("id"), PUSH_GROUP,
                                                                           body.contentUtf8(), md5);
-                                return com.linecorp.armeria.common.HttpResponse.of(
-                                        done ? com.linecorp.armeria.common.HttpStatus.OK
-                                             : com.linecorp.armeria.common.HttpStatus.CONFLICT);
-                            } catch (com.alibaba.nacos.api.exception.NacosException e) {
-                                return com.linecorp.armeria.common.HttpResponse.of(
-                                        com.linecorp.armeria.common.HttpStatus.SERVICE_UNAVAILABLE);
+                                return HttpResponse.of(
+                                        done ? HttpStatus.OK
+                                             : HttpStatus.CONFLICT);
+                            } catch (NacosException e) {
+                                return HttpResponse.of(
+                                        HttpStatus.SERVICE_UNAVAILABLE);
                             }
                         }, ctx.blockingTaskExecutor()))).build();
         proxy.start().join();

@@ -8,6 +8,7 @@ import io.breakerbridge.endpoint.Endpoint;
 import io.breakerbridge.endpoint.FallbackMiddleware;
 import io.breakerbridge.endpoint.Middleware;
 import io.breakerbridge.model.BreakerSpec;
+import io.breakerbridge.model.FallbackMode;
 import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
@@ -17,6 +18,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -46,7 +48,7 @@ public class StackOverheadBenchmark {
     private static final long WORK_TOKENS = 50;
 
     private Supplier<Long> bareR4j;
-    private Supplier<java.util.concurrent.CompletionStage<Long>> bareR4jAsync;
+    private Supplier<CompletionStage<Long>> bareR4jAsync;
     private Endpoint<Long, Long> stack;
 
     @Setup
@@ -57,7 +59,7 @@ public class StackOverheadBenchmark {
                 CircuitBreaker.ofDefaults("bare-async"), () -> CompletableFuture.completedFuture(work()));
         final ThresholdSpec spec = new ThresholdSpec(List.of(RateLimitSpec.reject(1e12)),
                                                      List.of(BreakerSpec.errorRatio(0.5, 5, 1000, 10_000)),
-                                                     FallbackSpec.of(io.breakerbridge.model.FallbackMode.SKIP));
+                                                     FallbackSpec.of(FallbackMode.SKIP));
         final ResilienceStack resilience = ResilienceStack.create(new SnapshotKey("bench", "r"), spec,
                                                                   Clock.systemUTC());
         stack = Middleware.chain(FallbackMiddleware.<Long, Long>of(spec.fallback(), Clock.systemUTC(), () -> 0L),

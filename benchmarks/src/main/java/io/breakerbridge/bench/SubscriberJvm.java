@@ -1,6 +1,7 @@
 package io.breakerbridge.bench;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -56,7 +57,7 @@ final class SubscriberJvm implements AutoCloseable {
                     default -> { }
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             System.out.println("subscriber output: " + e.getMessage());
         }
     }

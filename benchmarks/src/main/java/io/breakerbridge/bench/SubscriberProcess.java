@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The subscriber side of {@link PropagationHarness}, run as its own JVM as in production: a Sentinel app and a
@@ -47,7 +49,7 @@ public final class SubscriberProcess {
 
     /** Runs the subscribers; see the class comment for the arguments. */
     public static void main(String[] args) throws Exception {
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
         final PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true,
                                                 StandardCharsets.UTF_8);

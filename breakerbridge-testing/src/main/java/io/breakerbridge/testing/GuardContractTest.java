@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +74,7 @@ public abstract class GuardContractTest {
     }
 
     /** The call's answer, or the exception it failed with. */
-    private static Object outcome(Endpoint<String, String> endpoint, String request) {
+    private static @Nullable Object outcome(Endpoint<String, String> endpoint, String request) {
         try {
             return endpoint.call(CallContext.EMPTY, request).toCompletableFuture().join();
         } catch (CompletionException e) {
@@ -81,7 +82,7 @@ public abstract class GuardContractTest {
         }
     }
 
-    private static void assertRejected(Object outcome, RejectionReason reason, SnapshotKey key) {
+    private static void assertRejected(@Nullable Object outcome, RejectionReason reason, SnapshotKey key) {
         assertThat(outcome).isInstanceOfSatisfying(RejectedException.class, e -> {
             assertThat(e.reason()).isEqualTo(reason);
             assertThat(e.resource()).isEqualTo(key.resource());

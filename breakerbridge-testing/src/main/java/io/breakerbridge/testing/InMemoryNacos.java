@@ -5,20 +5,27 @@ import com.alibaba.nacos.api.config.filter.IConfigFilter;
 import com.alibaba.nacos.api.config.listener.Listener;
 import com.alibaba.nacos.common.utils.MD5Utils;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An in-memory Nacos config server with the behaviour of a real Nacos 2.x that the code must survive (see
  * the README, "Testing against Nacos"): {@code publishConfigCas} compares the lowercase hex MD5; a blank md5
- * publishes unconditionally and a config that does not exist is created whatever md5 is passed; reads right after a write return the
- * previous value for a while ({@link #staleReads} reads within {@link #staleFor}); listener pushes are asynchronous and coalesced (a
+ * publishes unconditionally and a config that does not exist is created whatever md5 is passed; reads right after a
+ * write return the
+ * previous value for a while ({@link #staleReads} reads within {@link #staleFor}); listener pushes are asynchronous
+ * and coalesced (a
  * listener gets only the latest pending content); a new listener is sent the current content when it differs
  * from what its client last read (nacos-client's listen check); and a CAS may fail without a conflict
  * ({@link #failNextCas}); pushes may carry stale content ({@link #pushesLagBehind}).
@@ -42,7 +49,7 @@ public final class InMemoryNacos implements AutoCloseable {
     private volatile long staleForMs = 1000;
     private int pushLag;
     private boolean paused;
-    private final List<Runnable> held = new java.util.ArrayList<>();
+    private final List<Runnable> held = new ArrayList<>();
     private int failNextCas;
     private long casCalls;
 
@@ -51,7 +58,7 @@ public final class InMemoryNacos implements AutoCloseable {
         final String key;
         final Listener listener;
         final Object owner;
-        String lastDelivered;
+        @Nullable String lastDelivered;
         /** Position in the dataId's write history of what it was last given: pushes never go back in time. */
         int lastIndex = -1;
 
@@ -133,7 +140,7 @@ public final class InMemoryNacos implements AutoCloseable {
     }
 
     /** The current content, read fresh (for assertions). */
-    public synchronized String content(String dataId, String group) {
+    public synchronized @Nullable String content(String dataId, String group) {
         return contents.get(key(dataId, group));
     }
 
@@ -146,7 +153,7 @@ public final class InMemoryNacos implements AutoCloseable {
         return group + "/" + dataId;
     }
 
-    private synchronized String read(String dataId, String group) {
+    private synchronized @Nullable String read(String dataId, String group) {
         final String key = key(dataId, group);
         final int stale = staleLeft.getOrDefault(key, 0);
         if (stale > 0 && nanoTime.getAsLong() - writtenAt.getOrDefault(key, 0L) < staleForMs * 1_000_000) {
@@ -156,7 +163,8 @@ public final class InMemoryNacos implements AutoCloseable {
         return contents.get(key);
     }
 
-    private synchronized boolean write(String dataId, String group, String content, String casMd5, boolean cas) {
+    private synchronized boolean write(String dataId, String group, String content, @Nullable String casMd5,
+                                       boolean cas) {
         final String key = key(dataId, group);
         if (cas) {
             casCalls++;
@@ -171,7 +179,7 @@ public final class InMemoryNacos implements AutoCloseable {
         }
         previous.put(key, contents.get(key));
         contents.put(key, content);
-        history.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(content);
+        history.computeIfAbsent(key, k -> new ArrayList<>()).add(content);
         staleLeft.put(key, staleReads);
         writtenAt.put(key, nanoTime.getAsLong());
         writeCounts.merge(key, 1, Integer::sum);
@@ -226,7 +234,7 @@ public final class InMemoryNacos implements AutoCloseable {
     public void drainPushes() throws InterruptedException {
         try {
             pushes.submit(() -> { }).get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -238,10 +246,10 @@ public final class InMemoryNacos implements AutoCloseable {
     }
 
     private final class Client implements ConfigService {
-        private final Map<String, String> lastRead = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, String> lastRead = new ConcurrentHashMap<>();
 
         @Override
-        public String getConfig(String dataId, String group, long timeoutMs) {
+        public @Nullable String getConfig(String dataId, String group, long timeoutMs) {
             final String content = read(dataId, group);
             if (content != null) {
                 lastRead.put(key(dataId, group), content);
@@ -250,7 +258,8 @@ public final class InMemoryNacos implements AutoCloseable {
         }
 
         @Override
-        public String getConfigAndSignListener(String dataId, String group, long timeoutMs, Listener listener) {
+        public @Nullable String getConfigAndSignListener(String dataId, String group, long timeoutMs,
+                                                         Listener listener) {
             addListener(dataId, group, listener);
             return read(dataId, group);
         }

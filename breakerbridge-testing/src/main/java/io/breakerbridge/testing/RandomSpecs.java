@@ -34,7 +34,8 @@ public final class RandomSpecs {
         }
         final List<BreakerSpec> breakers = new ArrayList<>();
         for (int i = random.nextInt(4); i > 0; i--) {
-            breakers.add(anyBreaker(random.nextBoolean() ? 1 + random.nextInt(120_000) : 1000L * (1 + random.nextInt(60))));
+            final long openMs = random.nextBoolean() ? 1 + random.nextInt(120_000) : 1000L * (1 + random.nextInt(60));
+            breakers.add(anyBreaker(openMs));
         }
         return new ThresholdSpec(limits, breakers, anyFallback());
     }

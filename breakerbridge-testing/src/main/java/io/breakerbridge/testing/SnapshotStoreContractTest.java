@@ -22,12 +22,14 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,7 +72,7 @@ public abstract class SnapshotStoreContractTest {
 
     protected static ThresholdSnapshot applied(WriteResult result) {
         assertThat(result).isInstanceOf(WriteResult.Applied.class);
-        return ((WriteResult.Applied) result).change().snapshot();
+        return Objects.requireNonNull(((WriteResult.Applied) result).change().snapshot(), "a put's snapshot");
     }
 
     @Test
@@ -318,7 +320,7 @@ public abstract class SnapshotStoreContractTest {
             waitForWatch(seen, total);
             assertThat(seen).extracting(Change::version)
                             .containsExactlyElementsOf(
-                                    java.util.stream.LongStream.rangeClosed(1, total).boxed().toList());
+                                    LongStream.rangeClosed(1, total).boxed().toList());
         } finally {
             pool.shutdownNow();
         }

@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A single-threaded {@link ScheduledExecutorService} on a {@link VirtualClock}: nothing runs by itself. A test
@@ -80,7 +81,7 @@ public final class VirtualScheduler extends AbstractExecutorService implements S
         return queue.size();
     }
 
-    private synchronized Task<?> takeDue() {
+    private synchronized @Nullable Task<?> takeDue() {
         final Task<?> head = queue.peek();
         if (head == null || head.due > clock.millis()) {
             return null;

@@ -8,9 +8,16 @@ package io.breakerbridge.endpoint;
  */
 public final class EmptyResponseException extends RuntimeException {
     private static final long serialVersionUID = 1L;
+    private final RejectedException rejection;
 
     /** Creates the signal for {@code rejection}. */
     public EmptyResponseException(RejectedException rejection) {
         super("empty answer instead of: " + rejection.getMessage(), rejection, false, false);
+        this.rejection = rejection;
+    }
+
+    /** The rejection this empty answer stands in for. */
+    public RejectedException rejection() {
+        return rejection;
     }
 }

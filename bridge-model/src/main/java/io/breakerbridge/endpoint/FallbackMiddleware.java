@@ -105,7 +105,8 @@ public final class FallbackMiddleware<I, O> implements Middleware<I, O> {
 
     private synchronized CompletableFuture<O> cachedOrReject(String key, RejectedException rejection) {
         final Cached<O> cached = cache.get(key);
-        if (cached != null && clock.millis() - cached.atMs <= spec.ttlMs()) {
+        final Long ttlMs = spec.ttlMs(); // set for CACHED, the only mode that caches (FallbackSpec checks it)
+        if (cached != null && ttlMs != null && clock.millis() - cached.atMs <= ttlMs) {
             return CompletableFuture.completedFuture(cached.response);
         }
         return CompletableFuture.failedFuture(rejection);

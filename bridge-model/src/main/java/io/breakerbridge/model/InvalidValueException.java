@@ -18,7 +18,10 @@ public class InvalidValueException extends IllegalArgumentException {
     private final @Nullable String value;
     private final String expected;
 
-    /** Creates an error for the field at {@code path} holding {@code value}, which should have been {@code expected}. */
+    /**
+     * Creates an error for the field at {@code path} holding {@code value}, which should have been
+     * {@code expected}.
+     */
     public InvalidValueException(String path, @Nullable Object value, String expected) {
         super(requireNonNull(path, "path") + ": " + render(value) + " (expected: "
               + requireNonNull(expected, "expected") + ")");

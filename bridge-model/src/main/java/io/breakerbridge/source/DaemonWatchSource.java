@@ -139,7 +139,7 @@ public final class DaemonWatchSource implements SnapshotSource {
             return;
         }
         if (change.kind() == ChangeKind.PUT) {
-            listener.onSnapshot(change.snapshot());
+            listener.onSnapshot(requireNonNull(change.snapshot(), "a put carries its snapshot"));
         } else {
             listener.onDelete(change.key(), change.version());
         }

@@ -1,13 +1,18 @@
 package io.breakerbridge.store;
 
+import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
 import io.breakerbridge.store.internal.InMemorySnapshotStore;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -44,11 +49,11 @@ public interface SnapshotStore extends AutoCloseable {
 
     /** Checks the arguments of {@link #put}: what every store refuses the same way. */
     static void checkPut(SnapshotKey key, long expectedVersion, ThresholdSpec spec, Writer writer) {
-        java.util.Objects.requireNonNull(key, "key");
-        java.util.Objects.requireNonNull(spec, "spec");
-        java.util.Objects.requireNonNull(writer, "writer");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(writer, "writer");
         if (expectedVersion < 0) {
-            throw new io.breakerbridge.model.InvalidValueException("expectedVersion", expectedVersion,
+            throw new InvalidValueException("expectedVersion", expectedVersion,
                                                                    "0 (must not exist) or the current version");
         }
     }
@@ -56,17 +61,17 @@ public interface SnapshotStore extends AutoCloseable {
     /** Checks the arguments of {@link #changesAfter}: what every store refuses the same way. */
     static void checkChangesAfter(long afterSequence, int limit) {
         if (afterSequence < 0 || limit < 1) {
-            throw new io.breakerbridge.model.InvalidValueException(
+            throw new InvalidValueException(
                     "afterSequence/limit", afterSequence + "/" + limit, "afterSequence >= 0 and limit >= 1");
         }
     }
 
     /** Checks the arguments of {@link #delete}: what every store refuses the same way. */
     static void checkDelete(SnapshotKey key, long expectedVersion, Writer writer) {
-        java.util.Objects.requireNonNull(key, "key");
-        java.util.Objects.requireNonNull(writer, "writer");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(writer, "writer");
         if (expectedVersion < 1) {
-            throw new io.breakerbridge.model.InvalidValueException(
+            throw new InvalidValueException(
                     "expectedVersion", expectedVersion, "the current version (>= 1) of the snapshot to delete");
         }
     }
@@ -84,8 +89,8 @@ public interface SnapshotStore extends AutoCloseable {
      * Every service the store holds or held a snapshot of (services whose snapshots were all deleted included),
      * in order: what a propagator must keep in step even when nothing of it is left.
      */
-    default java.util.SortedSet<String> services() {
-        final java.util.TreeSet<String> out = new java.util.TreeSet<>();
+    default SortedSet<String> services() {
+        final TreeSet<String> out = new TreeSet<>();
         listAll().forEach(s -> out.add(s.service()));
         return out;
     }
@@ -118,7 +123,7 @@ public interface SnapshotStore extends AutoCloseable {
      */
     default List<Change> changesAfter(long afterSequence, int limit) {
         checkChangesAfter(afterSequence, limit);
-        final List<Change> page = new java.util.ArrayList<>();
+        final List<Change> page = new ArrayList<>();
         final class Full extends RuntimeException {
             private static final long serialVersionUID = 1L;
 

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +51,7 @@ class DurableBeforeVisibleTest {
     void aReadDuringAnFsyncThatFailsNeverSeesTheWrite() throws Exception {
         final FailingJournal journal = new FailingJournal();
         final SnapshotStore store = SnapshotStore.journaled(Clock.systemUTC(), journal, List.of());
-        final List<Change> watched = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Change> watched = new CopyOnWriteArrayList<>();
         store.watch(0, watched::add);
         final CompletableFuture<WriteResult> write = CompletableFuture.supplyAsync(
                 () -> store.put(KEY, 0, SPEC, new Writer("alice", Origin.API)));

@@ -18,7 +18,7 @@ public final class MarkdownReport {
         for (TraceResult r : results) {
             out.append("| ").append(cell(r.trace().name())).append(" | ")
                .append(r.passed() ? (r.trace().divergence() != null ? "known divergence" : "PASS") : "FAIL")
-               .append(" | ").append(r.passed() ? "" : cell(r.failure())).append(" |\n");
+               .append(" | ").append(r.passed() ? "" : cell(String.valueOf(r.failure()))).append(" |\n");
         }
         for (TraceResult r : results) {
             out.append("\n### ").append(r.trace().name()).append("\n\n```\n");

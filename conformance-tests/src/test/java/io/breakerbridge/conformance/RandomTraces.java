@@ -4,6 +4,7 @@ import io.breakerbridge.model.BreakerSpec;
 import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.model.TripKind;
 import io.breakerbridge.testing.RandomSpecs;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ final class RandomTraces {
         final int count = 1 + random.nextInt(3);
         for (int i = 0; i < count; i++) {
             final BreakerSpec b = specs.anyBreaker(1000L * (1 + random.nextInt(4)));
-            final BreakerSpec small = new BreakerSpec(b.trip(), b.trip() == io.breakerbridge.model.TripKind.ERROR_COUNT
+            final BreakerSpec small = new BreakerSpec(b.trip(), b.trip() == TripKind.ERROR_COUNT
                                                                 ? random.nextInt(5) : b.threshold(),
                                                       b.slowCallMs() == null ? null : (long) random.nextInt(300),
                                                       1 + random.nextInt(8),

@@ -97,6 +97,21 @@ public final class CasJsonArray {
         return Outcome.FAILED;
     }
 
+    /**
+     * Like {@link #update}, and when the update created the dataId (creation is not protected by Nacos: a racing
+     * creator may have replaced it), merges once more on top of whatever is stored; {@code merge} must be
+     * idempotent (merging twice gives what merging once gives).
+     */
+    public Outcome updateIdempotent(UnaryOperator<List<JsonNode>> merge, int attempts, long deadlineNanos) {
+        final Outcome first = update(merge, attempts, deadlineNanos);
+        if (first != Outcome.CREATED) {
+            return first;
+        }
+        known = null; // read what is there now, not what we wrote
+        final Outcome again = update(merge, attempts, deadlineNanos);
+        return again == Outcome.FAILED ? Outcome.FAILED : Outcome.STORED;
+    }
+
     /** The entries of stored content; anything but a JSON array counts as none. */
     private List<JsonNode> entries(@Nullable String content) {
         if (content == null) {

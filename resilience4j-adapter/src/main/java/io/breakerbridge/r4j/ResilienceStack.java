@@ -215,8 +215,8 @@ public final class ResilienceStack {
         final int blockingLimit = limiter.firstBlocking(now);
         if (blockingLimit >= 0) {
             return new RejectedException(RejectionReason.RATE_LIMITED, key.resource(), blockingLimit,
-                                         SlidingWindowLimiter.BUCKET_MS - Math.floorMod(now,
-                                                                                        SlidingWindowLimiter.BUCKET_MS));
+                                         SlidingWindowLimiter.BUCKET_MS
+                                         - Math.floorMod(now, SlidingWindowLimiter.BUCKET_MS));
         }
         List<ExactBreaker> probes = null;
         for (int i = 0; i < breakers.size(); i++) {

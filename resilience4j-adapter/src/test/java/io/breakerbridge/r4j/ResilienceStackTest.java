@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.breakerbridge.endpoint.BreakerState;
+import io.breakerbridge.endpoint.CallContext;
+import io.breakerbridge.endpoint.Endpoint;
 import io.breakerbridge.endpoint.RejectionReason;
 import io.breakerbridge.model.BreakerSpec;
 import io.breakerbridge.model.FallbackSpec;
@@ -11,6 +13,8 @@ import io.breakerbridge.model.LossyTranslationException;
 import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.time.VirtualClock;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -101,16 +105,16 @@ class ResilienceStackTest {
 
     @Test
     void cancellingTheProbesFutureStillRecordsItsCompletion() {
-        final io.breakerbridge.time.VirtualClock clock = io.breakerbridge.time.VirtualClock.startingAt(StackHarness.T0);
+        final VirtualClock clock = VirtualClock.startingAt(StackHarness.T0);
         final ResilienceStack stack = ResilienceStack.create(StackHarness.KEY,
                                                              breakers(BreakerSpec.errorCount(0, 1, 1000, 1000)), clock);
         final CompletableFuture<String> dependency = new CompletableFuture<>();
-        final io.breakerbridge.endpoint.Endpoint<String, String> endpoint = stack.<String, String>guard().wrap(
+        final Endpoint<String, String> endpoint = stack.<String, String>guard().wrap(
                 (ctx, request) -> "fail".equals(request) ? CompletableFuture.failedFuture(new IllegalStateException())
                                                         : dependency);
-        endpoint.call(io.breakerbridge.endpoint.CallContext.EMPTY, "fail");
+        endpoint.call(CallContext.EMPTY, "fail");
         clock.advance(1000);
-        final CompletableFuture<String> probe = endpoint.call(io.breakerbridge.endpoint.CallContext.EMPTY, "probe")
+        final CompletableFuture<String> probe = endpoint.call(CallContext.EMPTY, "probe")
                                                         .toCompletableFuture();
         assertThat(stack.breakerStates()).containsExactly(BreakerState.HALF_OPEN);
 
@@ -222,7 +226,7 @@ class ResilienceStackTest {
         h.call(0, 0, true);
 
         assertThat(h.stack.circuitBreakers().get(0).getState())
-                .isEqualTo(io.github.resilience4j.circuitbreaker.CircuitBreaker.State.OPEN);
+                .isEqualTo(CircuitBreaker.State.OPEN);
         assertThat(h.stack.circuitBreakers().get(0).getName()).isEqualTo("svc/res#0");
     }
 

@@ -243,6 +243,7 @@ public final class SentinelRuleApplier implements AutoCloseable {
     }
 
     private static boolean allClosed(String resource) {
-        return BreakerBridgeAccess.circuitBreakers(resource).stream().allMatch(b -> b.currentState() == CircuitBreaker.State.CLOSED);
+        return BreakerBridgeAccess.circuitBreakers(resource).stream()
+                                  .allMatch(b -> b.currentState() == CircuitBreaker.State.CLOSED);
     }
 }

@@ -143,15 +143,17 @@ public final class SentinelTranslator {
             case REJECT -> flow.setControlBehavior(RuleConstant.CONTROL_BEHAVIOR_DEFAULT);
             case WARM_UP -> {
                 flow.setControlBehavior(RuleConstant.CONTROL_BEHAVIOR_WARM_UP);
-                flow.setWarmUpPeriodSec(limit.warmUpSec());
-                if (limit.coldFactor() != SENTINEL_COLD_FACTOR) {
-                    losses.add(new Loss(rule, "coldFactor", limit.coldFactor() + " is not applied: Sentinel's "
+                // RateLimitSpec requires both for WARM_UP.
+                flow.setWarmUpPeriodSec(requireNonNull(limit.warmUpSec(), "warmUpSec"));
+                final double coldFactor = requireNonNull(limit.coldFactor(), "coldFactor");
+                if (coldFactor != SENTINEL_COLD_FACTOR) {
+                    losses.add(new Loss(rule, "coldFactor", coldFactor + " is not applied: Sentinel's "
                                         + "cold factor is JVM-wide (csp.sentinel.flow.cold.factor, default 3)"));
                 }
             }
             case QUEUE -> {
                 flow.setControlBehavior(RuleConstant.CONTROL_BEHAVIOR_RATE_LIMITER);
-                final long queue = limit.maxQueueMs();
+                final long queue = requireNonNull(limit.maxQueueMs(), "maxQueueMs"); // required for QUEUE
                 if (queue > Integer.MAX_VALUE) {
                     losses.add(new Loss(rule, "maxQueueMs", queue + " does not fit Sentinel's int "
                                                             + "maxQueueingTimeMs; capped at " + Integer.MAX_VALUE));
@@ -179,9 +181,10 @@ public final class SentinelTranslator {
             }
             case SLOW_RATIO -> {
                 degrade.setGrade(RuleConstant.DEGRADE_GRADE_RT);
-                degrade.setCount(breaker.slowCallMs());
+                final long slowCallMs = requireNonNull(breaker.slowCallMs(), "slowCallMs"); // required for SLOW_RATIO
+                degrade.setCount(slowCallMs);
                 degrade.setSlowRatioThreshold(breaker.threshold());
-                if (breaker.slowCallMs() > (1L << 53)) {
+                if (slowCallMs > (1L << 53)) {
                     losses.add(new Loss(rule, "slowCallMs", breaker.slowCallMs() + " is not exact as Sentinel's "
                                                             + "double count"));
                 }

@@ -20,10 +20,12 @@ import io.breakerbridge.model.BreakerSpec;
 import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.testing.VirtualSentinelTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -149,14 +151,14 @@ class SentinelRuleApplierTest {
         outcome(SentinelMiddleware.<String, String>of(resource).wrap(echo(new AtomicInteger())), "ok");
 
         assertThat(events).extracting(BreakerEvent::from, BreakerEvent::to).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(BreakerState.CLOSED, BreakerState.OPEN),
-                org.assertj.core.groups.Tuple.tuple(BreakerState.OPEN, BreakerState.HALF_OPEN),
-                org.assertj.core.groups.Tuple.tuple(BreakerState.HALF_OPEN, BreakerState.CLOSED));
+                Tuple.tuple(BreakerState.CLOSED, BreakerState.OPEN),
+                Tuple.tuple(BreakerState.OPEN, BreakerState.HALF_OPEN),
+                Tuple.tuple(BreakerState.HALF_OPEN, BreakerState.CLOSED));
         assertThat(events.get(0).service()).isEqualTo("svc");
         assertThat(events.get(0).resource()).isEqualTo(resource);
         assertThat(events.get(0).breakerIndex()).isZero();
         assertThat(events.get(0).triggerValue()).isEqualTo(1.0);
-        assertThat(events.get(0).at()).isEqualTo(java.time.Instant.ofEpochMilli(T0));
+        assertThat(events.get(0).at()).isEqualTo(Instant.ofEpochMilli(T0));
     }
 
     @Test

@@ -22,6 +22,7 @@ import io.breakerbridge.testing.RandomSpecs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class SentinelTranslatorTest {
@@ -179,11 +180,11 @@ class SentinelTranslatorTest {
                 "svc", new SentinelRules(flows, List.of()));
 
         assertThat(translation.losses()).extracting(Loss::rule, Loss::field).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("flow-rules[0]", "grade"),
-                org.assertj.core.groups.Tuple.tuple("flow-rules[1]", "limitApp"),
-                org.assertj.core.groups.Tuple.tuple("flow-rules[2]", "strategy"),
-                org.assertj.core.groups.Tuple.tuple("flow-rules[3]", "clusterMode"),
-                org.assertj.core.groups.Tuple.tuple("flow-rules[4]", "controlBehavior"));
+                Tuple.tuple("flow-rules[0]", "grade"),
+                Tuple.tuple("flow-rules[1]", "limitApp"),
+                Tuple.tuple("flow-rules[2]", "strategy"),
+                Tuple.tuple("flow-rules[3]", "clusterMode"),
+                Tuple.tuple("flow-rules[4]", "controlBehavior"));
         assertThat(translation.value().get(new SnapshotKey("svc", "r")).rateLimits())
                 .containsExactly(RateLimitSpec.reject(7));
     }

@@ -112,7 +112,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
         try {
             ensureOpen();
             upTo = sequence;
-            for (Entry entry : entries.tailMap(new SnapshotKey(service, "\u0020"), true).values()) {
+            for (Entry entry : entries.tailMap(new SnapshotKey(service, " "), true).values()) {
                 if (entry.key.service().equals(service)) {
                     if (entry.current != null) {
                         result.add(entry.current);
@@ -193,7 +193,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
             ensureOpen();
             final Entry entry = entries.get(key);
             final ThresholdSnapshot current = entry == null ? null : entry.current;
-            if (current == null || current.version() != expectedVersion) {
+            if (entry == null || current == null || current.version() != expectedVersion) {
                 return WriteResult.Conflict.of(current);
             }
             change = append(Change.delete(sequence + 1, key, Math.max(entry.lastVersion, versionFloor) + 1, now(),

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -51,7 +52,11 @@ final class AuditTrail {
         AUDIT.info("sync {} {}: {}", kind.wireName(), service, detail);
         if (sync != null) {
             final ObjectNode node = toJson(event);
-            final CasJsonArray.Outcome outcome = sync.rules.auditTrail().update(entries -> {
+            final String id = node.path("id").asText();
+            final CasJsonArray.Outcome outcome = sync.rules.auditTrail().updateIdempotent(entries -> {
+                if (entries.stream().anyMatch(e -> id.equals(e.path("id").asText()))) {
+                    return entries; // merged again after creating the trail: already there
+                }
                 entries.add(node);
                 return entries.size() > MAX_STORED_EVENTS
                        ? new ArrayList<>(entries.subList(entries.size() - MAX_STORED_EVENTS, entries.size()))
@@ -89,6 +94,7 @@ final class AuditTrail {
 
     private static ObjectNode toJson(SyncEvent event) {
         final ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("id", UUID.randomUUID().toString()); // tells this entry from an equal one of another daemon
         node.put("at", event.at().toString());
         node.put("service", event.service());
         node.put("kind", event.kind().wireName());

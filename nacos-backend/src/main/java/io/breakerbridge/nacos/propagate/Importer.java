@@ -169,7 +169,7 @@ final class Importer {
             refused.incrementAndGet();
             log.warn("refused malformed Sentinel rules of {}: {} (the neutral rules stay in force)", service,
                      e.getMessage());
-            propagator.audit.record(service, SyncEvent.Kind.REFUSED, e.getMessage(), sync);
+            propagator.audit.record(service, SyncEvent.Kind.REFUSED, String.valueOf(e.getMessage()), sync);
             return;
         }
         specs.losses().forEach(loss -> log.warn("Sentinel rules of {}: loss: {}", service, loss));
@@ -194,8 +194,10 @@ final class Importer {
             if (force) {
                 log.warn("import of {} lost a race with a neutral write; retried on the next change", raced.key());
             } else {
-                propagator.twoSided(service, sync, "a neutral write of " + raced.key() + " raced the import of a Sentinel change"
-                                        + (raced.undone() ? "; the keys imported before it were put back" : ""));
+                propagator.twoSided(service, sync, "a neutral write of " + raced.key()
+                                                   + " raced the import of a Sentinel change"
+                                                   + (raced.undone() ? "; the keys imported before it were put back"
+                                                                     : ""));
             }
             return;
         }

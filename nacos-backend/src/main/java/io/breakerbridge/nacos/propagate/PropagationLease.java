@@ -123,7 +123,11 @@ public interface PropagationLease {
         }
 
         private boolean renew(long now) throws NacosException {
-            if (take(now, NacosDocuments.md5(mine))) {
+            final String held = mine;
+            if (held == null) {
+                return false; // called only while holding (tick)
+            }
+            if (take(now, NacosDocuments.md5(held))) {
                 if (!confirmed) {
                     log.info("propagation lease created and confirmed: this daemon propagates");
                 }

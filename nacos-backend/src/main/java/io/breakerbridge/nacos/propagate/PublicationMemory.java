@@ -76,7 +76,7 @@ final class PublicationMemory {
             return false;
         }
         final Deque<String> recent = unechoed.get(dataId);
-        while (!recent.isEmpty() && !recent.removeLast().equals(content)) {
+        while (recent != null && !recent.isEmpty() && !recent.removeLast().equals(content)) {
             // drop the older publications
         }
         return true;

@@ -1,5 +1,7 @@
 package io.breakerbridge.nacos.propagate;
 
+import static java.util.Objects.requireNonNull;
+
 import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.SnapshotKey;
@@ -66,7 +68,7 @@ final class StoreImport {
                     return new Outcome.Raced(key, !written.isEmpty());
                 }
                 log.info("imported Sentinel rules of {} as version {}", key, applied.change().version());
-                written.add(new Written(applied.change().snapshot(), current));
+                written.add(new Written(requireNonNull(applied.change().snapshot(), "a put's snapshot"), current));
             }
         } catch (RuntimeException e) {
             undo(written);

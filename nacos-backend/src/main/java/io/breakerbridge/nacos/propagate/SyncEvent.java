@@ -3,6 +3,7 @@ package io.breakerbridge.nacos.propagate;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * One entry of the propagation's audit trail.
@@ -24,7 +25,7 @@ public record SyncEvent(Instant at, String service, Kind kind, String detail) {
 
         /** The name in JSON (the HTTP API and the trail stored in Nacos): lower case. */
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         /** The kind of a wire name; an exception naming the value when there is none. */

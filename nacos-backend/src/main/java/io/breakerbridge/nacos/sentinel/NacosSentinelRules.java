@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -178,11 +179,12 @@ public final class NacosSentinelRules implements AutoCloseable {
         final Properties properties = this.properties;
         final Map<String, List<FlowRule>> flows = new ConcurrentHashMap<>();
         final Map<String, List<DegradeRule>> degrades = new ConcurrentHashMap<>();
-        final List<Loss> readLosses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Loss> readLosses = new CopyOnWriteArrayList<>();
         final Runnable apply = () -> {
             final SentinelRules rules = new SentinelRules(flows.getOrDefault("flow", List.of()),
                                                           degrades.getOrDefault("degrade", List.of()));
-            final Translation<SortedMap<SnapshotKey, ThresholdSpec>> specs = SentinelTranslator.fromSentinel(app, rules);
+            final Translation<SortedMap<SnapshotKey, ThresholdSpec>> specs =
+                    SentinelTranslator.fromSentinel(app, rules);
             final List<ThresholdSnapshot> snapshots = new ArrayList<>();
             specs.value().forEach((key, spec) -> snapshots.add(new ThresholdSnapshot(
                     key, 1, spec, clock.instant(), "nacos", Origin.SENTINEL)));

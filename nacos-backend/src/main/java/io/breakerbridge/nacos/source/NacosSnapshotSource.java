@@ -35,6 +35,14 @@ public final class NacosSnapshotSource implements SnapshotSource {
         this.service = SnapshotKey.validateService(service);
     }
 
+    /**
+     * Follows {@code service} in {@code group} over an existing config service (a shared client, or a test
+     * double); closing the source shuts that client down.
+     */
+    public static NacosSnapshotSource over(ConfigService config, String service, String group) {
+        return new NacosSnapshotSource(requireNonNull(config, "config"), service, group);
+    }
+
     /** Follows {@code service} in {@code group} (the daemon's default: BREAKERBRIDGE) on the given Nacos. */
     public static NacosSnapshotSource of(Properties properties, String service, String group) throws NacosException {
         return new NacosSnapshotSource(NacosFactory.createConfigService(properties), service, group);
@@ -76,8 +84,8 @@ public final class NacosSnapshotSource implements SnapshotSource {
         if (last != null) {
             for (Map.Entry<String, ThresholdSnapshot> was : last.snapshots().entrySet()) {
                 if (!document.snapshots().containsKey(was.getKey())) {
-                    consumer.onDelete(was.getValue().key(), document.versions().getOrDefault(was.getKey(),
-                                                                                            was.getValue().version() + 1));
+                    final long version = document.versions().getOrDefault(was.getKey(), was.getValue().version() + 1);
+                    consumer.onDelete(was.getValue().key(), version);
                 }
             }
         }

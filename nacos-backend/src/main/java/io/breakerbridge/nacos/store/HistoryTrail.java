@@ -112,8 +112,8 @@ final class HistoryTrail implements AutoCloseable {
      */
     List<Change> read(SnapshotKey key) {
         try {
-            return parse(documents.read(NacosLayout.history(key.service()))).stream().map(Entry::change).filter(c -> c != null && c.key().equals(key))
-                                 .toList();
+            return parse(documents.read(NacosLayout.history(key.service()))).stream().map(Entry::change)
+                    .filter(c -> c != null && c.key().equals(key)).toList();
         } catch (NacosException | RuntimeException e) {
             log.warn("cannot read the history trail of {}: {}", key.service(), e.getMessage());
             return List.of();

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.alibaba.nacos.api.NacosFactory;
 import com.alibaba.nacos.api.config.ConfigService;
 import com.alibaba.nacos.api.exception.NacosException;
-import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
@@ -25,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.SortedSet;
@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  * resource is retried), anything else (a stale read, a failure) is retried with backoff and finally refused
  * as unavailable, never reported as a success. Nacos serves stale reads for about 100 ms after a write, so
  * the md5 for the next write is always the one of the content written, and a read only replaces the cached
- * document when its revision is higher. Creating a dataId is not protected by Nacos: a creation is verified
- * by reading it back before it is acknowledged, and a lost race is retried on top of the winner.
+ * document when its revision is higher. Creating a dataId is not protected by Nacos: every store creates the
+ * same empty document, and the write proper is a compare-and-swap over it, so a lost race is retried on top of
+ * the winner.
  *
  * <p>Local writes are serialised per service. The watch holds every change made through this store and the
  * changes of other writers as Nacos pushes them (pushes are coalesced: a burst of remote writes may show as its
@@ -75,10 +76,6 @@ public final class NacosSnapshotStore implements SnapshotStore {
     private final ServicesIndex index;
     private final HistoryTrail trail;
     private volatile boolean closed;
-
-    /** One service's document as last written or adopted. */
-    private record ServiceDoc(String service, long revision, @Nullable String md5, TreeMap<String, Long> versions,
-                              TreeMap<String, ThresholdSnapshot> snapshots) {}
 
     private NacosSnapshotStore(ConfigService config, String group, Clock clock) {
         this.config = config;
@@ -185,7 +182,7 @@ public final class NacosSnapshotStore implements SnapshotStore {
                 if (currentVersion != expected || spec == null && current == null) {
                     // Answered from the cached document, which Nacos pushes keep fresh (they lag a write by about
                     // 100 ms). No read here: nacos-client throttles repeated reads to ~5/s, so reading on every
-                    // conflict would starve busy writers (see docs/SEMANTICS.md, Nacos).
+                    // conflict would starve busy writers (see docs/ENGINES.md, Nacos).
                     return WriteResult.Conflict.of(current);
                 }
                 final long version = doc.versions().getOrDefault(key.resource(), 0L) + 1;
@@ -200,7 +197,7 @@ public final class NacosSnapshotStore implements SnapshotStore {
                 } else {
                     snapshots.put(key.resource(), stored);
                 }
-                final String content = render(key.service(), doc.revision() + 1, versions, snapshots);
+                final String content = ServiceDoc.render(key.service(), doc.revision() + 1, versions, snapshots);
                 final ServiceDoc next = new ServiceDoc(key.service(), doc.revision() + 1, md5(content), versions,
                                                        snapshots);
                 final Attempt mine = new Attempt(next, stored == null
@@ -273,37 +270,18 @@ public final class NacosSnapshotStore implements SnapshotStore {
     }
 
     private boolean adopt(String service, String content, @Nullable String oursMd5) {
-        final ServiceDoc read = parse(service, content);
+        final ServiceDoc read = ServiceDoc.parse(service, content);
         final ServiceDoc cached = docs.get(service);
         if (cached != null && (read.revision() < cached.revision()
-                               || read.revision() == cached.revision() && read.md5().equals(cached.md5()))) {
+                               || read.revision() == cached.revision() && Objects.equals(read.md5(), cached.md5()))) {
             return false;
         }
         // An equal revision with other content is a lost creation race: the content in Nacos wins.
         docs.put(service, read);
-        if (cached != null && !read.md5().equals(oursMd5)) {
-            recordRemote(cached, read);
+        if (cached != null && !Objects.equals(read.md5(), oursMd5)) {
+            seen.recordRemote(cached, read, clock.instant().truncatedTo(ChronoUnit.MILLIS));
         }
         return true;
-    }
-
-    /** Records what another writer changed between two revisions, as one change per resource. */
-    private void recordRemote(ServiceDoc before, ServiceDoc after) {
-        for (Map.Entry<String, Long> entry : after.versions().entrySet()) {
-            final long was = before.versions().getOrDefault(entry.getKey(), 0L);
-            if (entry.getValue() <= was) {
-                continue;
-            }
-            final ThresholdSnapshot now = after.snapshots().get(entry.getKey());
-            final SnapshotKey key = new SnapshotKey(after.service(), entry.getKey());
-            final long version = entry.getValue();
-            if (now != null) {
-                seen.record(c -> Change.put(c, now));
-            } else {
-                seen.record(c -> Change.delete(c, key, version, clock.instant().truncatedTo(ChronoUnit.MILLIS),
-                                               new Writer("remote", Origin.API)));
-            }
-        }
     }
 
     @Override
@@ -340,8 +318,8 @@ public final class NacosSnapshotStore implements SnapshotStore {
             try {
                 final String content = documents.read(dataId(service));
                 final ServiceDoc loaded = content == null
-                                          ? new ServiceDoc(service, 0, null, new TreeMap<>(), new TreeMap<>())
-                                          : parse(service, content);
+                                          ? ServiceDoc.absent(service)
+                                          : ServiceDoc.parse(service, content);
                 docs.put(service, loaded);
                 documents.listen(dataId(service), pushed -> {
                     if (pushed != null) {
@@ -372,17 +350,6 @@ public final class NacosSnapshotStore implements SnapshotStore {
         }
     }
 
-    private static String render(String service, long revision, TreeMap<String, Long> versions,
-                                 TreeMap<String, ThresholdSnapshot> snapshots) {
-        return new ServiceDocument(service, revision, versions, snapshots).toJson();
-    }
-
-    private static ServiceDoc parse(String service, String content) {
-        final ServiceDocument document = ServiceDocument.parse(service, content);
-        return new ServiceDoc(service, document.revision(), md5(content), new TreeMap<>(document.versions()),
-                              new TreeMap<>(document.snapshots()));
-    }
-
     // ---- the services index
 
     /** Every service in the services index (and those this store wrote), deleted ones included. */
@@ -390,8 +357,12 @@ public final class NacosSnapshotStore implements SnapshotStore {
     public SortedSet<String> services() {
         ensureOpen();
         try {
-            final TreeSet<String> services = new TreeSet<>(docs.keySet().stream()
-                                                                .filter(s -> docs.get(s).md5() != null).toList());
+            final TreeSet<String> services = new TreeSet<>();
+            docs.forEach((service, doc) -> {
+                if (doc.md5() != null) {
+                    services.add(service); // written or read: it exists
+                }
+            });
             services.addAll(index.read());
             return services;
         } catch (NacosException e) {

@@ -1,11 +1,16 @@
 package io.breakerbridge.nacos.store;
 
 import io.breakerbridge.model.InvalidValueException;
+import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.model.Writer;
 import io.breakerbridge.store.Change;
 import io.breakerbridge.store.Subscription;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
@@ -30,6 +35,27 @@ final class SeenChanges {
             }
         }
         return change;
+    }
+
+    /**
+     * Records what another writer changed between two revisions of a service's document, as one change per
+     * resource (a burst of writes may show as its last version only); a delete is stamped {@code now}.
+     */
+    void recordRemote(ServiceDoc before, ServiceDoc after, Instant now) {
+        for (Map.Entry<String, Long> entry : after.versions().entrySet()) {
+            final long was = before.versions().getOrDefault(entry.getKey(), 0L);
+            if (entry.getValue() <= was) {
+                continue;
+            }
+            final ThresholdSnapshot snapshot = after.snapshots().get(entry.getKey());
+            final SnapshotKey key = new SnapshotKey(after.service(), entry.getKey());
+            final long version = entry.getValue();
+            if (snapshot != null) {
+                record(c -> Change.put(c, snapshot));
+            } else {
+                record(c -> Change.delete(c, key, version, now, new Writer("remote", Origin.API)));
+            }
+        }
     }
 
     synchronized long lastSequence() {

@@ -44,7 +44,7 @@ final class ServicesIndex {
             return;
         }
         synchronized (indexed) {
-            final CasJsonArray.Outcome outcome = array.update(entries -> {
+            final CasJsonArray.Outcome outcome = array.updateIdempotent(entries -> {
                 final TreeSet<String> services = new TreeSet<>();
                 entries.forEach(node -> services.add(node.asText()));
                 if (!services.add(service)) {

@@ -16,6 +16,8 @@ import io.breakerbridge.store.SnapshotStore;
 import io.breakerbridge.testing.InMemoryNacos;
 import io.breakerbridge.testing.VirtualScheduler;
 import io.breakerbridge.time.VirtualClock;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -269,7 +271,7 @@ class SentinelPropagationTest {
         final SnapshotKey other = new SnapshotKey(APP, "GET:/status"); // imported first (keys in order)
         final SnapshotStore real = store;
         final boolean[] raced = {false};
-        store = (SnapshotStore) java.lang.reflect.Proxy.newProxyInstance(
+        store = (SnapshotStore) Proxy.newProxyInstance(
                 SnapshotStore.class.getClassLoader(), new Class<?>[] {SnapshotStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("put") && KEY.equals(args[0]) && !raced[0]
                         && ((Writer) args[3]).origin() == Origin.SENTINEL) {
@@ -278,7 +280,7 @@ class SentinelPropagationTest {
                     }
                     try {
                         return method.invoke(real, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
+                    } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
                 });

@@ -20,6 +20,7 @@ import io.breakerbridge.nacos.NacosLayout;
 import io.breakerbridge.sentinel.SentinelRuleApplier;
 import io.breakerbridge.sentinel.SentinelRuleJson;
 import io.breakerbridge.testing.Eventually;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,7 +64,7 @@ class NacosSentinelRulesIntegrationTest {
                 text -> {
                     try {
                         return text == null ? List.of() : json.readValue(text, new TypeReference<List<FlowRule>>() {});
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         throw new IllegalArgumentException(e);
                     }
                 });

@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
@@ -77,7 +78,7 @@ class NacosRestartIntegrationTest {
         }
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier condition, int seconds)
+    private static void waitFor(BooleanSupplier condition, int seconds)
             throws InterruptedException {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {

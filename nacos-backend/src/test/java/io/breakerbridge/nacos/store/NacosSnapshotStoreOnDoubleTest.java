@@ -6,15 +6,18 @@ import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.Writer;
 import io.breakerbridge.nacos.NacosLayout;
-import io.breakerbridge.nacos.store.NacosSnapshotStore;
 import io.breakerbridge.store.Change;
 import io.breakerbridge.store.SnapshotStore;
+import io.breakerbridge.store.StoreUnavailableException;
 import io.breakerbridge.store.WriteResult;
 import io.breakerbridge.testing.Eventually;
 import io.breakerbridge.testing.InMemoryNacos;
 import io.breakerbridge.testing.SnapshotStoreContractTest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,8 +52,8 @@ class NacosSnapshotStoreOnDoubleTest extends SnapshotStoreContractTest {
         store.put(PAY, 0, spec(1), ALICE);
         nacos.failNextCas(100);
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.put(PAY, 1, spec(2), ALICE))
-                .isInstanceOf(io.breakerbridge.store.StoreUnavailableException.class);
+        Assertions.assertThatThrownBy(() -> store.put(PAY, 1, spec(2), ALICE))
+                .isInstanceOf(StoreUnavailableException.class);
         assertThat(store.get(PAY).orElseThrow().version()).isEqualTo(1);
     }
 
@@ -86,7 +89,7 @@ class NacosSnapshotStoreOnDoubleTest extends SnapshotStoreContractTest {
     void remoteWritesReachTheWatch() throws Exception {
         final SnapshotStore other = NacosSnapshotStore.open(nacos.client(), "G", Clock.systemUTC());
         other.get(PAY);
-        final java.util.List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Long> seen = new CopyOnWriteArrayList<>();
         other.watch(0, change -> seen.add(change.version()));
 
         store.put(PAY, 0, spec(1), ALICE);

@@ -6,13 +6,17 @@ import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.Writer;
+import io.breakerbridge.store.Change;
 import io.breakerbridge.store.SnapshotStore;
 import io.breakerbridge.store.WriteResult;
+import io.breakerbridge.testing.Eventually;
 import io.breakerbridge.testing.SnapshotStoreContractTest;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -88,7 +92,7 @@ class NacosSnapshotStoreTest extends SnapshotStoreContractTest {
                        && System.nanoTime() < deadline) {
                     Thread.sleep(50);
                 }
-                assertThat(store.get(key).orElseThrow().version()).as("won %s", new java.util.TreeSet<>(all))
+                assertThat(store.get(key).orElseThrow().version()).as("won %s", new TreeSet<>(all))
                                                                   .isEqualTo(last);
                 assertThat(other.get(key).orElseThrow().version()).isEqualTo(last);
                 assertThat(store.get(key).orElseThrow().rateLimits().get(0).maxQps()).isEqualTo(last);
@@ -104,7 +108,7 @@ class NacosSnapshotStoreTest extends SnapshotStoreContractTest {
         final SnapshotKey key = new SnapshotKey("payment", "history");
         try (SnapshotStore other = NacosSnapshotStore.open(properties(), group, Clock.systemUTC())) {
             store.put(key, 0, spec(1), ALICE);
-            io.breakerbridge.testing.Eventually.within(java.time.Duration.ofSeconds(10),
+            Eventually.within(Duration.ofSeconds(10),
                                                         () -> other.get(key).isPresent());
             assertThat(other.put(key, 1, spec(2), new Writer("bob", Origin.API, "raised")))
                     .isInstanceOf(WriteResult.Applied.class);
@@ -112,9 +116,9 @@ class NacosSnapshotStoreTest extends SnapshotStoreContractTest {
         store.close();
 
         try (SnapshotStore restarted = NacosSnapshotStore.open(properties(), group, Clock.systemUTC())) {
-            io.breakerbridge.testing.Eventually.within(java.time.Duration.ofSeconds(10),
+            Eventually.within(Duration.ofSeconds(10),
                                                         () -> restarted.history(key).size() == 2);
-            assertThat(restarted.history(key)).extracting(io.breakerbridge.store.Change::by)
+            assertThat(restarted.history(key)).extracting(Change::by)
                                               .containsExactly("alice", "bob");
             assertThat(restarted.history(key).get(1).note()).isEqualTo("raised");
         }

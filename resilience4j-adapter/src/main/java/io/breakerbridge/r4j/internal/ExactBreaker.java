@@ -80,7 +80,7 @@ public final class ExactBreaker {
                 .minimumNumberOfCalls(Integer.MAX_VALUE)
                 .failureRateThreshold(100)
                 .slowCallRateThreshold(100)
-                .slowCallDurationThreshold(slowKind ? Duration.ofMillis(spec.slowCallMs()).plusNanos(999_999)
+                .slowCallDurationThreshold(slowKind ? Duration.ofMillis(slowCallMs(spec)).plusNanos(999_999)
                                                     : NEVER_SLOW)
                 .permittedNumberOfCallsInHalfOpenState(1)
                 .maxWaitDurationInHalfOpenState(Duration.ZERO)
@@ -177,7 +177,12 @@ public final class ExactBreaker {
     }
 
     private long slowThresholdMs() {
-        return spec.trip() == TripKind.SLOW_RATIO ? spec.slowCallMs() : Long.MAX_VALUE;
+        return spec.trip() == TripKind.SLOW_RATIO ? slowCallMs(spec) : Long.MAX_VALUE;
+    }
+
+    /** The slow-call threshold of a SLOW_RATIO breaker (BreakerSpec requires it for that trip). */
+    private static long slowCallMs(BreakerSpec spec) {
+        return requireNonNull(spec.slowCallMs(), "slowCallMs");
     }
 
     private boolean tripped(long now) {

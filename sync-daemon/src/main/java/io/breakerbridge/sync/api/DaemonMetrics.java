@@ -35,7 +35,8 @@ public final class DaemonMetrics {
         Gauge.builder("breakerbridge.sync.conflicts", propagation, p -> p.conflicts().size()).strongReference(true)
              .description("Services held because both sides changed").register(registry);
         Gauge.builder("breakerbridge.sync.propagating", propagation, p -> p.propagating() ? 1 : 0)
-             .strongReference(true).description("1 while this daemon holds the propagation lease, 0 while it stands by").register(registry);
+             .strongReference(true).description("1 while this daemon holds the propagation lease, 0 while it stands by")
+             .register(registry);
         final Map<String, ToDoubleFunction<SentinelPropagation>> results = Map.of(
                 "published", p -> p.metrics().published(),
                 "imported", p -> p.metrics().imported(),

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
+import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
@@ -17,6 +18,7 @@ import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.breakerbridge.model.InvalidValueException;
+import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
@@ -30,10 +32,15 @@ import io.breakerbridge.store.Change;
 import io.breakerbridge.store.SnapshotStore;
 import io.breakerbridge.store.StoreUnavailableException;
 import io.breakerbridge.store.WriteResult;
+import io.netty.util.AsciiString;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -74,7 +81,7 @@ public final class ThresholdsApi implements HttpService {
             }
             if (segments.length < 2 || segments.length > 3 || segments.length == 3 && !"history".equals(segments[2])) {
                 return ApiErrors.of(HttpStatus.NOT_FOUND, "no such path: " + ctx.path()
-                                                          + " (expected: /v1/thresholds/{service}/{resource}[/history])");
+                        + " (expected: /v1/thresholds/{service}/{resource}[/history])");
             }
             final SnapshotKey key = new SnapshotKey(decode(segments[0], "service"), decode(segments[1], "resource"));
             if (segments.length == 3) {
@@ -200,7 +207,7 @@ public final class ThresholdsApi implements HttpService {
             return reject(key, HttpStatus.PRECONDITION_REQUIRED,
                           "a write needs If-Match: \"<version>\" (update) or If-None-Match: * (create)");
         }
-        final Writer writer = new Writer(AuthDecorator.principal(ctx).name(), io.breakerbridge.model.Origin.API);
+        final Writer writer = new Writer(AuthDecorator.principal(ctx).name(), Origin.API);
         return HttpResponse.of(req.aggregate().thenComposeAsync(body -> CompletableFuture.completedFuture(
                 write(key, expected, body, writer)), ctx.blockingTaskExecutor()));
     }
@@ -236,7 +243,7 @@ public final class ThresholdsApi implements HttpService {
             return ApiErrors.of(HttpStatus.SERVICE_UNAVAILABLE, "store unavailable: " + e.getMessage());
         }
         if (result instanceof WriteResult.Applied applied) {
-            final ThresholdSnapshot stored = applied.change().snapshot();
+            final ThresholdSnapshot stored = requireNonNull(applied.change().snapshot(), "a put's snapshot");
             metrics.accepted();
             log.info("accepted write {} v{} by {} origin {}", key, stored.version(), stored.updatedBy(),
                      stored.origin());
@@ -255,7 +262,7 @@ public final class ThresholdsApi implements HttpService {
             return reject(key, HttpStatus.PRECONDITION_REQUIRED, "a delete needs If-Match: \"<version>\"");
         }
         final long expected = version(ifMatch);
-        final Writer writer = new Writer(AuthDecorator.principal(ctx).name(), io.breakerbridge.model.Origin.API);
+        final Writer writer = new Writer(AuthDecorator.principal(ctx).name(), Origin.API);
         return blocking(ctx, () -> {
             final WriteResult result;
             try {
@@ -281,7 +288,7 @@ public final class ThresholdsApi implements HttpService {
 
     /** A 400 when If-Match or If-None-Match comes more than once (which one counts would be a guess). */
     private @Nullable HttpResponse repeatedPrecondition(HttpRequest req, SnapshotKey key) {
-        for (io.netty.util.AsciiString name : List.of(HttpHeaderNames.IF_MATCH,
+        for (AsciiString name : List.of(HttpHeaderNames.IF_MATCH,
                                                                     HttpHeaderNames.IF_NONE_MATCH)) {
             final List<String> values = req.headers().getAll(name);
             if (values.size() > 1) {
@@ -313,7 +320,7 @@ public final class ThresholdsApi implements HttpService {
                                         : ResponseHeaders.of(HttpStatus.CONFLICT, HttpHeaderNames.CONTENT_TYPE,
                                                              MediaType.JSON_UTF_8, HttpHeaderNames.ETAG,
                                                              etag(conflict.currentVersion()));
-        return HttpResponse.of(headers, com.linecorp.armeria.common.HttpData.ofUtf8(StrictJson.serialize(body)));
+        return HttpResponse.of(headers, HttpData.ofUtf8(StrictJson.serialize(body)));
     }
 
     private HttpResponse reject(SnapshotKey key, HttpStatus status, String why) {
@@ -331,7 +338,7 @@ public final class ThresholdsApi implements HttpService {
     static HttpResponse snapshotResponse(HttpStatus status, ThresholdSnapshot snapshot) {
         return HttpResponse.of(ResponseHeaders.of(status, HttpHeaderNames.CONTENT_TYPE, MediaType.JSON_UTF_8,
                                                   HttpHeaderNames.ETAG, etag(snapshot.version())),
-                               com.linecorp.armeria.common.HttpData.ofUtf8(SnapshotWriter.write(snapshot)));
+                               HttpData.ofUtf8(SnapshotWriter.write(snapshot)));
     }
 
     /** The ETag of a version: the version in quotes. */
@@ -347,7 +354,7 @@ public final class ThresholdsApi implements HttpService {
         return Long.parseLong(m.group(1));
     }
 
-    private static HttpResponse blocking(ServiceRequestContext ctx, java.util.function.Supplier<HttpResponse> work) {
+    private static HttpResponse blocking(ServiceRequestContext ctx, Supplier<HttpResponse> work) {
         return HttpResponse.of(CompletableFuture.supplyAsync(() -> {
             try {
                 return work.get();
@@ -384,10 +391,10 @@ public final class ThresholdsApi implements HttpService {
         }
         try {
             return StandardCharsets.UTF_8.newDecoder()
-                                         .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                                         .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                                         .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+                                         .onMalformedInput(CodingErrorAction.REPORT)
+                                         .onUnmappableCharacter(CodingErrorAction.REPORT)
+                                         .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
             throw new InvalidValueException(field, segment, "percent-encoded UTF-8");
         }
     }

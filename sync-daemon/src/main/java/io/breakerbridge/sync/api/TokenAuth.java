@@ -3,6 +3,7 @@ package io.breakerbridge.sync.api;
 import static java.util.Objects.requireNonNull;
 
 import io.breakerbridge.model.InvalidValueException;
+import io.breakerbridge.model.Writer;
 import io.breakerbridge.sync.store.DataFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -127,7 +128,7 @@ public final class TokenAuth {
             throw new InvalidValueException(where, token.length() + " characters", "a token of at least 16 characters");
         }
         try {
-            io.breakerbridge.model.Writer.validateName(where, name);
+            Writer.validateName(where, name);
         } catch (InvalidValueException e) {
             throw new InvalidValueException(where, "first word (not shown)", e.expected());
         }

@@ -3,6 +3,7 @@ package io.breakerbridge.sync.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
@@ -19,6 +20,8 @@ import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.json.StrictJson;
 import io.breakerbridge.store.SnapshotStore;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,7 +71,7 @@ final class WatchService implements HttpService {
             if (service != null) {
                 SnapshotKey.validateService(service);
             }
-            final java.util.List<String> sinces = ctx.queryParams().getAll("since");
+            final List<String> sinces = ctx.queryParams().getAll("since");
             if (sinces.size() > 1) {
                 throw new InvalidValueException("since", String.join(",", sinces), "one sequence number");
             }
@@ -90,7 +93,7 @@ final class WatchService implements HttpService {
             metrics.watchRefused();
             return HttpResponse.of(ResponseHeaders.of(HttpStatus.SERVICE_UNAVAILABLE, HttpHeaderNames.CONTENT_TYPE,
                                                       MediaType.JSON_UTF_8, HttpHeaderNames.RETRY_AFTER, "5"),
-                                   com.linecorp.armeria.common.HttpData.ofUtf8(StrictJson.serialize(ApiErrors.body(
+                                   HttpData.ofUtf8(StrictJson.serialize(ApiErrors.body(
                                            "too many watch streams " + (overAll ? "open (limit "
                                                    + limits.maxWatchers() + ")" : "of " + token + " open (limit "
                                                    + limits.maxPerToken() + " per token)")
@@ -100,7 +103,7 @@ final class WatchService implements HttpService {
         final StreamWriter<ServerSentEvent> events = StreamMessage.streaming();
         final WatchStream stream = new WatchStream(store, service, since, events, ctx.eventLoop(), limits,
                                                    System::nanoTime, drop -> {
-            metrics.watchDropped(drop.name().toLowerCase(java.util.Locale.ROOT));
+            metrics.watchDropped(drop.name().toLowerCase(Locale.ROOT));
             log.warn("watch stream of {} dropped: {} (it resumes with since=<last event id>)", token,
                      drop == WatchStream.Drop.SLOW ? "more than " + limits.maxQueued()
                                                      + " events waiting for a client that reads too slowly"

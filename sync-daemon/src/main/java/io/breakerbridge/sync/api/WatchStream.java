@@ -11,6 +11,7 @@ import io.breakerbridge.store.Subscription;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -33,7 +34,7 @@ final class WatchStream {
     private final Executor loop;
     private final WatchLimits limits;
     private final LongSupplier ticker;
-    private final java.util.function.Consumer<Drop> onDrop;
+    private final Consumer<Drop> onDrop;
 
     /** Sequence of the last change taken from the store (sent or filtered out). */
     private long position;
@@ -48,7 +49,7 @@ final class WatchStream {
     private boolean done;
 
     WatchStream(SnapshotStore store, @Nullable String service, long since, StreamWriter<ServerSentEvent> events,
-                Executor loop, WatchLimits limits, LongSupplier ticker, java.util.function.Consumer<Drop> onDrop) {
+                Executor loop, WatchLimits limits, LongSupplier ticker, Consumer<Drop> onDrop) {
         this.store = store;
         this.service = service;
         this.position = since;

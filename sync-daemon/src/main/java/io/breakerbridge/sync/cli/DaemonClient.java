@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** The command line's HTTP client for a running daemon. */
 final class DaemonClient {
@@ -26,7 +27,7 @@ final class DaemonClient {
     /** A response: status, body and ETag. */
     record Reply(int status, String body, Optional<String> etag) {}
 
-    Reply send(String method, String path, Map<String, String> headers, String body)
+    Reply send(String method, String path, Map<String, String> headers, @Nullable String body)
             throws IOException, InterruptedException {
         final HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
                                                        .timeout(Duration.ofSeconds(30))

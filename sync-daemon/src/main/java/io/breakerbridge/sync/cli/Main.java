@@ -69,7 +69,7 @@ public final class Main {
                 default -> usage("unknown command: " + args[0]);
             };
         } catch (UsageException e) {
-            return usage(e.getMessage());
+            return usage(String.valueOf(e.getMessage()));
         } catch (InvalidValueException e) {
             err.println("error: " + e.getMessage());
             return 1;

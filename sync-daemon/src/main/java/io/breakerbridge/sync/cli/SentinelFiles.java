@@ -86,9 +86,11 @@ final class SentinelFiles {
         if (service == null) {
             throw new UsageException("--service: missing (expected: the Sentinel app name the rules belong to)");
         }
-        final Translation<SortedMap<SnapshotKey, ThresholdSpec>> specs = SentinelRuleJson.readService(
-                service, new SentinelRuleJson.Documents(Files.readString(Path.of(files.get(0)), StandardCharsets.UTF_8),
-                                                        Files.readString(Path.of(files.get(1)), StandardCharsets.UTF_8)));
+        final SentinelRuleJson.Documents documents = new SentinelRuleJson.Documents(
+                Files.readString(Path.of(files.get(0)), StandardCharsets.UTF_8),
+                Files.readString(Path.of(files.get(1)), StandardCharsets.UTF_8));
+        final Translation<SortedMap<SnapshotKey, ThresholdSpec>> specs =
+                SentinelRuleJson.readService(service, documents);
         final List<Loss> losses = specs.losses();
         losses.forEach(loss -> err.println("loss: " + loss));
         if (!losses.isEmpty() && !a.flag("allow-loss")) {

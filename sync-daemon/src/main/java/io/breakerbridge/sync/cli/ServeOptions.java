@@ -59,7 +59,8 @@ record ServeOptions(String logFormat, int port, Path dataDir, @Nullable Path tok
                 }
             }
         }
-        final String sentinelNacos = a.option("sentinel-nacos", a.option("nacos"));
+        final String sentinelOnly = a.option("sentinel-nacos");
+        final String sentinelNacos = sentinelOnly != null ? sentinelOnly : a.option("nacos");
         if (!apps.isEmpty() && sentinelNacos == null) {
             throw new UsageException("--sentinel-apps: " + named + " (expected: with --sentinel-nacos or --nacos)");
         }

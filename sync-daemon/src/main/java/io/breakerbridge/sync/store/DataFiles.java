@@ -1,7 +1,12 @@
 package io.breakerbridge.sync.store;
 
+import static java.util.Objects.requireNonNull;
+
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,9 +43,14 @@ public final class DataFiles {
     }
 
     /** Opens {@code file} for reading and writing, creating it with mode 0600; an existing file is set to 0600. */
+    /** The directory a file is in (its absolute path's parent). */
+    static Path directoryOf(Path file) {
+        return requireNonNull(file.toAbsolutePath().getParent(), "a file's directory");
+    }
+
     static FileChannel openPrivate(Path file) throws IOException {
-        final FileAttribute<?>[] attributes = POSIX ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE)}
-                                                    : new FileAttribute<?>[0];
+        final FileAttribute<?>[] attributes = POSIX
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE)} : new FileAttribute<?>[0];
         final FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
                                                                   StandardOpenOption.WRITE), attributes);
         if (POSIX && !Files.getPosixFilePermissions(file).equals(FILE)) {
@@ -61,8 +71,8 @@ public final class DataFiles {
         Files.deleteIfExists(temp);
         try {
             try (FileChannel out = openPrivate(temp)) {
-                final java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(text.getBytes(
-                        java.nio.charset.StandardCharsets.UTF_8));
+                final ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(
+                        StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
                     out.write(bytes);
                 }
@@ -70,10 +80,10 @@ public final class DataFiles {
             }
             try {
                 Files.createLink(file, temp);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
+            } catch (FileAlreadyExistsException e) {
                 return false;
             }
-            forceDirectory(file.toAbsolutePath().getParent());
+            forceDirectory(directoryOf(file));
             return true;
         } finally {
             Files.deleteIfExists(temp);

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.function.Consumer;
 
 /**
@@ -65,7 +66,7 @@ public final class EmbeddedStore implements SnapshotStore {
     }
 
     @Override
-    public java.util.SortedSet<String> services() {
+    public SortedSet<String> services() {
         return delegate.services();
     }
 

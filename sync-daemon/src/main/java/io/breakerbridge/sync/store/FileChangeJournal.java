@@ -63,7 +63,7 @@ public final class FileChangeJournal implements ChangeJournal, AutoCloseable {
      */
     public static Recovered open(Path file) throws IOException {
         requireNonNull(file, "file");
-        DataFiles.createPrivateDirectories(file.toAbsolutePath().getParent());
+        DataFiles.createPrivateDirectories(DataFiles.directoryOf(file));
         final FileChannel channel = DataFiles.openPrivate(file);
         try {
             final JournalScan scan = JournalScan.of(channel);

@@ -29,12 +29,14 @@ final class JournalRepair {
         long maxSequence = 0;
         long maxVersion = 0;
         for (JournalScan.Entry entry : scan.entries) {
-            if (entry.change() != null) {
-                maxSequence = Math.max(maxSequence, entry.change().sequence());
-                maxVersion = Math.max(maxVersion, entry.change().version());
-            } else {
-                maxSequence = Math.max(maxSequence, entry.marker().sequenceFloor());
-                maxVersion = Math.max(maxVersion, entry.marker().versionFloor());
+            final Change change = entry.change();
+            final LostMarker marker = entry.marker();
+            if (change != null) {
+                maxSequence = Math.max(maxSequence, change.sequence());
+                maxVersion = Math.max(maxVersion, change.version());
+            } else if (marker != null) {
+                maxSequence = Math.max(maxSequence, marker.sequenceFloor());
+                maxVersion = Math.max(maxVersion, marker.versionFloor());
             }
         }
         final List<Lost> lost = new ArrayList<>();
@@ -101,7 +103,7 @@ final class JournalRepair {
             out.force(true);
         }
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        DataFiles.forceDirectory(file.toAbsolutePath().getParent());
+        DataFiles.forceDirectory(DataFiles.directoryOf(file));
         final List<String> lines = lost.stream()
                 .map(l -> "offset " + l.offset() + ", " + l.bytes() + " bytes (at most " + l.records() + " record"
                           + (l.records() == 1 ? "" : "s") + "): " + l.what()).toList();

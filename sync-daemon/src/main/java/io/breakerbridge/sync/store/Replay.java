@@ -1,5 +1,7 @@
 package io.breakerbridge.sync.store;
 
+import static java.util.Objects.requireNonNull;
+
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.store.Change;
 import java.nio.file.Path;
@@ -27,13 +29,14 @@ final class Replay {
         int number = 0;
         for (JournalScan.Entry entry : scan.entries) {
             number++;
-            if (entry.marker() != null) {
-                replay.sequenceFloor = Math.max(replay.sequenceFloor, entry.marker().sequenceFloor());
-                replay.versionFloor = Math.max(replay.versionFloor, entry.marker().versionFloor());
+            final LostMarker marker = entry.marker();
+            if (marker != null) {
+                replay.sequenceFloor = Math.max(replay.sequenceFloor, marker.sequenceFloor());
+                replay.versionFloor = Math.max(replay.versionFloor, marker.versionFloor());
                 afterLoss = true;
                 continue;
             }
-            final Change change = entry.change();
+            final Change change = requireNonNull(entry.change(), "a record is a change or a marker");
             final long last = versions.getOrDefault(change.key(), 0L);
             // Once a repair lost records, numbers only have to rise (they continue above the marker's floors).
             final boolean sequenceOk = afterLoss ? change.sequence() > replay.lastSequence

@@ -7,6 +7,7 @@ import io.breakerbridge.nacos.propagate.PropagationLease;
 import io.breakerbridge.nacos.propagate.SentinelPropagation;
 import io.breakerbridge.nacos.sentinel.NacosSentinelRules;
 import io.breakerbridge.store.SnapshotStore;
+import io.breakerbridge.sync.store.DataFiles;
 import io.breakerbridge.testing.Eventually;
 import io.breakerbridge.testing.InMemoryNacos;
 import java.net.URI;
@@ -42,7 +43,7 @@ class ConflictsApiTest {
     }
 
     private void start(PropagationLease lease) throws Exception {
-        io.breakerbridge.sync.store.DataFiles.createAtomically(dir.resolve("tokens"), TOKEN + "\n");
+        DataFiles.createAtomically(dir.resolve("tokens"), TOKEN + "\n");
         final SnapshotStore store = SnapshotStore.inMemory(Clock.systemUTC());
         final SentinelPropagation propagation = SentinelPropagation.builder(store).connector(app -> NacosSentinelRules.over(nacos.client(), app)).lease(lease).start();
         server = DaemonServer.start(store, TokenAuth.fromFile(dir.resolve("tokens")), 0, propagation);

@@ -1,5 +1,6 @@
 package io.breakerbridge.sync.api;
 
+import io.breakerbridge.sync.store.DataFiles;
 import io.breakerbridge.sync.store.EmbeddedStore;
 import java.io.IOException;
 import java.net.URI;
@@ -27,7 +28,7 @@ final class DaemonFixture implements AutoCloseable {
 
     private DaemonFixture(Path dir, int port) throws IOException {
         final Path tokens = dir.resolve("tokens");
-        io.breakerbridge.sync.store.DataFiles.createAtomically(tokens, "# test tokens\nalice " + ADMIN + "\nreader " + READER + " read-only\n");
+        DataFiles.createAtomically(tokens, "# test tokens\nalice " + ADMIN + "\nreader " + READER + " read-only\n");
         store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
         server = DaemonServer.start(store, TokenAuth.fromFile(tokens), port);
     }

@@ -17,6 +17,8 @@ import io.breakerbridge.time.VirtualClock;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +70,7 @@ class DaemonWatchSourceTest {
         final DaemonFixture first = new DaemonFixture(dir);
         final int port = first.server.port();
         first.send("PUT", PAY, ADMIN, "{}", "If-None-Match", "*");
-        final java.util.List<Long> versions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Long> versions = new CopyOnWriteArrayList<>();
         try (DaemonWatchSource source = DaemonWatchSource.of(URI.create("http://127.0.0.1:" + port), READER, null)) {
             source.start(SnapshotListener.of(s -> versions.add(s.version()), (k, v) -> versions.add(v)));
             eventually(() -> versions.size() == 1);

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -157,7 +158,7 @@ class HostileInputTest {
         final List<Case> all = cases().toList();
         assertThat(all).hasSizeGreaterThanOrEqualTo(40);
         for (Case c : all) {
-            assertThat(doc).as("row of " + c.id()).containsPattern("(?m)^\\| " + java.util.regex.Pattern.quote(c.id())
+            assertThat(doc).as("row of " + c.id()).containsPattern("(?m)^\\| " + Pattern.quote(c.id())
                                                                    + " \\|.*\\| " + c.status() + " \\|");
         }
         assertThat(doc.lines().filter(l -> l.matches("^\\| [a-z0-9-]+ \\|.*\\| [0-9]{3} \\|.*"))).hasSize(all.size());

@@ -8,6 +8,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** HTTP/1.1 over a plain socket: the request goes out byte for byte as written (ISO-8859-1), nothing normalised. */
 final class RawHttp {
@@ -63,7 +66,7 @@ final class RawHttp {
             final int status = Integer.parseInt(text.substring(9, 12));
             final int split = text.indexOf("\r\n\r\n");
             String rest = split < 0 ? "" : text.substring(split + 4);
-            if (text.substring(0, Math.max(0, split)).toLowerCase(java.util.Locale.ROOT)
+            if (text.substring(0, Math.max(0, split)).toLowerCase(Locale.ROOT)
                     .contains("transfer-encoding: chunked")) {
                 rest = dechunk(rest);
             }
@@ -77,8 +80,8 @@ final class RawHttp {
         if (split < 0) {
             return false;
         }
-        final String head = text.substring(0, split).toLowerCase(java.util.Locale.ROOT);
-        final java.util.regex.Matcher length = java.util.regex.Pattern.compile("content-length: *(\\d+)")
+        final String head = text.substring(0, split).toLowerCase(Locale.ROOT);
+        final Matcher length = Pattern.compile("content-length: *(\\d+)")
                                                                       .matcher(head);
         if (length.find()) {
             return text.getBytes(StandardCharsets.ISO_8859_1).length - split - 4 >= Integer.parseInt(length.group(1));

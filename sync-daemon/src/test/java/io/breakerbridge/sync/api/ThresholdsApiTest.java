@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.json.SnapshotReader;
+import io.breakerbridge.store.Change;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -298,8 +300,8 @@ class ThresholdsApiTest {
             final HttpResponse<String> history = daemon.send("GET", PAY + "/history", ADMIN, null);
             assertThat(history.body().split("\"kind\":\"PUT\"", -1)).hasSize(3201);
             assertThat(daemon.store.history(new SnapshotKey("payment", "POST:/pay")))
-                    .extracting(io.breakerbridge.store.Change::version)
-                    .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, 3200).boxed().toList());
+                    .extracting(Change::version)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, 3200).boxed().toList());
         } finally {
             pool.shutdownNow();
         }

@@ -8,6 +8,7 @@ import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
+import io.breakerbridge.sync.store.DataFiles;
 import io.breakerbridge.sync.store.EmbeddedStore;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,7 +40,7 @@ class WatchLimitsTest {
 
     private void start(WatchLimits limits) throws IOException {
         final Path tokens = dir.resolve("tokens");
-        io.breakerbridge.sync.store.DataFiles.createAtomically(tokens, "alice " + ADMIN + "\nreader " + READER + " read-only\n");
+        DataFiles.createAtomically(tokens, "alice " + ADMIN + "\nreader " + READER + " read-only\n");
         store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
         server = DaemonServer.start(store, TokenAuth.fromFile(tokens), 0, null, limits);
     }
@@ -168,7 +170,7 @@ class WatchLimitsTest {
                     events++;
                 }
             }
-        } catch (java.net.SocketException reset) {
+        } catch (SocketException reset) {
             // dropped: the connection was reset
         }
         assertThat(events).as("events received before the drop").isLessThan(2000);

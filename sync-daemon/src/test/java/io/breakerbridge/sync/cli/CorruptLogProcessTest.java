@@ -8,6 +8,7 @@ import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
+import io.breakerbridge.sync.store.DataFiles;
 import io.breakerbridge.sync.store.EmbeddedStore;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -88,7 +89,7 @@ class CorruptLogProcessTest {
 
     private Path tokens() throws IOException {
         final Path tokens = dir.resolve("tokens");
-        io.breakerbridge.sync.store.DataFiles.createAtomically(tokens, TOKEN + "\n");
+        DataFiles.createAtomically(tokens, TOKEN + "\n");
         return tokens;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.store.Change;
+import io.breakerbridge.sync.store.DataFiles;
 import io.breakerbridge.sync.store.EmbeddedStore;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +47,7 @@ class KillNineDurabilityTest {
 
     private Daemon start() throws IOException {
         final Path tokens = dir.resolve("tokens");
-        io.breakerbridge.sync.store.DataFiles.createAtomically(tokens, TOKEN + "\n");
+        DataFiles.createAtomically(tokens, TOKEN + "\n");
         final Process process = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), Main.class.getName(), "serve", "--port", "0",
@@ -131,7 +133,7 @@ class KillNineDurabilityTest {
         try (EmbeddedStore store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC())) {
             final List<Change> history = store.history(KEY);
             assertThat(history).extracting(Change::version).containsExactlyElementsOf(
-                    java.util.stream.LongStream.rangeClosed(1, recovered).boxed().toList());
+                    LongStream.rangeClosed(1, recovered).boxed().toList());
             assertThat(history).allSatisfy(change -> assertThat(change.snapshot().rateLimits().get(0).maxQps())
                     .isEqualTo(change.version()));
         }

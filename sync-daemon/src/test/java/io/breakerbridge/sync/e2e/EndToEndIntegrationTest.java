@@ -24,6 +24,7 @@ import io.breakerbridge.r4j.StackRegistry;
 import io.breakerbridge.source.SnapshotListener;
 import io.breakerbridge.testing.Eventually;
 import io.breakerbridge.time.VirtualClock;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -59,7 +60,7 @@ class EndToEndIntegrationTest {
                 properties(), NacosLayout.SENTINEL_GROUP, NacosLayout.flowRules(app), text -> {
                     try {
                         return text == null ? List.of() : json.readValue(text, new TypeReference<List<FlowRule>>() {});
-                    } catch (java.io.IOException e) {
+                    } catch (IOException e) {
                         throw new IllegalArgumentException(e);
                     }
                 });

@@ -17,7 +17,7 @@ class EscapedMessageConverterTest {
     @Test
     void aValueWithLineBreaksCannotForgeALogLine() {
         final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-        final Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        final Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         final OutputStreamAppender<?> out = (OutputStreamAppender<?>) root.getAppender("OUT");
         final PatternLayoutEncoder encoder = (PatternLayoutEncoder) out.getEncoder();
         final LoggingEvent event = new LoggingEvent(getClass().getName(), root, Level.INFO,

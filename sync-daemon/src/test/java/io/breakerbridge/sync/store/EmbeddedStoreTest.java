@@ -2,6 +2,7 @@ package io.breakerbridge.sync.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.store.SnapshotStore;
 import io.breakerbridge.store.WriteResult;
 import io.breakerbridge.testing.SnapshotStoreContractTest;
@@ -11,6 +12,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,14 +70,14 @@ class EmbeddedStoreTest extends SnapshotStoreContractTest {
     @Test
     void concurrentWritersShareFsyncs() {
         final EmbeddedStore embedded = (EmbeddedStore) store;
-        final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        final ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            final java.util.List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+            final List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < 8; t++) {
                 final int thread = t;
                 futures.add(pool.submit(() -> {
                     for (int i = 0; i < 50; i++) {
-                        store.put(new io.breakerbridge.model.SnapshotKey("svc", "r" + thread + "-" + i), 0,
+                        store.put(new SnapshotKey("svc", "r" + thread + "-" + i), 0,
                                   spec(1), ALICE);
                     }
                 }));

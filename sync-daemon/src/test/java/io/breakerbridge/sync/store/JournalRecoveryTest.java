@@ -3,6 +3,7 @@ package io.breakerbridge.sync.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +34,7 @@ class JournalRecoveryTest {
     }
 
     private static ThresholdSpec spec(double qps) {
-        return new ThresholdSpec(List.of(RateLimitSpec.reject(qps)), List.of(), io.breakerbridge.model.FallbackSpec.FAIL_FAST);
+        return new ThresholdSpec(List.of(RateLimitSpec.reject(qps)), List.of(), FallbackSpec.FAIL_FAST);
     }
 
     /** Writes {@code keys} keys {@code perKey} times each, interleaved; returns each record's start offset. */
@@ -46,7 +48,7 @@ class JournalRecoveryTest {
             }
         }
         final byte[] bytes = Files.readAllBytes(log());
-        final List<Long> offsets = new java.util.ArrayList<>();
+        final List<Long> offsets = new ArrayList<>();
         for (int p = 0; p < bytes.length; p += 8 + ByteBuffer.wrap(bytes, p, 4).getInt()) {
             offsets.add((long) p);
         }

@@ -1,0 +1,32 @@
+package io.breakerbridge.nacos.store;
+
+import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.model.json.ServiceDocument;
+import io.breakerbridge.nacos.NacosDocuments;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One service's document as the Nacos store last wrote or adopted it, with the md5 that the next
+ * compare-and-swap expects (null: the document does not exist yet).
+ */
+record ServiceDoc(String service, long revision, @Nullable String md5, TreeMap<String, Long> versions,
+                  TreeMap<String, ThresholdSnapshot> snapshots) {
+    /** A service without a document. */
+    static ServiceDoc absent(String service) {
+        return new ServiceDoc(service, 0, null, new TreeMap<>(), new TreeMap<>());
+    }
+
+    /** The document Nacos holds for {@code service}. */
+    static ServiceDoc parse(String service, String content) {
+        final ServiceDocument document = ServiceDocument.parse(service, content);
+        return new ServiceDoc(service, document.revision(), NacosDocuments.md5(content),
+                              new TreeMap<>(document.versions()), new TreeMap<>(document.snapshots()));
+    }
+
+    /** The JSON of a revision of the document. */
+    static String render(String service, long revision, TreeMap<String, Long> versions,
+                         TreeMap<String, ThresholdSnapshot> snapshots) {
+        return new ServiceDocument(service, revision, versions, snapshots).toJson();
+    }
+}
