@@ -82,6 +82,14 @@ public abstract class GuardContractTest {
         }
     }
 
+    /** Five failing calls: more than the breaker's two errors, so it is open after them. */
+    private static void openBreaker(Endpoint<String, String> guarded, Backend backend) {
+        backend.failing = true;
+        for (int i = 0; i < 5; i++) {
+            outcome(guarded, "r");
+        }
+    }
+
     private static void assertRejected(@Nullable Object outcome, RejectionReason reason, SnapshotKey key) {
         assertThat(outcome).isInstanceOfSatisfying(RejectedException.class, e -> {
             assertThat(e.reason()).isEqualTo(reason);
@@ -163,10 +171,7 @@ public abstract class GuardContractTest {
         final SnapshotKey key = freshKey();
         final Backend backend = new Backend();
         final Endpoint<String, String> guarded = guard(key, breaker()).wrap(backend);
-        backend.failing = true;
-        for (int i = 0; i < 5; i++) {
-            outcome(guarded, "r");
-        }
+        openBreaker(guarded, backend);
         final int reached = backend.calls.get();
         backend.failing = false;
 
@@ -181,10 +186,7 @@ public abstract class GuardContractTest {
         final SnapshotKey key = freshKey();
         final Backend backend = new Backend();
         final Endpoint<String, String> guarded = guard(key, breaker()).wrap(backend);
-        backend.failing = true;
-        for (int i = 0; i < 5; i++) {
-            outcome(guarded, "r");
-        }
+        openBreaker(guarded, backend);
         backend.failing = false;
 
         clock.advance(2001);
@@ -201,10 +203,7 @@ public abstract class GuardContractTest {
         final SnapshotKey key = freshKey();
         final Backend backend = new Backend();
         final Endpoint<String, String> guarded = guard(key, breaker()).wrap(backend);
-        backend.failing = true;
-        for (int i = 0; i < 5; i++) {
-            outcome(guarded, "r");
-        }
+        openBreaker(guarded, backend);
 
         clock.advance(2001);
         final Object probe = outcome(guarded, "probe");
