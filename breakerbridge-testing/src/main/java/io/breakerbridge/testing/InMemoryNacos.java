@@ -6,6 +6,7 @@ import com.alibaba.nacos.api.config.listener.Listener;
 import com.alibaba.nacos.common.utils.MD5Utils;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,6 +143,21 @@ public final class InMemoryNacos implements AutoCloseable {
     /** The current content, read fresh (for assertions). */
     public synchronized @Nullable String content(String dataId, String group) {
         return contents.get(key(dataId, group));
+    }
+
+    /**
+     * The config history rows of a dataId, newest first, as Nacos keeps them: the first write's row holds what it
+     * wrote, each later write's row what it replaced; the current content is not a row.
+     */
+    public synchronized List<String> historyRows(String dataId, String group) {
+        final List<String> written = history.getOrDefault(key(dataId, group), List.of());
+        final List<String> rows = new ArrayList<>();
+        if (!written.isEmpty()) {
+            rows.add(written.get(0));
+            rows.addAll(written.subList(0, written.size() - 1));
+        }
+        Collections.reverse(rows);
+        return rows;
     }
 
     /** A client connected to this server. */

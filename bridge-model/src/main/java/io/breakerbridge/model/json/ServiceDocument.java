@@ -45,6 +45,11 @@ public record ServiceDocument(String service, long revision, SortedMap<String, L
 
     /** The canonical JSON text. */
     public String toJson() {
+        return StrictJson.serialize(toNode());
+    }
+
+    /** The canonical tree (a store may add fields of its own, which readers ignore). */
+    public ObjectNode toNode() {
         final ObjectNode node = JsonNodeFactory.instance.objectNode();
         node.put("service", service);
         node.put("revision", revision);
@@ -52,12 +57,16 @@ public record ServiceDocument(String service, long revision, SortedMap<String, L
         versions.forEach(v::put);
         final ArrayNode s = node.putArray("snapshots");
         snapshots.values().forEach(snapshot -> s.add(SnapshotWriter.toNode(snapshot)));
-        return StrictJson.serialize(node);
+        return node;
     }
 
     /** Reads the document of {@code service}; errors name the JSON path. */
     public static ServiceDocument parse(String service, String json) {
-        final JsonNode node = StrictJson.parseTree(json.getBytes(StandardCharsets.UTF_8));
+        return parse(service, StrictJson.parseTree(json.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Reads the document of {@code service} from its tree; fields this reader does not know are ignored. */
+    public static ServiceDocument parse(String service, JsonNode node) {
         if (!service.equals(node.path("service").asText()) || !node.path("revision").canConvertToLong()) {
             throw new InvalidValueException("service/revision", node.path("service").asText(),
                                             "a BreakerBridge service document of " + service);

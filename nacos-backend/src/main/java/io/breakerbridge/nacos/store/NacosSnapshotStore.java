@@ -10,8 +10,10 @@ import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
 import io.breakerbridge.model.json.ServiceDocument;
+import io.breakerbridge.nacos.ConfigHistory;
 import io.breakerbridge.nacos.NacosDocuments;
 import io.breakerbridge.nacos.NacosLayout;
+import io.breakerbridge.nacos.OpenApiHistory;
 import io.breakerbridge.store.Change;
 import io.breakerbridge.store.SnapshotStore;
 import io.breakerbridge.store.StoreUnavailableException;
@@ -54,11 +56,8 @@ import org.slf4j.LoggerFactory;
  * same empty document, and the write proper is a compare-and-swap over it, so a lost race is retried on top of
  * the winner.
  *
- * <p>Local writes are serialised per service. The watch holds every change made through this store and the
- * changes of other writers as Nacos pushes them (pushes are coalesced: a burst of remote writes may show as its
- * last version only); sequence numbers are local to this store instance. The history adds the service's stored
- * trail, {@code {service}.breakerbridge.history.json} (the last 100 changes, appended by each store once per
- * burst), so it survives restarts and shows every writer's changes.
+ * <p>Local writes are serialised per service. The watch holds this store's changes and other writers' as pushes
+ * show them (coalesced); its sequences are local. History: see {@link #history}.
  */
 public final class NacosSnapshotStore implements SnapshotStore {
     /** The default group of the neutral dataIds. */
@@ -75,26 +74,40 @@ public final class NacosSnapshotStore implements SnapshotStore {
     private final SeenChanges seen = new SeenChanges();
     private final ServicesIndex index;
     private final HistoryTrail trail;
+    /** Nacos's config history of the service documents; null: not readable, the stored trail is used. */
+    private final @Nullable RevisionHistory revisions;
     private volatile boolean closed;
 
-    private NacosSnapshotStore(ConfigService config, String group, Clock clock) {
+    private NacosSnapshotStore(ConfigService config, String group, Clock clock, @Nullable ConfigHistory history) {
         this.config = config;
         this.documents = new NacosDocuments(config, group);
         this.clock = clock;
         this.index = new ServicesIndex(documents);
         this.trail = new HistoryTrail(documents);
+        this.revisions = RevisionHistory.usable(history, documents);
     }
 
-    /** Connects with nacos-client {@code properties} ({@code serverAddr}, namespace, credentials). */
+    /**
+     * Connects with nacos-client {@code properties} ({@code serverAddr}, namespace, credentials); the history comes
+     * from Nacos's config history through its Open API when that can be read, else from the stored trail.
+     */
     public static NacosSnapshotStore open(Properties properties, String group, Clock clock) throws NacosException {
         requireNonNull(properties, "properties");
-        return open(NacosFactory.createConfigService(properties), group, clock);
+        return open(NacosFactory.createConfigService(properties), group, clock,
+                    OpenApiHistory.of(properties, group, clock));
     }
 
-    /** A store over an existing config service (a shared client, or a test double). */
+    /** A store over an existing config service (a shared client, or a test double), with the stored trail. */
     public static NacosSnapshotStore open(ConfigService config, String group, Clock clock) {
         return new NacosSnapshotStore(requireNonNull(config, "config"), requireNonNull(group, "group"),
-                                      requireNonNull(clock, "clock"));
+                                      requireNonNull(clock, "clock"), null);
+    }
+
+    /** A store over an existing config service whose config history is {@code history} (null: not readable). */
+    public static NacosSnapshotStore open(ConfigService config, String group, Clock clock,
+                                          @Nullable ConfigHistory history) {
+        return new NacosSnapshotStore(requireNonNull(config, "config"), requireNonNull(group, "group"),
+                                      requireNonNull(clock, "clock"), history);
     }
 
     private static String dataId(String service) {
@@ -124,19 +137,15 @@ public final class NacosSnapshotStore implements SnapshotStore {
     }
 
     /**
-     * The stored trail of the key (every daemon's writes, kept across restarts: the last
-     * {@value HistoryTrail#MAX_ENTRIES} of its service) and the changes this store saw since it started; a version
-     * in both is shown as stored (with its writer's author and note). Sequence numbers of changes made before this
-     * store started are those of the daemon that made them.
+     * Every change of the key that Nacos's config history holds (each revision of the service document carries
+     * the change that made it; sequence = that revision, the same on every daemon), then what the stored trail
+     * holds beyond it (the last {@value HistoryTrail#MAX_ENTRIES} of the service, written where Nacos's history
+     * cannot be read) and the changes this store saw since it started; one entry per version, in version order.
      */
     @Override
     public List<Change> history(SnapshotKey key) {
         requireNonNull(key, "key");
-        final List<Change> mine = seen.of(key);
-        final TreeMap<Long, Change> byVersion = new TreeMap<>();
-        trail.read(key).forEach(c -> byVersion.put(c.version(), c));
-        mine.forEach(c -> byVersion.putIfAbsent(c.version(), c));
-        return List.copyOf(byVersion.values());
+        return RevisionHistory.merge(key, trail.read(key), revisions, seen.of(key));
     }
 
     @Override
@@ -197,12 +206,13 @@ public final class NacosSnapshotStore implements SnapshotStore {
                 } else {
                     snapshots.put(key.resource(), stored);
                 }
-                final String content = ServiceDoc.render(key.service(), doc.revision() + 1, versions, snapshots);
-                final ServiceDoc next = new ServiceDoc(key.service(), doc.revision() + 1, md5(content), versions,
-                                                       snapshots);
-                final Attempt mine = new Attempt(next, stored == null
-                                                       ? c -> Change.delete(c, key, version, now, writer)
-                                                       : c -> Change.put(c, stored, writer.note()));
+                final LongFunction<Change> made = stored == null ? c -> Change.delete(c, key, version, now, writer)
+                                                                 : c -> Change.put(c, stored, writer.note());
+                final long revision = doc.revision() + 1;
+                final String content = ServiceDoc.render(key.service(), revision, versions, snapshots,
+                                                         made.apply(revision));
+                final ServiceDoc next = new ServiceDoc(key.service(), revision, md5(content), versions, snapshots);
+                final Attempt mine = new Attempt(next, made);
                 attempts.put(next.md5(), mine);
                 Attempt landed = cas(dataId(key.service()), content, doc.md5()) ? mine : null;
                 if (landed == null) {
@@ -219,7 +229,9 @@ public final class NacosSnapshotStore implements SnapshotStore {
                     docs.put(key.service(), landed.next());
                     index.add(key.service());
                     final Change change = seen.record(landed.change());
-                    trail.append(change);
+                    if (revisions == null) {
+                        trail.append(change); // Nacos's own history keeps it otherwise
+                    }
                     return new WriteResult.Applied(change);
                 }
             }

@@ -1,8 +1,12 @@
 package io.breakerbridge.nacos.store;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.json.ServiceDocument;
+import io.breakerbridge.model.json.StrictJson;
 import io.breakerbridge.nacos.NacosDocuments;
+import io.breakerbridge.store.Change;
+import io.breakerbridge.store.ChangeJson;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -24,9 +28,14 @@ record ServiceDoc(String service, long revision, @Nullable String md5, TreeMap<S
                               new TreeMap<>(document.versions()), new TreeMap<>(document.snapshots()));
     }
 
-    /** The JSON of a revision of the document. */
+    /**
+     * The JSON of a revision of the document, with the change that makes it ({@code change}, numbered by the
+     * revision), which Nacos's config history then keeps for every daemon's history.
+     */
     static String render(String service, long revision, TreeMap<String, Long> versions,
-                         TreeMap<String, ThresholdSnapshot> snapshots) {
-        return new ServiceDocument(service, revision, versions, snapshots).toJson();
+                         TreeMap<String, ThresholdSnapshot> snapshots, Change change) {
+        final ObjectNode node = new ServiceDocument(service, revision, versions, snapshots).toNode();
+        node.set("change", ChangeJson.toNode(change));
+        return StrictJson.serialize(node);
     }
 }
