@@ -20,9 +20,11 @@ import org.jspecify.annotations.Nullable;
  * @param minRequests calls the window must hold before the breaker may open, {@code >= 1}
  * @param statWindowMs the tumbling window's length, {@code >= 1}
  * @param openMs how long the breaker stays open before it lets a probe through, {@code >= 1}
+ * @param probe how it probes when that differs from Sentinel's single probe after {@code openMs} (null: it does
+ *     not; settings equal to Sentinel's behaviour are held as null, so they hash and compare alike)
  */
 public record BreakerSpec(TripKind trip, double threshold, @Nullable Long slowCallMs, int minRequests,
-                          int statWindowMs, long openMs) {
+                          int statWindowMs, long openMs, @Nullable ProbeSpec probe) {
     /** Default {@code minRequests}. */
     public static final int DEFAULT_MIN_REQUESTS = 5;
     /** Default {@code statWindowMs}. */
@@ -54,6 +56,29 @@ public record BreakerSpec(TripKind trip, double threshold, @Nullable Long slowCa
         if (openMs < 1) {
             throw new InvalidValueException("openMs", openMs, "an integer >= 1");
         }
+        if (probe != null && probe.maxOpenMs() < openMs) {
+            throw new InvalidValueException("probe.maxOpenMs", probe.maxOpenMs(),
+                                            "an integer >= openMs (" + openMs + ")");
+        }
+        if (probe != null && probe.isDefault(openMs)) {
+            probe = null;
+        }
+    }
+
+    /** A breaker without a probe section (Sentinel's single probe after {@code openMs}). */
+    public BreakerSpec(TripKind trip, double threshold, @Nullable Long slowCallMs, int minRequests, int statWindowMs,
+                       long openMs) {
+        this(trip, threshold, slowCallMs, minRequests, statWindowMs, openMs, null);
+    }
+
+    /** This breaker with {@code probe} as its probe section (null: none). */
+    public BreakerSpec withProbe(@Nullable ProbeSpec probe) {
+        return new BreakerSpec(trip, threshold, slowCallMs, minRequests, statWindowMs, openMs, probe);
+    }
+
+    /** The probe settings in force: the section, or Sentinel's behaviour when there is none. */
+    public ProbeSpec probeOrDefault() {
+        return probe != null ? probe : ProbeSpec.defaults(openMs);
     }
 
     /** An error-ratio breaker: opens when errors / total {@code >} {@code ratio}. */

@@ -57,8 +57,8 @@ public final class ResilienceStack {
         this.losses = translation.losses();
         this.limiter = SlidingWindowLimiter.of(limits(translation.value()));
         this.breakers = new ArrayList<>();
-        for (int i = 0; i < spec.breakers().size(); i++) {
-            breakers.add(newBreaker(i, spec.breakers().get(i)));
+        for (BreakerSpec breaker : translation.value().breakers()) {
+            breakers.add(newBreaker(breakers.size(), breaker));
         }
     }
 
@@ -115,8 +115,10 @@ public final class ResilienceStack {
         final List<ExactBreaker> old = new ArrayList<>(breakers);
         final List<ExactBreaker> reused = new ArrayList<>();
         final List<ExactBreaker> next = new ArrayList<>();
-        for (int i = 0; i < newSpec.breakers().size(); i++) {
-            final BreakerSpec wanted = newSpec.breakers().get(i);
+        // Matched on what is enforced: a change of anything else (a probe section) keeps the breaker and its state.
+        final List<BreakerSpec> enforced = translation.value().breakers();
+        for (int i = 0; i < enforced.size(); i++) {
+            final BreakerSpec wanted = enforced.get(i);
             ExactBreaker match = null;
             if (i < old.size() && old.get(i).spec().equals(wanted) && !reused.contains(old.get(i))) {
                 match = old.get(i);

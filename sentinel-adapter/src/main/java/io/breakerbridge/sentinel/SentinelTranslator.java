@@ -63,6 +63,11 @@ public final class SentinelTranslator {
         for (int i = 0; i < spec.breakers().size(); i++) {
             final String rule = where + " breakers[" + i + ']';
             final DegradeRule degrade = degradeRule(key.resource(), spec.breakers().get(i), rule, losses);
+            if (spec.breakers().get(i).probe() != null) {
+                losses.add(new Loss(rule, "probe", "a Sentinel rule has one probe after a fixed timeWindow; the "
+                                                   + "probe section is not carried (it needs BreakerBridge's "
+                                                   + "Sentinel extension)"));
+            }
             final int same = degrades.indexOf(degrade);
             if (same >= 0) {
                 losses.add(new Loss(rule, "trip", "equal to breakers[" + same + "]; Sentinel shares one breaker "

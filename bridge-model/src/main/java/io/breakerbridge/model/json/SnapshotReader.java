@@ -21,6 +21,7 @@ import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.LimitBehavior;
 import io.breakerbridge.model.Origin;
+import io.breakerbridge.model.ProbeSpec;
 import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
@@ -49,7 +50,9 @@ public final class SnapshotReader {
     private static final Set<String> LIMIT_FIELDS = Set.of("maxQps", "behavior", "warmUpSec", "coldFactor",
                                                            "maxQueueMs");
     private static final Set<String> BREAKER_FIELDS = Set.of("trip", "threshold", "slowCallMs", "minRequests",
-                                                             "statWindowMs", "openMs");
+                                                             "statWindowMs", "openMs", "probe");
+    private static final Set<String> PROBE_FIELDS = Set.of("backoff", "maxOpenMs", "jitter", "jitterSeed",
+                                                           "permits", "successes", "intervalMs");
     private static final Set<String> FALLBACK_FIELDS = Set.of("mode", "ttlMs");
 
     private SnapshotReader() {}
@@ -159,10 +162,32 @@ public final class SnapshotReader {
         final Long statWindowMs = integer(object, "statWindowMs", path, Integer.MAX_VALUE);
         final long openMs = required(path, "openMs", integer(object, "openMs", path, Long.MAX_VALUE),
                                      "an integer >= 1");
+        final JsonNode probeNode = object.get("probe");
+        final ProbeSpec probe = probeNode == null ? null : probe(probeNode, join(path, "probe"), openMs);
         return rethrowUnder(path, () -> new BreakerSpec(
                 trip, threshold, slowCallMs,
                 minRequests == null ? BreakerSpec.DEFAULT_MIN_REQUESTS : minRequests.intValue(),
-                statWindowMs == null ? BreakerSpec.DEFAULT_STAT_WINDOW_MS : statWindowMs.intValue(), openMs));
+                statWindowMs == null ? BreakerSpec.DEFAULT_STAT_WINDOW_MS : statWindowMs.intValue(), openMs, probe));
+    }
+
+    /** A probe section; absent fields take Sentinel's behaviour ({@code maxOpenMs} = {@code openMs}). */
+    private static ProbeSpec probe(JsonNode node, String path, long openMs) {
+        final ObjectNode object = object(node, path, PROBE_FIELDS);
+        final Double backoff = number(object, "backoff", path);
+        final Long maxOpenMs = integer(object, "maxOpenMs", path, Long.MAX_VALUE);
+        final Double jitter = number(object, "jitter", path);
+        final JsonNode seedNode = object.get("jitterSeed");
+        if (seedNode != null && !(seedNode.isIntegralNumber() && seedNode.canConvertToLong())) {
+            throw new InvalidValueException(join(path, "jitterSeed"), describe(seedNode), "a 64-bit integer");
+        }
+        final Long permits = integer(object, "permits", path, Integer.MAX_VALUE);
+        final Long successes = integer(object, "successes", path, Integer.MAX_VALUE);
+        final Long intervalMs = integer(object, "intervalMs", path, Long.MAX_VALUE);
+        return rethrowUnder(path, () -> new ProbeSpec(
+                backoff == null ? ProbeSpec.DEFAULT_BACKOFF : backoff, maxOpenMs == null ? openMs : maxOpenMs,
+                jitter == null ? 0 : jitter, seedNode == null ? 0 : seedNode.longValue(),
+                permits == null ? 1 : permits.intValue(), successes == null ? 1 : successes.intValue(),
+                intervalMs == null ? 0 : intervalMs));
     }
 
     private static FallbackSpec fallback(JsonNode node, String path) {

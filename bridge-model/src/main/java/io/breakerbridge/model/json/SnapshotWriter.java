@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.breakerbridge.model.BreakerSpec;
+import io.breakerbridge.model.ProbeSpec;
 import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
@@ -88,6 +89,17 @@ public final class SnapshotWriter {
             b.put("minRequests", breaker.minRequests());
             b.put("statWindowMs", breaker.statWindowMs());
             b.put("openMs", breaker.openMs());
+            final ProbeSpec probe = breaker.probe();
+            if (probe != null) {
+                final ObjectNode p = b.putObject("probe");
+                putNumber(p, "backoff", probe.backoff());
+                p.put("maxOpenMs", probe.maxOpenMs());
+                putNumber(p, "jitter", probe.jitter());
+                p.put("jitterSeed", probe.jitterSeed());
+                p.put("permits", probe.permits());
+                p.put("successes", probe.successes());
+                p.put("intervalMs", probe.intervalMs());
+            }
         }
         final ObjectNode fallback = node.putObject("fallback");
         fallback.put("mode", spec.fallback().mode().name());

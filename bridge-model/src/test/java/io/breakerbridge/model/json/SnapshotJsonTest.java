@@ -183,7 +183,7 @@ class SnapshotJsonTest {
             `{"breakers":[{"trip":"BROKEN","threshold":0.5,"openMs":1}]}`                     | breakers[0].trip | "BROKEN" | one of ERROR_RATIO, ERROR_COUNT, SLOW_RATIO
             `{"breakers":[{"threshold":0.5,"openMs":1}]}`                                     | breakers[0].trip | missing | one of ERROR_RATIO, ERROR_COUNT, SLOW_RATIO
             `{"breakers":[{"trip":"ERROR_RATIO","threshold":1e400,"openMs":1}]}`              | breakers[0].threshold | Infinity | a finite number
-            `{"breakers":[{"trip":"ERROR_RATIO","threshold":0.5,"openMs":1,"extra":true}]}`    | breakers[0].extra | true | no such field; known fields: minRequests, openMs, slowCallMs, statWindowMs, threshold, trip
+            `{"breakers":[{"trip":"ERROR_RATIO","threshold":0.5,"openMs":1,"extra":true}]}`    | breakers[0].extra | true | no such field; known fields: minRequests, openMs, probe, slowCallMs, statWindowMs, threshold, trip
             `{"breakers":{}}`                                                                 | breakers | {} | a JSON array
             `{"breakers":[null]}`                                                             | breakers[0] | null | a JSON object
             `{"rateLimits":[{"maxQps":-1}]}`                                                  | rateLimits[0].maxQps | -1.0 | a finite number >= 0
