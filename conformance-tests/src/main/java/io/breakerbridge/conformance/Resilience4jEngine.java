@@ -1,6 +1,7 @@
 package io.breakerbridge.conformance;
 
 import io.breakerbridge.endpoint.BreakerState;
+import io.breakerbridge.model.InstanceSalt;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.r4j.ResilienceStack;
 import java.util.List;
@@ -16,9 +17,12 @@ public final class Resilience4jEngine extends MiddlewareEngine {
         this.stack = stack;
     }
 
-    /** The factory for the runner. */
+    /** The factory for the runner; the jitter of probe waits uses salt 0, so traces are reproducible. */
     public static EngineFactory factory() {
-        return (spec, clock) -> new Resilience4jEngine(ResilienceStack.create(KEY, spec, clock));
+        return (spec, clock) -> {
+            InstanceSalt.set(0);
+            return new Resilience4jEngine(ResilienceStack.create(KEY, spec, clock));
+        };
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.breakerbridge.r4j;
 
 import static java.util.Objects.requireNonNull;
 
-import io.breakerbridge.model.BreakerSpec;
 import io.breakerbridge.model.LimitBehavior;
 import io.breakerbridge.model.Loss;
 import io.breakerbridge.model.RateLimitSpec;
@@ -41,15 +40,6 @@ public final class Resilience4jTranslator {
             }
             limits.add(RateLimitSpec.reject(limit.maxQps()));
         }
-        final List<BreakerSpec> breakers = new ArrayList<>();
-        for (int i = 0; i < spec.breakers().size(); i++) {
-            final BreakerSpec breaker = spec.breakers().get(i);
-            if (breaker.probe() != null) {
-                losses.add(new Loss(key + " breakers[" + i + ']', "probe", "not honoured by the Resilience4j "
-                                    + "stack yet: it probes once after openMs, as Sentinel does"));
-            }
-            breakers.add(breaker.withProbe(null));
-        }
-        return new Translation<>(new ThresholdSpec(limits, breakers, spec.fallback()), losses);
+        return new Translation<>(new ThresholdSpec(limits, spec.breakers(), spec.fallback()), losses);
     }
 }

@@ -115,20 +115,23 @@ public final class ResilienceStack {
         final List<ExactBreaker> old = new ArrayList<>(breakers);
         final List<ExactBreaker> reused = new ArrayList<>();
         final List<ExactBreaker> next = new ArrayList<>();
-        // Matched on what is enforced: a change of anything else (a probe section) keeps the breaker and its state.
+        // Matched without the probe section: a change of it alone keeps the breaker, its window and state.
         final List<BreakerSpec> enforced = translation.value().breakers();
         for (int i = 0; i < enforced.size(); i++) {
             final BreakerSpec wanted = enforced.get(i);
             ExactBreaker match = null;
-            if (i < old.size() && old.get(i).spec().equals(wanted) && !reused.contains(old.get(i))) {
+            if (i < old.size() && sameRule(old.get(i).spec(), wanted) && !reused.contains(old.get(i))) {
                 match = old.get(i);
             } else {
                 for (ExactBreaker candidate : old) {
-                    if (candidate.spec().equals(wanted) && !reused.contains(candidate)) {
+                    if (sameRule(candidate.spec(), wanted) && !reused.contains(candidate)) {
                         match = candidate;
                         break;
                     }
                 }
+            }
+            if (match != null && !match.spec().equals(wanted) && !match.reconfigureProbe(wanted)) {
+                match = null; // a section it cannot take: a new breaker takes over its state below
             }
             if (match == null) {
                 match = newBreaker(i, wanted);
@@ -263,6 +266,10 @@ public final class ResilienceStack {
             name = key + "#" + index + "~" + ++generation;
         }
         return ExactBreaker.create(name, breakerSpec, clock, registry);
+    }
+
+    private static boolean sameRule(BreakerSpec a, BreakerSpec b) {
+        return a.withProbe(null).equals(b.withProbe(null));
     }
 
     private static double[] limits(ThresholdSpec spec) {

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.breakerbridge.endpoint.BreakerState;
 import io.breakerbridge.model.BreakerSpec;
+import io.breakerbridge.model.InstanceSalt;
+import io.breakerbridge.model.ProbeSpec;
 import io.breakerbridge.model.TripKind;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -32,12 +34,20 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ExactBreaker {
     private static final Duration NEVER_SLOW = Duration.ofDays(365L * 100);
+    private static final int HALF_OPEN_CAPACITY = 64;
 
-    private final BreakerSpec spec;
+    private BreakerSpec spec;
     private final Clock clock;
     private final CircuitBreaker breaker;
     private final TumblingWindow window;
-    private final long waitMs;
+    private final long instanceSalt;
+    /** Consecutive openings: 1 when tripped from CLOSED, +1 per half-open episode that reopened, 0 when closed. */
+    private int openings;
+    /** The current half-open episode: probes admitted, good completions, when the last two probes came. */
+    private int probesAdmitted;
+    private int goodProbes;
+    private long lastProbeAt;
+    private long previousProbeAt;
     /**
      * While OPEN: the last millisecond Resilience4j still refuses a probe (it compares isAfter). Tracked here at
      * every transition to OPEN, all of which pass through this class, so no event consumer is needed on the
@@ -45,18 +55,19 @@ public final class ExactBreaker {
      */
     private long openUntilMs;
 
-    private ExactBreaker(String name, BreakerSpec spec, Clock clock, @Nullable CircuitBreakerRegistry registry) {
+    private ExactBreaker(String name, BreakerSpec spec, Clock clock, @Nullable CircuitBreakerRegistry registry,
+                         long instanceSalt) {
         this.spec = requireNonNull(spec, "spec");
         this.clock = requireNonNull(clock, "clock");
         this.window = new TumblingWindow(spec.statWindowMs());
-        this.waitMs = spec.openMs() - 1;
+        this.instanceSalt = instanceSalt;
         this.breaker = registry == null ? CircuitBreaker.of(name, config(spec, clock))
                                         : registry.circuitBreaker(name, config(spec, clock));
     }
 
     /** A new CLOSED breaker named {@code name} (the Resilience4j name, for metrics) with {@code spec}. */
     public static ExactBreaker create(String name, BreakerSpec spec, Clock clock) {
-        return new ExactBreaker(name, spec, clock, null);
+        return new ExactBreaker(name, spec, clock, null, InstanceSalt.get());
     }
 
     /**
@@ -67,12 +78,11 @@ public final class ExactBreaker {
         if (registry.find(name).isPresent()) {
             throw new IllegalStateException("name: " + name + " (expected: a name not in the registry)");
         }
-        return new ExactBreaker(name, spec, clock, registry);
+        return new ExactBreaker(name, spec, clock, registry, InstanceSalt.get());
     }
 
     /** The Resilience4j configuration that makes its state machine follow Sentinel's. */
     static CircuitBreakerConfig config(BreakerSpec spec, Clock clock) {
-        final long waitMs = spec.openMs() - 1;
         final boolean slowKind = spec.trip() == TripKind.SLOW_RATIO;
         final CircuitBreakerConfig.Builder builder = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
@@ -82,10 +92,12 @@ public final class ExactBreaker {
                 .slowCallRateThreshold(100)
                 .slowCallDurationThreshold(slowKind ? Duration.ofMillis(slowCallMs(spec)).plusNanos(999_999)
                                                     : NEVER_SLOW)
-                .permittedNumberOfCallsInHalfOpenState(1)
+                // Half-open is decided here (probe permits, spacing, successes); Resilience4j would decide after
+                // this many completions, more than an episode can have (it ends by the first bad one or at
+                // `successes` good ones), so it never does.
+                .permittedNumberOfCallsInHalfOpenState(halfOpenCapacity(spec))
                 .maxWaitDurationInHalfOpenState(Duration.ZERO)
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
-                .waitIntervalFunctionInOpenState(attempt -> waitMs)
                 .clock(clock)
                 .currentTimestampFunction(Clock::millis, TimeUnit.MILLISECONDS);
         if (slowKind) {
@@ -94,9 +106,37 @@ public final class ExactBreaker {
         return builder.build();
     }
 
+    /** Completions Resilience4j buffers while half-open: more than any episode of {@code spec} can have. */
+    static int halfOpenCapacity(BreakerSpec spec) {
+        return Math.max(HALF_OPEN_CAPACITY, spec.probeOrDefault().permits() + 1);
+    }
+
     /** The rule this breaker enforces. */
     public BreakerSpec spec() {
         return spec;
+    }
+
+    /**
+     * Takes a new probe section for the same rule (a reload that changed only it): window, state and the current
+     * wait stay; the next waits and episodes follow the new section. False when this breaker cannot take it
+     * (more permits than it was built for): the caller replaces it, taking its state over.
+     */
+    public boolean reconfigureProbe(BreakerSpec withNewProbe) {
+        if (!withNewProbe.withProbe(null).equals(spec.withProbe(null))) {
+            throw new IllegalArgumentException("spec: " + withNewProbe + " (expected: " + spec
+                                               + " with another probe section only)");
+        }
+        final int capacity = breaker.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState();
+        if (halfOpenCapacity(withNewProbe) > capacity) {
+            return false;
+        }
+        spec = withNewProbe;
+        return true;
+    }
+
+    /** Consecutive openings so far (0 while closed). */
+    public int openings() {
+        return openings;
     }
 
     /** The Resilience4j breaker: subscribe to its events, bind its metrics. */
@@ -113,27 +153,58 @@ public final class ExactBreaker {
         };
     }
 
-    /** Milliseconds from {@code nowMs} until this breaker lets a probe through, or -1 while a probe runs. */
+    /** Milliseconds from {@code nowMs} until this breaker lets a probe through, or -1 while no probe may come. */
     public long millisUntilProbe(long nowMs) {
         return switch (state()) {
             case OPEN -> Math.max(0, openUntilMs + 1 - nowMs);
-            case HALF_OPEN -> -1;
+            case HALF_OPEN -> probesAdmitted < spec.probeOrDefault().permits()
+                              ? Math.max(0, lastProbeAt + spec.probeOrDefault().intervalMs() - nowMs) : -1;
             case CLOSED -> 0;
         };
     }
 
-    /** Asks to let a call through now; when half-open, the first caller after the open time is the probe. */
+    /**
+     * Asks to let a call through now. Once the wait has passed, the first call starts a half-open episode as its
+     * first probe; another is a probe while fewer than {@code permits} came in this episode and at least
+     * {@code intervalMs} passed since the last one; every other call is refused until the episode ends.
+     */
     public boolean tryAcquire() {
-        return breaker.tryAcquirePermission();
+        final long now = clock.millis();
+        final CircuitBreaker.State before = breaker.getState();
+        if (before == CircuitBreaker.State.HALF_OPEN) {
+            final ProbeSpec probe = spec.probeOrDefault();
+            if (probesAdmitted >= probe.permits() || now - lastProbeAt < probe.intervalMs()
+                || !breaker.tryAcquirePermission()) {
+                return false;
+            }
+            previousProbeAt = lastProbeAt;
+            probesAdmitted++;
+            lastProbeAt = now;
+            return true;
+        }
+        final boolean admitted = breaker.tryAcquirePermission();
+        if (admitted && breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
+            probesAdmitted = 1; // a new episode
+            goodProbes = 0;
+            previousProbeAt = Long.MIN_VALUE / 2;
+            lastProbeAt = now;
+        }
+        return admitted;
     }
 
     /**
-     * A later rule blocked the call this breaker had let through as its probe: go back to OPEN without
-     * restarting the wait, so the next call may probe at once (Sentinel's behaviour).
+     * A later rule blocked the call this breaker had let through as a probe: as if it never came. The episode's
+     * count and spacing go back; without another probe the breaker is OPEN again with its wait unchanged (over),
+     * so the next call may probe at once (Sentinel's behaviour).
      */
     public void abandonProbe() {
         if (breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
-            openUntil(clock.millis() - 1);
+            breaker.releasePermission();
+            probesAdmitted--;
+            lastProbeAt = previousProbeAt;
+            if (probesAdmitted <= 0) {
+                openUntil(clock.millis() - 1);
+            }
         }
     }
 
@@ -141,21 +212,36 @@ public final class ExactBreaker {
     public void onComplete(long now, long rtMs, @Nullable Throwable failure) {
         final boolean error = failure != null;
         window.record(now, error, rtMs > slowThresholdMs());
-        final CircuitBreaker.State before = breaker.getState();
+        final CircuitBreaker.State state = breaker.getState();
         if (error) {
             breaker.onError(rtMs, TimeUnit.MILLISECONDS, failure);
         } else {
             breaker.onSuccess(rtMs, TimeUnit.MILLISECONDS);
         }
-        final CircuitBreaker.State after = breaker.getState();
-        if (before == CircuitBreaker.State.HALF_OPEN && after == CircuitBreaker.State.CLOSED) {
-            window.resetCurrent(now);
-        } else if (before == CircuitBreaker.State.HALF_OPEN && after == CircuitBreaker.State.OPEN) {
-            openUntilMs = now + waitMs;
-        } else if (after == CircuitBreaker.State.CLOSED && tripped(now)) {
-            breaker.transitionToOpenState();
-            openUntilMs = now + waitMs;
+        if (state == CircuitBreaker.State.HALF_OPEN) {
+            // Every completion counts while half-open (a call admitted before opening too). Bad: an error, or
+            // for SLOW_RATIO a slow call (a fast error is good there, as in Sentinel).
+            final boolean bad = spec.trip() == TripKind.SLOW_RATIO ? rtMs > slowThresholdMs() : error;
+            if (bad) {
+                openings++;
+                openUntil(now + waitFor(openings) - 1);
+            } else if (++goodProbes >= spec.probeOrDefault().successes()) {
+                breaker.transitionToClosedState();
+                window.resetCurrent(now); // the closing completion is not counted in the new window
+                openings = 0;
+            }
+        } else if (state == CircuitBreaker.State.CLOSED && tripped(now)) {
+            openings = 1;
+            openUntil(now + waitFor(openings) - 1);
         }
+    }
+
+    /**
+     * The wait of the {@code n}-th consecutive opening. One less is handed to Resilience4j: it lets a probe through
+     * after ({@code isAfter}) the time, Sentinel at it ({@code >=}).
+     */
+    private long waitFor(int n) {
+        return spec.probeOrDefault().waitMs(spec.openMs(), n, instanceSalt);
     }
 
     /**
@@ -169,6 +255,7 @@ public final class ExactBreaker {
             case HALF_OPEN -> openUntil(clock.millis() - 1);
             case CLOSED -> { }
         }
+        openings = old.openings;
     }
 
     private void openUntil(long untilMs) {
