@@ -10,6 +10,7 @@ import io.breakerbridge.endpoint.Middleware;
 import io.breakerbridge.model.BreakerSpec;
 import io.breakerbridge.model.FallbackMode;
 import io.breakerbridge.model.FallbackSpec;
+import io.breakerbridge.model.ProbeSpec;
 import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
@@ -50,6 +51,7 @@ public class StackOverheadBenchmark {
     private Supplier<Long> bareR4j;
     private Supplier<CompletionStage<Long>> bareR4jAsync;
     private Endpoint<Long, Long> stack;
+    private Endpoint<Long, Long> stackWithProbe;
 
     @Setup
     public void setUp() {
@@ -60,11 +62,18 @@ public class StackOverheadBenchmark {
         final ThresholdSpec spec = new ThresholdSpec(List.of(RateLimitSpec.reject(1e12)),
                                                      List.of(BreakerSpec.errorRatio(0.5, 5, 1000, 10_000)),
                                                      FallbackSpec.of(FallbackMode.SKIP));
+        stack = stackOf(spec);
+        // The same rules with a probe section: a closed breaker must cost the same.
+        stackWithProbe = stackOf(new ThresholdSpec(spec.rateLimits(), List.of(spec.breakers().get(0).withProbe(
+                new ProbeSpec(2, 60_000, 0.1, 7, 3, 2, 200))), spec.fallback()));
+    }
+
+    private static Endpoint<Long, Long> stackOf(ThresholdSpec spec) {
         final ResilienceStack resilience = ResilienceStack.create(new SnapshotKey("bench", "r"), spec,
                                                                   Clock.systemUTC());
-        stack = Middleware.chain(FallbackMiddleware.<Long, Long>of(spec.fallback(), Clock.systemUTC(), () -> 0L),
-                                 resilience.<Long, Long>guard())
-                          .wrap((ctx, request) -> CompletableFuture.completedFuture(work()));
+        return Middleware.chain(FallbackMiddleware.<Long, Long>of(spec.fallback(), Clock.systemUTC(), () -> 0L),
+                                resilience.<Long, Long>guard())
+                         .wrap((ctx, request) -> CompletableFuture.completedFuture(work()));
     }
 
     private static long work() {
@@ -101,5 +110,11 @@ public class StackOverheadBenchmark {
     @Benchmark
     public long breakerBridgeStack() {
         return stack.call(CallContext.EMPTY, 1L).toCompletableFuture().join();
+    }
+
+    /** The stack whose breaker has a probe section, in the closed state. */
+    @Benchmark
+    public long breakerBridgeStackWithProbe() {
+        return stackWithProbe.call(CallContext.EMPTY, 1L).toCompletableFuture().join();
     }
 }

@@ -19,16 +19,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * One breaker of a snapshot on Resilience4j, deciding exactly as Sentinel does.
  *
- * <p>Resilience4j's {@link CircuitBreaker} is the state machine and the source of events and metrics: it
- * admits calls, lets exactly one probe through after the open time, and decides the probe. While CLOSED it is
- * configured never to trip by itself ({@code minimumNumberOfCalls} = {@link Integer#MAX_VALUE}); opening is
- * decided here on Sentinel's tumbling window with double arithmetic, which Resilience4j cannot express (its
- * windows slide in whole seconds, its rates are float percentages compared with {@code >=}, and it has no
- * error count). The compensations for the rest: a millisecond clock shared with the caller, an open wait of
- * {@code openMs - 1} (Resilience4j compares {@code isAfter}, Sentinel {@code >=}), one half-open call with no
- * maximum wait, no automatic transition, a failure/slow threshold of 100 % so that the single half-open call
- * decides, a slow threshold of {@code slowCallMs} ms + 999 999 ns so that whole-millisecond durations are slow
- * exactly when {@code rt > slowCallMs}, and errors recorded as successes for a slow-ratio breaker.
+ * <p>Resilience4j's {@link CircuitBreaker} is the state machine and the source of events and metrics: it admits
+ * calls and moves OPEN -> HALF_OPEN when the wait is over. It is configured never to decide by itself: while
+ * CLOSED it never trips ({@code minimumNumberOfCalls} = {@link Integer#MAX_VALUE}), and while HALF_OPEN it would
+ * decide only after more completions than an episode can have. Opening is decided here on Sentinel's tumbling
+ * window with double arithmetic, which Resilience4j cannot express (its windows slide in whole seconds, its rates
+ * are float percentages compared with {@code >=}, and it has no error count); half-open is decided here too: the
+ * probe section's permits, spacing and successes, or Sentinel's single probe without one; every wait is handed to
+ * Resilience4j as {@code wait - 1} ms (it compares {@code isAfter}, Sentinel {@code >=}). The other
+ * compensations: a millisecond clock shared with the caller, no automatic transition, a slow threshold of
+ * {@code slowCallMs} ms + 999 999 ns so that whole-millisecond durations are slow exactly when
+ * {@code rt > slowCallMs} (for Resilience4j's metrics), and errors recorded as successes for a slow-ratio breaker.
  *
  * <p>Not thread-safe on its own: the stack that owns it serialises admissions and completions.
  */
@@ -169,8 +170,11 @@ public final class ExactBreaker {
      * {@code intervalMs} passed since the last one; every other call is refused until the episode ends.
      */
     public boolean tryAcquire() {
-        final long now = clock.millis();
         final CircuitBreaker.State before = breaker.getState();
+        if (before == CircuitBreaker.State.CLOSED) {
+            return breaker.tryAcquirePermission(); // the hot path: nothing to decide here
+        }
+        final long now = clock.millis();
         if (before == CircuitBreaker.State.HALF_OPEN) {
             final ProbeSpec probe = spec.probeOrDefault();
             if (probesAdmitted >= probe.permits() || now - lastProbeAt < probe.intervalMs()
