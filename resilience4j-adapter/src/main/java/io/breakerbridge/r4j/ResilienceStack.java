@@ -98,6 +98,11 @@ public final class ResilienceStack {
     }
 
     /** The state of each breaker, in list order. */
+    public synchronized List<BreakerStatus> breakerStatuses() {
+        return breakers.stream().map(b -> new BreakerStatus(b.state(), b.openings(), b.lastWaitMs())).toList();
+    }
+
+    /** The state of each breaker, in the snapshot's order. */
     public synchronized List<BreakerState> breakerStates() {
         return breakers.stream().map(ExactBreaker::state).toList();
     }

@@ -9,6 +9,7 @@ import io.breakerbridge.model.ThresholdSnapshot;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -56,6 +57,7 @@ public final class StackRegistry {
                 return entry;
             }
             entry.stack.reconfigure(snapshot.spec());
+            meters.forEach(meter -> bindCalls(entry.stack, meter)); // gauges of breakers the reload added
             applied[0] = true;
             return new Entry(entry.stack, snapshot.version());
         });
@@ -109,7 +111,9 @@ public final class StackRegistry {
     /**
      * Publishes metrics of every stack, present and future, to {@code meterRegistry}: Resilience4j's own
      * breaker metrics (state, calls by outcome, failure and slow rates, through resilience4j-micrometer) and
-     * {@code breakerbridge.calls} by outcome (passed, rate_limited, circuit_open) per service and resource.
+     * {@code breakerbridge.calls} by outcome (passed, rate_limited, circuit_open) per service and resource, and
+     * per breaker (tag {@code breaker}: its index) {@code breakerbridge.breaker.openings} (consecutive openings)
+     * and {@code breakerbridge.breaker.wait} (ms, the wait chosen at the last opening).
      */
     public void bindMetrics(MeterRegistry meterRegistry) {
         requireNonNull(meterRegistry, "meterRegistry");
@@ -127,6 +131,23 @@ public final class StackRegistry {
                 .tag("service", stack.key().service()).tag("resource", stack.key().resource())
                 .tag("outcome", outcome).description("Calls through the stack by outcome")
                 .register(meterRegistry));
+        for (int i = 0; i < stack.breakerStatuses().size(); i++) {
+            final int index = i;
+            Gauge.builder("breakerbridge.breaker.openings", stack, s -> status(s, index, BreakerStatus::openings))
+                 .tag("service", stack.key().service()).tag("resource", stack.key().resource())
+                 .tag("breaker", String.valueOf(i)).description("Consecutive openings of the breaker")
+                 .register(meterRegistry);
+            Gauge.builder("breakerbridge.breaker.wait", stack, s -> status(s, index, BreakerStatus::waitMs))
+                 .tag("service", stack.key().service()).tag("resource", stack.key().resource())
+                 .tag("breaker", String.valueOf(i)).baseUnit("milliseconds")
+                 .description("The wait chosen at the breaker's last opening").register(meterRegistry);
+        }
+    }
+
+    /** A number of the {@code index}-th breaker's status; NaN when a reload removed it. */
+    private static double status(ResilienceStack stack, int index, ToDoubleFunction<BreakerStatus> value) {
+        final List<BreakerStatus> statuses = stack.breakerStatuses();
+        return index < statuses.size() ? value.applyAsDouble(statuses.get(index)) : Double.NaN;
     }
 
     private record Entry(ResilienceStack stack, long version) {}

@@ -45,6 +45,23 @@ class StackMetricsTest {
                 .isEqualTo(1);
         assertThat(meters.get("resilience4j.circuitbreaker.state").tag("name", "svc/r#0").tag("state", "closed")
                          .gauge().value()).isEqualTo(1);
+        assertThat(meters.get("breakerbridge.breaker.openings").tag("breaker", "0").gauge().value()).isZero();
+    }
+
+    @Test
+    void openingsAndTheWaitChosenArePublishedPerBreaker() {
+        final StackRegistry registry = StackRegistry.create(VirtualClock.startingAt(1_700_000_040_000L));
+        final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        registry.bindMetrics(meters);
+        registry.update(snapshot(1, 100, 0));
+        final Endpoint<String, String> failing = registry.<String, String>guard(KEY, OutcomeClassifier.exceptions())
+                .wrap((ctx, request) -> CompletableFuture.failedFuture(new IllegalStateException("down")));
+
+        failing.call(CallContext.EMPTY, "a"); // one error: more than 0 of at least 1 call opens it
+
+        assertThat(meters.get("breakerbridge.breaker.openings").tag("service", "svc").tag("resource", "r")
+                         .tag("breaker", "0").gauge().value()).isEqualTo(1);
+        assertThat(meters.get("breakerbridge.breaker.wait").tag("breaker", "0").gauge().value()).isEqualTo(5000);
     }
 
     @Test

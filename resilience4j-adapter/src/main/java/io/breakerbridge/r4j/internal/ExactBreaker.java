@@ -49,6 +49,8 @@ public final class ExactBreaker {
     private int goodProbes;
     private long lastProbeAt;
     private long previousProbeAt;
+    /** The wait chosen at the last opening (0 before the first). */
+    private long lastWaitMs;
     /**
      * While OPEN: the last millisecond Resilience4j still refuses a probe (it compares isAfter). Tracked here at
      * every transition to OPEN, all of which pass through this class, so no event consumer is needed on the
@@ -140,6 +142,11 @@ public final class ExactBreaker {
         return openings;
     }
 
+    /** The wait chosen at the last opening (0 before the first). */
+    public long lastWaitMs() {
+        return lastWaitMs;
+    }
+
     /** The Resilience4j breaker: subscribe to its events, bind its metrics. */
     public CircuitBreaker circuitBreaker() {
         return breaker;
@@ -228,7 +235,8 @@ public final class ExactBreaker {
             final boolean bad = spec.trip() == TripKind.SLOW_RATIO ? rtMs > slowThresholdMs() : error;
             if (bad) {
                 openings++;
-                openUntil(now + waitFor(openings) - 1);
+                lastWaitMs = waitFor(openings);
+                openUntil(now + lastWaitMs - 1);
             } else if (++goodProbes >= spec.probeOrDefault().successes()) {
                 breaker.transitionToClosedState();
                 window.resetCurrent(now); // the closing completion is not counted in the new window
@@ -236,7 +244,8 @@ public final class ExactBreaker {
             }
         } else if (state == CircuitBreaker.State.CLOSED && tripped(now)) {
             openings = 1;
-            openUntil(now + waitFor(openings) - 1);
+            lastWaitMs = waitFor(openings);
+            openUntil(now + lastWaitMs - 1);
         }
     }
 
@@ -260,6 +269,7 @@ public final class ExactBreaker {
             case CLOSED -> { }
         }
         openings = old.openings;
+        lastWaitMs = old.lastWaitMs;
     }
 
     private void openUntil(long untilMs) {
