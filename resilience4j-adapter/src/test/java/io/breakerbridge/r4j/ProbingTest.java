@@ -125,7 +125,9 @@ class ProbingTest {
         assertThat(call()).isFalse(); // spacing
         clock.advance(1);
         assertThat(call()).isTrue(); // probe 2
-        clock.advance(200);
+        clock.advance(100);
+        assertThat(call()).isFalse(); // 100 ms after probe 2 (300 after the episode began): spacing is per probe
+        clock.advance(100);
         assertThat(call()).isTrue(); // probe 3
         clock.advance(500);
         assertThat(call()).isFalse(); // permits used up while they run
