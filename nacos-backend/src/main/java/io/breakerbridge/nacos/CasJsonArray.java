@@ -58,7 +58,7 @@ public final class CasJsonArray {
     public List<JsonNode> read() throws NacosException {
         final String content = documents.read(dataId);
         known = new Known(content);
-        return entries(content);
+        return parse(content);
     }
 
     /**
@@ -70,7 +70,7 @@ public final class CasJsonArray {
             try {
                 final Known cached = known;
                 final Known before = cached != null ? cached : new Known(documents.read(dataId));
-                final List<JsonNode> was = entries(before.content());
+                final List<JsonNode> was = parse(before.content());
                 final List<JsonNode> next = merge.apply(new ArrayList<>(was));
                 if (before.content() != null && next.equals(was)) {
                     known = before;
@@ -112,8 +112,8 @@ public final class CasJsonArray {
         return again == Outcome.FAILED ? Outcome.FAILED : Outcome.STORED;
     }
 
-    /** The entries of stored content; anything but a JSON array counts as none. */
-    private List<JsonNode> entries(@Nullable String content) {
+    /** The entries of content read elsewhere; anything but a JSON array counts as none. Remembers nothing. */
+    public List<JsonNode> parse(@Nullable String content) {
         if (content == null) {
             return List.of();
         }

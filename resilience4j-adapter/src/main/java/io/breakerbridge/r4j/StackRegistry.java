@@ -131,7 +131,8 @@ public final class StackRegistry {
                 .tag("service", stack.key().service()).tag("resource", stack.key().resource())
                 .tag("outcome", outcome).description("Calls through the stack by outcome")
                 .register(meterRegistry));
-        for (int i = 0; i < stack.breakerStatuses().size(); i++) {
+        final int breakerCount = stack.breakerStatuses().size();
+        for (int i = 0; i < breakerCount; i++) {
             final int index = i;
             Gauge.builder("breakerbridge.breaker.openings", stack, s -> status(s, index, BreakerStatus::openings))
                  .tag("service", stack.key().service()).tag("resource", stack.key().resource())

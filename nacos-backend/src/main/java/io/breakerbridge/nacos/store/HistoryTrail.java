@@ -112,8 +112,9 @@ final class HistoryTrail implements AutoCloseable {
      */
     List<Change> read(SnapshotKey key) {
         try {
-            return parse(documents.read(NacosLayout.history(key.service()))).stream().map(Entry::change)
-                    .filter(c -> c != null && c.key().equals(key)).toList();
+            final String dataId = NacosLayout.history(key.service());
+            final List<JsonNode> stored = trail(key.service()).parse(documents.read(dataId));
+            return entries(stored).stream().map(Entry::change).filter(c -> c != null && c.key().equals(key)).toList();
         } catch (NacosException | RuntimeException e) {
             log.warn("cannot read the history trail of {}: {}", key.service(), e.getMessage());
             return List.of();
@@ -134,15 +135,13 @@ final class HistoryTrail implements AutoCloseable {
             if (queue == null) {
                 return; // closing took over
             }
-            if (outcome == CasJsonArray.Outcome.STORED || outcome == CasJsonArray.Outcome.UNCHANGED) {
+            if (outcome != CasJsonArray.Outcome.FAILED) {
                 // Only this thread removes; appends add at the end (and drop the oldest only past MAX_ENTRIES).
                 queue.removeAll(batch);
             }
             if (queue.isEmpty()) {
                 pending.remove(service);
             } else {
-                // CREATED: creating a dataId is not protected by compare-and-swap, so a racing creator may have
-                // replaced ours; the batch is merged again (idempotent) on top of whatever is stored.
                 schedule(service, outcome == CasJsonArray.Outcome.FAILED ? 10 * FLUSH_DELAY_MS : FLUSH_DELAY_MS);
             }
         }
@@ -153,7 +152,9 @@ final class HistoryTrail implements AutoCloseable {
      * attempts, at {@code deadline} (System.nanoTime) or when interrupted.
      */
     private CasJsonArray.Outcome store(String service, List<Change> batch, long deadline) {
-        final CasJsonArray.Outcome outcome = trail(service).update(stored -> merge(stored, batch), ATTEMPTS, deadline);
+        // Merged again after creating the trail (a racing creator may have replaced it): the merge is idempotent.
+        final CasJsonArray.Outcome outcome = trail(service).updateIdempotent(stored -> merge(stored, batch), ATTEMPTS,
+                                                                             deadline);
         if (outcome == CasJsonArray.Outcome.FAILED) {
             log.warn("could not append {} change(s) to the history trail of {} yet", batch.size(), service);
         }
@@ -192,25 +193,6 @@ final class HistoryTrail implements AutoCloseable {
             out.add(kept.get(i).raw()); // oldest first
         }
         return out;
-    }
-
-    /** The stored entries; unreadable JSON (or anything but an array) counts as none. */
-    private static List<Entry> parse(@Nullable String content) {
-        if (content == null) {
-            return List.of();
-        }
-        final JsonNode array;
-        try {
-            array = StrictJson.parseTree(content.getBytes(StandardCharsets.UTF_8));
-        } catch (RuntimeException e) {
-            log.warn("the stored history trail is not JSON: {}", e.getMessage());
-            return List.of();
-        }
-        final List<JsonNode> nodes = new ArrayList<>();
-        if (array.isArray()) {
-            array.forEach(nodes::add);
-        }
-        return entries(nodes);
     }
 
     /** The entries of stored nodes; an entry this version cannot read is kept raw. */

@@ -36,11 +36,11 @@ final class RevisionHistory {
 
     private final ConfigHistory history;
     private final NacosDocuments documents;
-    /** service -> row id -> the revision the row holds (null: not a readable service document). */
-    private final Map<String, TreeMap<Long, @Nullable Revision>> rows = new HashMap<>();
-
-    /** A revision of a service document and the change that made it (null: written before changes were kept). */
-    private record Revision(long number, @Nullable Change change) {}
+    /**
+     * service -> row id -> the change that made the revision the row holds (null: not a readable service document,
+     * or written before revisions carried their change).
+     */
+    private final Map<String, TreeMap<Long, @Nullable Change>> rows = new HashMap<>();
 
     RevisionHistory(ConfigHistory history, NacosDocuments documents) {
         this.history = history;
@@ -95,8 +95,7 @@ final class RevisionHistory {
     synchronized TreeMap<Long, Change> changes(SnapshotKey key) throws IOException {
         final String service = key.service();
         final String dataId = NacosLayout.serviceDocument(service);
-        final TreeMap<Long, @Nullable Revision> known = rows.computeIfAbsent(service, s -> new TreeMap<>());
-        final List<Revision> revisions = new ArrayList<>();
+        final TreeMap<Long, @Nullable Change> known = rows.computeIfAbsent(service, s -> new TreeMap<>());
         for (int page = 1; known.size() < MAX_ROWS; page++) {
             final ConfigHistory.Page listed = history.page(dataId, page, PAGE_SIZE);
             boolean reachedKnown = false;
@@ -105,7 +104,7 @@ final class RevisionHistory {
                     reachedKnown = true; // rows are listed newest first and never change: older ones are known
                     break;
                 }
-                known.put(id, revision(service, history.content(dataId, id)));
+                known.put(id, madeBy(service, history.content(dataId, id)));
             }
             if (reachedKnown || listed.ids().size() < PAGE_SIZE) {
                 break;
@@ -114,23 +113,14 @@ final class RevisionHistory {
         while (known.size() > MAX_ROWS) {
             known.pollFirstEntry();
         }
-        known.values().forEach(r -> {
-            if (r != null) {
-                revisions.add(r);
-            }
-        });
-        final Revision current;
+        final List<@Nullable Change> made = new ArrayList<>(known.values());
         try {
-            current = revision(service, documents.read(dataId)); // not a row until replaced
+            made.add(madeBy(service, documents.read(dataId))); // the current revision is not a row until replaced
         } catch (NacosException e) {
             throw new IOException("cannot read " + dataId + ": " + e.getErrMsg(), e);
         }
-        if (current != null) {
-            revisions.add(current);
-        }
         final TreeMap<Long, Change> out = new TreeMap<>();
-        for (Revision revision : revisions) {
-            final Change change = revision.change();
+        for (Change change : made) {
             if (change != null && change.key().equals(key)) {
                 out.put(change.version(), change);
             }
@@ -138,8 +128,11 @@ final class RevisionHistory {
         return out;
     }
 
-    /** The revision a content holds, with its change renumbered to the revision (the same on every daemon). */
-    private static @Nullable Revision revision(String service, @Nullable String content) {
+    /**
+     * The change that made the revision a content holds, numbered by that revision (the same on every daemon); null
+     * when the content is no readable document or carries no change.
+     */
+    private static @Nullable Change madeBy(String service, @Nullable String content) {
         if (content == null) {
             return null;
         }
@@ -148,12 +141,11 @@ final class RevisionHistory {
             final ServiceDocument document = ServiceDocument.parse(service, node);
             final JsonNode made = node.get("change");
             if (made == null || document.revision() < 1) {
-                return new Revision(document.revision(), null);
+                return null;
             }
             final Change change = ChangeJson.fromNode(made);
-            return new Revision(document.revision(), new Change(
-                    document.revision(), change.kind(), change.key(), change.version(), change.at(), change.by(),
-                    change.origin(), change.snapshot(), change.note()));
+            return new Change(document.revision(), change.kind(), change.key(), change.version(), change.at(),
+                              change.by(), change.origin(), change.snapshot(), change.note());
         } catch (RuntimeException e) {
             log.debug("a history row of {} is not a readable document: {}", service, e.getMessage());
             return null;
