@@ -63,8 +63,12 @@ public record ProbeSpec(double backoff, long maxOpenMs, double jitter, long jitt
         }
         final double grown = Math.floor(openMs * Math.pow(backoff, n - 1));
         final long base = grown >= maxOpenMs ? maxOpenMs : (long) grown;
-        final double u = (splitmix64((jitterSeed ^ instanceSalt) + n) >>> 11) * 0x1.0p-53;
-        return base + (long) Math.floor(base * jitter * u);
+        return base + (long) Math.floor(base * jitter * jitterDraw(n, instanceSalt));
+    }
+
+    /** The draw {@code u} in [0, 1) of the {@code n}-th jitter: splitmix64 of {@code (jitterSeed ^ salt) + n}. */
+    public double jitterDraw(int n, long instanceSalt) {
+        return (splitmix64((jitterSeed ^ instanceSalt) + n) >>> 11) * 0x1.0p-53;
     }
 
     /** Steele, Lea and Flood's splitmix64 finaliser (64-bit wrapping arithmetic). */

@@ -1,6 +1,7 @@
 package io.breakerbridge.conformance;
 
 import io.breakerbridge.endpoint.BreakerState;
+import io.breakerbridge.model.ThresholdSpec;
 import java.util.List;
 
 /** One engine under test, set up for one trace: starts and completes calls at the current virtual time. */
@@ -13,6 +14,9 @@ public interface Engine extends AutoCloseable {
 
     /** Completes call {@code index} (which was let through) now, failing it when {@code error}. */
     void complete(int index, boolean error);
+
+    /** Takes {@code spec} as the next version of the rules now, as a live reload does. */
+    void reload(ThresholdSpec spec);
 
     /** The state of each breaker of the trace's rules, in list order. */
     List<BreakerState> states();

@@ -3,16 +3,19 @@ package io.breakerbridge.conformance;
 import io.breakerbridge.endpoint.BreakerState;
 import io.breakerbridge.model.InstanceSalt;
 import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.r4j.ResilienceStack;
 import java.util.List;
 
 /** The product's {@link ResilienceStack} for the trace's rules, on the runner's virtual clock. */
 public final class Resilience4jEngine extends MiddlewareEngine {
-    private static final SnapshotKey KEY = new SnapshotKey("breakerbridge-conformance", "conformance-resource");
+    /** The resource every trace runs against. */
+    public static final SnapshotKey KEY = new SnapshotKey("breakerbridge-conformance", "conformance-resource");
 
     private final ResilienceStack stack;
 
-    private Resilience4jEngine(ResilienceStack stack) {
+    /** An engine over {@code stack} (the runner builds them through {@link #factory()}). */
+    public Resilience4jEngine(ResilienceStack stack) {
         super(stack.guard());
         this.stack = stack;
     }
@@ -28,6 +31,11 @@ public final class Resilience4jEngine extends MiddlewareEngine {
     @Override
     public String name() {
         return "resilience4j";
+    }
+
+    @Override
+    public void reload(ThresholdSpec spec) {
+        stack.reconfigure(spec);
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.alibaba.csp.sentinel.slots.block.degrade.DegradeRuleManager;
 import com.alibaba.csp.sentinel.slots.block.flow.FlowRuleManager;
 import com.alibaba.csp.sentinel.slots.clusterbuilder.ClusterBuilderSlot;
 import io.breakerbridge.endpoint.BreakerState;
+import io.breakerbridge.model.InstanceSalt;
 import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
@@ -27,6 +28,8 @@ public final class SentinelEngine extends MiddlewareEngine {
 
     private final VirtualSentinelTime time;
     private final SentinelRuleApplier applier;
+    private final VirtualClock clock;
+    private long version = 1;
 
     private SentinelEngine(ThresholdSpec spec, VirtualClock clock) {
         this(spec, clock, VirtualSentinelTime.follow(clock::millis));
@@ -35,19 +38,31 @@ public final class SentinelEngine extends MiddlewareEngine {
     private SentinelEngine(ThresholdSpec spec, VirtualClock clock, VirtualSentinelTime time) {
         super(SentinelMiddleware.of(KEY.resource()));
         this.time = time;
+        this.clock = clock;
         clearSentinel();
         this.applier = SentinelRuleApplier.create();
         applier.update(new ThresholdSnapshot(KEY, 1, spec, clock.instant(), "conformance", Origin.API));
     }
 
-    /** The factory for the runner. */
+    /**
+     * The factory for the runner. Sentinel runs with BreakerBridge's extension on the class path (the probing
+     * slot); the jitter of probe waits uses salt 0, so traces are reproducible.
+     */
     public static EngineFactory factory() {
-        return SentinelEngine::new;
+        return (spec, clock) -> {
+            InstanceSalt.set(0);
+            return new SentinelEngine(spec, clock);
+        };
     }
 
     @Override
     public String name() {
         return "sentinel";
+    }
+
+    @Override
+    public void reload(ThresholdSpec spec) {
+        applier.update(new ThresholdSnapshot(KEY, ++version, spec, clock.instant(), "conformance", Origin.API));
     }
 
     @Override

@@ -22,7 +22,8 @@ import java.util.Set;
  */
 public final class TraceJson {
     private static final Set<String> TRACE_FIELDS = Set.of("name", "snapshot", "calls", "expect", "startEpochMs",
-                                                           "divergence");
+                                                           "divergence", "reloads");
+    private static final Set<String> RELOAD_FIELDS = Set.of("at", "snapshot");
     private static final Set<String> CALL_FIELDS = Set.of("at", "rt", "error");
     private static final Set<String> DIVERGENCE_FIELDS = Set.of("reason", "sentinel", "resilience4j");
 
@@ -64,6 +65,12 @@ public final class TraceJson {
         if (trace.expect() != null) {
             final ArrayNode expect = node.putArray("expect");
             trace.expect().forEach(d -> expect.add(d.name()));
+        }
+        if (!trace.reloads().isEmpty()) {
+            final ArrayNode reloads = node.putArray("reloads");
+            for (TraceReload reload : trace.reloads()) {
+                reloads.addObject().put("at", reload.at()).set("snapshot", SnapshotWriter.toNode(reload.spec()));
+            }
         }
         return StrictJson.serialize(node);
     }
@@ -114,8 +121,26 @@ public final class TraceJson {
                                         decisions(div.get("sentinel"), join(divPath, "sentinel")),
                                         decisions(div.get("resilience4j"), join(divPath, "resilience4j")));
         }
+        final List<TraceReload> reloads = new ArrayList<>();
+        final JsonNode reloadsNode = object.get("reloads");
+        if (reloadsNode != null) {
+            if (!reloadsNode.isArray()) {
+                throw new InvalidValueException(join(path, "reloads"), reloadsNode.toString(),
+                                                "a JSON array of {at, snapshot}");
+            }
+            for (int i = 0; i < reloadsNode.size(); i++) {
+                final String reloadPath = join(path, "reloads") + "[" + i + "]";
+                final ObjectNode reload = object(reloadsNode.get(i), reloadPath, RELOAD_FIELDS);
+                final long at = integer(reload.get("at"), join(reloadPath, "at"), true, 0);
+                if (reload.get("snapshot") == null) {
+                    throw new InvalidValueException(join(reloadPath, "snapshot"), null, "the new rules");
+                }
+                reloads.add(new TraceReload(at, SnapshotReader.readDocument(reload.get("snapshot"),
+                                                                            join(reloadPath, "snapshot")).spec()));
+            }
+        }
         try {
-            return new Trace(name, spec, calls, expect, start, divergence);
+            return new Trace(name, spec, calls, expect, start, divergence, reloads);
         } catch (InvalidValueException e) {
             throw e.under(path);
         }

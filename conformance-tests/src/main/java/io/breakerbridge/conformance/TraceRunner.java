@@ -76,8 +76,16 @@ public final class TraceRunner {
                 times.add(call.at());
                 times.add(call.at() + call.rt());
             }
+            trace.reloads().forEach(r -> times.add(r.at()));
             for (long t : times) {
                 clock.set(trace.startEpochMs() + t);
+                for (TraceReload reload : trace.reloads()) {
+                    if (reload.at() == t) {
+                        a.reload(reload.spec());
+                        b.reload(reload.spec());
+                        compareStates("after the reload at " + t, a.states(), b.states());
+                    }
+                }
                 for (int i = 0; i < n; i++) {
                     final TraceCall call = trace.calls().get(i);
                     if (call.at() < t && call.at() + call.rt() == t) {

@@ -2,6 +2,7 @@ package io.breakerbridge.r4j;
 
 import static java.util.Objects.requireNonNull;
 
+import io.breakerbridge.endpoint.BreakerEvent;
 import io.breakerbridge.endpoint.BreakerState;
 import io.breakerbridge.endpoint.Middleware;
 import io.breakerbridge.endpoint.OutcomeClassifier;
@@ -14,6 +15,7 @@ import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Translation;
 import io.breakerbridge.r4j.internal.ExactBreaker;
+import io.breakerbridge.r4j.internal.ProbeTiming;
 import io.breakerbridge.r4j.limit.SlidingWindowLimiter;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -22,7 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -39,17 +43,20 @@ public final class ResilienceStack {
     private final Clock clock;
     private final SlidingWindowLimiter limiter;
     private final @Nullable CircuitBreakerRegistry registry;
+    private final ProbeTiming timing;
     private final LongAdder passed = new LongAdder();
     private final LongAdder rateLimited = new LongAdder();
     private final LongAdder circuitOpen = new LongAdder();
+    private final List<Consumer<BreakerEvent>> listeners = new CopyOnWriteArrayList<>();
     private int generation;
     private ThresholdSpec spec;
     private List<ExactBreaker> breakers;
     private List<Loss> losses;
 
     private ResilienceStack(SnapshotKey key, ThresholdSpec spec, Clock clock,
-                            @Nullable CircuitBreakerRegistry registry) {
+                            @Nullable CircuitBreakerRegistry registry, ProbeTiming timing) {
         this.key = requireNonNull(key, "key");
+        this.timing = requireNonNull(timing, "timing");
         this.clock = requireNonNull(clock, "clock");
         this.registry = registry;
         final Translation<ThresholdSpec> translation = Resilience4jTranslator.translate(key, spec);
@@ -64,7 +71,7 @@ public final class ResilienceStack {
 
     /** A stack enforcing {@code spec} for {@code key}, reading time from {@code clock}. */
     public static ResilienceStack create(SnapshotKey key, ThresholdSpec spec, Clock clock) {
-        return new ResilienceStack(key, spec, clock, null);
+        return new ResilienceStack(key, spec, clock, null, ProbeTiming.CONTRACT);
     }
 
     /**
@@ -73,13 +80,21 @@ public final class ResilienceStack {
      */
     public static ResilienceStack create(SnapshotKey key, ThresholdSpec spec, Clock clock,
                                          CircuitBreakerRegistry registry) {
-        return new ResilienceStack(key, spec, clock, requireNonNull(registry, "registry"));
+        return new ResilienceStack(key, spec, clock, requireNonNull(registry, "registry"), ProbeTiming.CONTRACT);
+    }
+
+    /**
+     * Like {@link #create}, with another probe timing than the contract's: the conformance suite's mutation test
+     * uses it to show that its traces catch timing slips. Applications have no use for it.
+     */
+    public static ResilienceStack create(SnapshotKey key, ThresholdSpec spec, Clock clock, ProbeTiming timing) {
+        return new ResilienceStack(key, spec, clock, null, timing);
     }
 
     /** Like {@link #create}, but refuses rules it cannot enforce alike (strict mode). */
     public static ResilienceStack createStrict(SnapshotKey key, ThresholdSpec spec, Clock clock) {
         Resilience4jTranslator.translate(key, spec).requireExact();
-        return new ResilienceStack(key, spec, clock, null);
+        return new ResilienceStack(key, spec, clock, null, ProbeTiming.CONTRACT);
     }
 
     /** The resource this stack protects. */
@@ -100,6 +115,14 @@ public final class ResilienceStack {
     /** The state of each breaker, in list order. */
     public synchronized List<BreakerStatus> breakerStatuses() {
         return breakers.stream().map(b -> new BreakerStatus(b.state(), b.openings(), b.lastWaitMs())).toList();
+    }
+
+    /**
+     * Calls {@code listener} for every state change of a breaker of this stack, with the openings and the wait
+     * chosen, on the thread of the call that caused it (keep it quick).
+     */
+    public void addBreakerListener(Consumer<BreakerEvent> listener) {
+        listeners.add(requireNonNull(listener, "listener"));
     }
 
     /** The state of each breaker, in the snapshot's order. */
@@ -264,13 +287,20 @@ public final class ResilienceStack {
 
     private ExactBreaker newBreaker(int index, BreakerSpec breakerSpec) {
         String name = key + "#" + index;
-        if (registry == null) {
-            return ExactBreaker.create(name, breakerSpec, clock);
+        if (registry != null) {
+            while (registry.find(name).isPresent()) {
+                name = key + "#" + index + "~" + ++generation;
+            }
         }
-        while (registry.find(name).isPresent()) {
-            name = key + "#" + index + "~" + ++generation;
-        }
-        return ExactBreaker.create(name, breakerSpec, clock, registry);
+        final ExactBreaker created = ExactBreaker.create(name, breakerSpec, clock, registry, timing);
+        created.onTransition((from, to, trigger, openings, waitMs) -> {
+            if (!listeners.isEmpty()) {
+                final BreakerEvent event = new BreakerEvent(key.service(), key.resource(), breakers.indexOf(created),
+                                                            from, to, trigger, openings, waitMs, clock.instant());
+                listeners.forEach(l -> l.accept(event));
+            }
+        });
+        return created;
     }
 
     private static boolean sameRule(BreakerSpec a, BreakerSpec b) {

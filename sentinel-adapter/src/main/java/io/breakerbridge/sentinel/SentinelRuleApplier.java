@@ -6,7 +6,6 @@ import com.alibaba.csp.sentinel.slots.block.degrade.BreakerBridgeAccess;
 import com.alibaba.csp.sentinel.slots.block.degrade.DegradeRule;
 import com.alibaba.csp.sentinel.slots.block.degrade.DegradeRuleManager;
 import com.alibaba.csp.sentinel.slots.block.degrade.circuitbreaker.CircuitBreaker;
-import com.alibaba.csp.sentinel.slots.block.degrade.circuitbreaker.EventObserverRegistry;
 import com.alibaba.csp.sentinel.slots.block.flow.FlowRule;
 import com.alibaba.csp.sentinel.slots.block.flow.FlowRuleManager;
 import com.alibaba.csp.sentinel.util.TimeUtil;
@@ -16,6 +15,9 @@ import io.breakerbridge.model.Loss;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.Translation;
+import io.breakerbridge.sentinel.probe.ProbeStatus;
+import io.breakerbridge.sentinel.probe.ProbedRule;
+import io.breakerbridge.sentinel.probe.SentinelProbes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -49,6 +51,8 @@ public final class SentinelRuleApplier implements AutoCloseable {
     private final Map<SnapshotKey, ThresholdSnapshot> held = new TreeMap<>();
     /** Resource -> the degrade rules currently loaded for it by this applier. */
     private final Map<String, List<DegradeRule>> loadedDegrade = new HashMap<>();
+    /** Resource -> the probe sections of those rules (Sentinel's rules cannot hold them; see SentinelProbes). */
+    private final Map<String, List<ProbedRule>> loadedProbes = new HashMap<>();
     private final Set<String> ownedResources = new HashSet<>();
     private final String observerName = "breakerbridge-applier-" + IDS.incrementAndGet();
     private List<Loss> losses = List.of();
@@ -59,7 +63,7 @@ public final class SentinelRuleApplier implements AutoCloseable {
     /** An applier that owns no resource yet; it watches breaker state changes to apply held changes. */
     public static SentinelRuleApplier create() {
         final SentinelRuleApplier applier = new SentinelRuleApplier();
-        EventObserverRegistry.getInstance().addStateChangeObserver(
+        SentinelProbes.addObserver(
                 applier.observerName, (prev, next, rule, value) -> {
                     applier.publish(prev, next, rule, value);
                     if (next == CircuitBreaker.State.CLOSED) {
@@ -152,10 +156,14 @@ public final class SentinelRuleApplier implements AutoCloseable {
         if (service == null) {
             return;
         }
+        final long now = TimeUtil.currentTimeMillis();
+        final ProbeStatus status = SentinelProbes.status(rule).orElse(new ProbeStatus(0, 0));
+        final boolean opened = next == CircuitBreaker.State.OPEN;
+        final int n = status.openings();
+        final long waitMs = opened ? status.waitMs() : 0;
         final BreakerEvent event = new BreakerEvent(service, rule.getResource(), index, neutral(prev), neutral(next),
-                                                    next == CircuitBreaker.State.OPEN
-                                                    && prev == CircuitBreaker.State.CLOSED ? value : null,
-                                                    Instant.ofEpochMilli(TimeUtil.currentTimeMillis()));
+                                                    opened && prev == CircuitBreaker.State.CLOSED ? value : null,
+                                                    n, waitMs, Instant.ofEpochMilli(now));
         for (Consumer<BreakerEvent> listener : listeners) {
             listener.accept(event);
         }
@@ -173,7 +181,7 @@ public final class SentinelRuleApplier implements AutoCloseable {
     /** Stops watching breaker state; the rules stay loaded. */
     @Override
     public void close() {
-        EventObserverRegistry.getInstance().removeStateChangeObserver(observerName);
+        SentinelProbes.removeObserver(observerName);
     }
 
     private synchronized void onBreakerClosed(String resource) {
@@ -216,12 +224,22 @@ public final class SentinelRuleApplier implements AutoCloseable {
         final Set<String> touched = new HashSet<>(loadedDegrade.keySet());
         touched.addAll(wanted.keySet());
         final Map<String, List<DegradeRule>> nextLoaded = new HashMap<>();
+        final Map<String, List<ProbedRule>> wantedProbes = probedRules();
+        final Map<String, List<ProbedRule>> nextProbes = new HashMap<>();
         for (String resource : touched) {
             final List<DegradeRule> want = wanted.getOrDefault(resource, List.of());
             final List<DegradeRule> have = loadedDegrade.getOrDefault(resource, List.of());
-            final List<DegradeRule> use = want.equals(have) || allClosed(resource) ? want : have;
+            final boolean apply = want.equals(have) || allClosed(resource);
+            final List<DegradeRule> use = apply ? want : have;
             if (!use.isEmpty()) {
                 nextLoaded.put(resource, use);
+            }
+            // A probe-only change applies at once (the rules, and so Sentinel's breakers, stay); a held rule
+            // change keeps the probe sections of the rules that stay loaded.
+            final List<ProbedRule> probes = apply ? wantedProbes.getOrDefault(resource, List.of())
+                                                  : loadedProbes.getOrDefault(resource, List.of());
+            if (!probes.isEmpty()) {
+                nextProbes.put(resource, probes);
             }
         }
         final List<DegradeRule> degrades = new ArrayList<>();
@@ -235,11 +253,27 @@ public final class SentinelRuleApplier implements AutoCloseable {
 
         FlowRuleManager.loadRules(flows);
         DegradeRuleManager.loadRules(degrades);
+        for (String resource : touched) {
+            SentinelProbes.set(resource, nextProbes.getOrDefault(resource, List.of()));
+        }
         loadedDegrade.clear();
         loadedDegrade.putAll(nextLoaded);
+        loadedProbes.clear();
+        loadedProbes.putAll(nextProbes);
         ownedResources.clear();
         ownedResources.addAll(newOwned);
         ownedResources.addAll(nextLoaded.keySet());
+    }
+
+    private Map<String, List<ProbedRule>> probedRules() {
+        final Map<String, List<ProbedRule>> out = new HashMap<>();
+        for (ThresholdSnapshot snapshot : held.values()) {
+            final List<ProbedRule> probed = SentinelTranslator.probedRules(snapshot.key(), snapshot.spec());
+            if (!probed.isEmpty()) {
+                out.computeIfAbsent(snapshot.resource(), r -> new ArrayList<>()).addAll(probed);
+            }
+        }
+        return out;
     }
 
     private static boolean allClosed(String resource) {

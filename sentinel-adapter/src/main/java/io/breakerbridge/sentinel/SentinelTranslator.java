@@ -16,6 +16,7 @@ import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Translation;
 import io.breakerbridge.model.TripKind;
+import io.breakerbridge.sentinel.probe.ProbedRule;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,6 +82,22 @@ public final class SentinelTranslator {
                                                    + "only the BreakerBridge middleware applies it"));
         }
         return new Translation<>(new SentinelRules(flows, degrades), losses);
+    }
+
+    /**
+     * The Sentinel rule of each breaker of {@code spec} that has a probe section, paired with that breaker: what
+     * BreakerBridge's Sentinel extension needs to honour the sections the rules cannot hold.
+     */
+    public static List<ProbedRule> probedRules(SnapshotKey key, ThresholdSpec spec) {
+        final List<ProbedRule> out = new ArrayList<>();
+        for (int i = 0; i < spec.breakers().size(); i++) {
+            final BreakerSpec breaker = spec.breakers().get(i);
+            if (breaker.probe() != null) {
+                out.add(new ProbedRule(degradeRule(key.resource(), breaker, key + " breakers[" + i + ']',
+                                                   new ArrayList<>()), breaker));
+            }
+        }
+        return out;
     }
 
     /** The Sentinel rules of many snapshots, concatenated in the order given. */

@@ -48,6 +48,8 @@ public final class ExactBreaker {
     private int probesAdmitted;
     private int goodProbes;
     private long lastProbeAt;
+    private long episodeStartAt;
+    private final ProbeTiming timing;
     private long previousProbeAt;
     /** The wait chosen at the last opening (0 before the first). */
     private long lastWaitMs;
@@ -57,9 +59,20 @@ public final class ExactBreaker {
      * hot path.
      */
     private long openUntilMs;
+    /** The value that tripped it from CLOSED last (ratio or count). */
+    private double triggerValue;
+    private @Nullable TransitionListener listener;
+
+    /** Told of every state change, with the openings and wait after it; called on the deciding thread. */
+    @FunctionalInterface
+    public interface TransitionListener {
+        /** {@code from} -> {@code to}; {@code trigger} is the tripping value when it opened from CLOSED. */
+        void onTransition(BreakerState from, BreakerState to, @Nullable Double trigger, int openings, long waitMs);
+    }
 
     private ExactBreaker(String name, BreakerSpec spec, Clock clock, @Nullable CircuitBreakerRegistry registry,
-                         long instanceSalt) {
+                         long instanceSalt, ProbeTiming timing) {
+        this.timing = requireNonNull(timing, "timing");
         this.spec = requireNonNull(spec, "spec");
         this.clock = requireNonNull(clock, "clock");
         this.window = new TumblingWindow(spec.statWindowMs());
@@ -70,7 +83,7 @@ public final class ExactBreaker {
 
     /** A new CLOSED breaker named {@code name} (the Resilience4j name, for metrics) with {@code spec}. */
     public static ExactBreaker create(String name, BreakerSpec spec, Clock clock) {
-        return new ExactBreaker(name, spec, clock, null, InstanceSalt.get());
+        return new ExactBreaker(name, spec, clock, null, InstanceSalt.get(), ProbeTiming.CONTRACT);
     }
 
     /**
@@ -78,10 +91,16 @@ public final class ExactBreaker {
      * be in use there.
      */
     public static ExactBreaker create(String name, BreakerSpec spec, Clock clock, CircuitBreakerRegistry registry) {
-        if (registry.find(name).isPresent()) {
+        return create(name, spec, clock, registry, ProbeTiming.CONTRACT);
+    }
+
+    /** Like the others, with {@code registry} optional and another {@code timing} than the contract's. */
+    public static ExactBreaker create(String name, BreakerSpec spec, Clock clock,
+                                      @Nullable CircuitBreakerRegistry registry, ProbeTiming timing) {
+        if (registry != null && registry.find(name).isPresent()) {
             throw new IllegalStateException("name: " + name + " (expected: a name not in the registry)");
         }
-        return new ExactBreaker(name, spec, clock, registry, InstanceSalt.get());
+        return new ExactBreaker(name, spec, clock, registry, InstanceSalt.get(), timing);
     }
 
     /** The Resilience4j configuration that makes its state machine follow Sentinel's. */
@@ -137,6 +156,19 @@ public final class ExactBreaker {
         return true;
     }
 
+    /** Tells {@code transitions} of every state change from now on (one listener; null: none). */
+    public void onTransition(@Nullable TransitionListener transitions) {
+        this.listener = transitions;
+    }
+
+    private void told(BreakerState from, BreakerState to) {
+        final TransitionListener l = listener;
+        if (l != null && from != to) {
+            l.onTransition(from, to, from == BreakerState.CLOSED && to == BreakerState.OPEN ? triggerValue : null,
+                           openings, to == BreakerState.OPEN ? lastWaitMs : 0);
+        }
+    }
+
     /** Consecutive openings so far (0 while closed). */
     public int openings() {
         return openings;
@@ -184,7 +216,8 @@ public final class ExactBreaker {
         final long now = clock.millis();
         if (before == CircuitBreaker.State.HALF_OPEN) {
             final ProbeSpec probe = spec.probeOrDefault();
-            if (probesAdmitted >= probe.permits() || now - lastProbeAt < probe.intervalMs()
+            if (probesAdmitted >= probe.permits()
+                || !timing.spaced(now, lastProbeAt, episodeStartAt, probe.intervalMs())
                 || !breaker.tryAcquirePermission()) {
                 return false;
             }
@@ -199,6 +232,8 @@ public final class ExactBreaker {
             goodProbes = 0;
             previousProbeAt = Long.MIN_VALUE / 2;
             lastProbeAt = now;
+            episodeStartAt = now;
+            told(BreakerState.OPEN, BreakerState.HALF_OPEN);
         }
         return admitted;
     }
@@ -215,6 +250,7 @@ public final class ExactBreaker {
             lastProbeAt = previousProbeAt;
             if (probesAdmitted <= 0) {
                 openUntil(clock.millis() - 1);
+                told(BreakerState.HALF_OPEN, BreakerState.OPEN);
             }
         }
     }
@@ -237,15 +273,18 @@ public final class ExactBreaker {
                 openings++;
                 lastWaitMs = waitFor(openings);
                 openUntil(now + lastWaitMs - 1);
+                told(BreakerState.HALF_OPEN, BreakerState.OPEN);
             } else if (++goodProbes >= spec.probeOrDefault().successes()) {
                 breaker.transitionToClosedState();
                 window.resetCurrent(now); // the closing completion is not counted in the new window
                 openings = 0;
+                told(BreakerState.HALF_OPEN, BreakerState.CLOSED);
             }
         } else if (state == CircuitBreaker.State.CLOSED && tripped(now)) {
             openings = 1;
             lastWaitMs = waitFor(openings);
             openUntil(now + lastWaitMs - 1);
+            told(BreakerState.CLOSED, BreakerState.OPEN);
         }
     }
 
@@ -254,7 +293,7 @@ public final class ExactBreaker {
      * after ({@code isAfter}) the time, Sentinel at it ({@code >=}).
      */
     private long waitFor(int n) {
-        return spec.probeOrDefault().waitMs(spec.openMs(), n, instanceSalt);
+        return timing.waitMs(spec, n, instanceSalt);
     }
 
     /**
@@ -293,10 +332,17 @@ public final class ExactBreaker {
         }
         final double threshold = spec.threshold();
         return switch (spec.trip()) {
-            case ERROR_RATIO -> window.errors(now) * 1.0d / total > threshold;
-            case ERROR_COUNT -> window.errors(now) > threshold;
+            case ERROR_RATIO -> {
+                triggerValue = window.errors(now) * 1.0d / total;
+                yield triggerValue > threshold;
+            }
+            case ERROR_COUNT -> {
+                triggerValue = window.errors(now);
+                yield triggerValue > threshold;
+            }
             case SLOW_RATIO -> {
                 final double ratio = window.slow(now) * 1.0d / total;
+                triggerValue = ratio;
                 yield ratio > threshold || Double.compare(ratio, threshold) == 0 && Double.compare(threshold, 1.0) == 0;
             }
         };

@@ -2,6 +2,7 @@ package com.alibaba.csp.sentinel.slots.block.degrade;
 
 import com.alibaba.csp.sentinel.slots.block.degrade.circuitbreaker.CircuitBreaker;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Read-only access to the live circuit breakers of a resource, which {@link DegradeRuleManager} keeps
@@ -15,5 +16,10 @@ public final class BreakerBridgeAccess {
     public static List<CircuitBreaker> circuitBreakers(String resource) {
         final List<CircuitBreaker> breakers = DegradeRuleManager.getCircuitBreakers(resource);
         return breakers == null ? List.of() : List.copyOf(breakers);
+    }
+
+    /** The breakers Sentinel checks for {@code resource} as it holds them (not a copy; do not modify), or null. */
+    public static @Nullable List<CircuitBreaker> checked(String resource) {
+        return DegradeRuleManager.getCircuitBreakers(resource);
     }
 }
