@@ -1,7 +1,9 @@
 package io.breakerbridge.r4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
+import io.breakerbridge.endpoint.BreakerEvent;
 import io.breakerbridge.endpoint.BreakerState;
 import io.breakerbridge.endpoint.CallContext;
 import io.breakerbridge.endpoint.Endpoint;
@@ -14,6 +16,7 @@ import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.time.VirtualClock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -170,5 +173,30 @@ class ProbingTest {
         succeedOldest(); // the old call completes good: one success closes
 
         assertThat(state()).isEqualTo(BreakerState.CLOSED);
+    }
+
+    @Test
+    void breakerEventsCarryTheOpeningsAndTheWaitChosen() {
+        start(new ProbeSpec(2, 60_000, 0.1, 7, 1, 1, 0));
+        final List<BreakerEvent> events = new ArrayList<>();
+        stack.addBreakerListener(events::add);
+        trip(); // n = 1: 1061 ms
+        clock.advance(1061);
+        assertThat(call()).isTrue();
+        failOldest(); // n = 2: 2136 ms
+        clock.advance(2136);
+        assertThat(call()).isTrue();
+        succeedOldest();
+
+        assertThat(events).extracting(BreakerEvent::from, BreakerEvent::to, BreakerEvent::openings,
+                                      BreakerEvent::waitMs)
+                          .containsExactly(tuple(BreakerState.CLOSED, BreakerState.OPEN, 1, 1061L),
+                                           tuple(BreakerState.OPEN, BreakerState.HALF_OPEN, 1, 0L),
+                                           tuple(BreakerState.HALF_OPEN, BreakerState.OPEN, 2, 2136L),
+                                           tuple(BreakerState.OPEN, BreakerState.HALF_OPEN, 2, 0L),
+                                           tuple(BreakerState.HALF_OPEN, BreakerState.CLOSED, 0, 0L));
+        assertThat(events.get(0).triggerValue()).isEqualTo(1.0); // one error > 0
+        assertThat(events.get(0).breakerIndex()).isZero();
+        assertThat(events.get(0).service()).isEqualTo(KEY.service());
     }
 }
