@@ -2,8 +2,10 @@ package io.breakerbridge.nacos.propagate;
 
 import static java.util.Objects.requireNonNull;
 
+import io.breakerbridge.model.BreakerSpec;
 import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.model.Origin;
+import io.breakerbridge.model.ProbeSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
@@ -56,7 +58,7 @@ final class StoreImport {
                 final ThresholdSpec fromSentinel = sentinel.get(key);
                 final ThresholdSpec wanted = new ThresholdSpec(
                         fromSentinel == null ? List.of() : fromSentinel.rateLimits(),
-                        fromSentinel == null ? List.of() : fromSentinel.breakers(),
+                        fromSentinel == null ? List.of() : withProbes(fromSentinel.breakers(), current),
                         current == null ? FallbackSpec.FAIL_FAST : current.fallback());
                 if (current != null && ContentHash.of(key, wanted).equals(ContentHash.of(current))) {
                     continue;
@@ -75,6 +77,35 @@ final class StoreImport {
             throw e;
         }
         return new Outcome.Done(written.size());
+    }
+
+    /**
+     * Sentinel's breakers with the probe sections Sentinel's rules cannot hold, taken from the current neutral
+     * rules: a breaker keeps the section of an equal rule, else of the breaker at its index with the same trip
+     * (an edited threshold) when the section still fits its {@code openMs}.
+     */
+    static List<BreakerSpec> withProbes(List<BreakerSpec> fromSentinel, @Nullable ThresholdSnapshot current) {
+        if (current == null) {
+            return fromSentinel;
+        }
+        final List<BreakerSpec> had = current.spec().breakers();
+        final List<BreakerSpec> out = new ArrayList<>();
+        for (int i = 0; i < fromSentinel.size(); i++) {
+            final BreakerSpec breaker = fromSentinel.get(i);
+            ProbeSpec probe = null;
+            for (BreakerSpec old : had) {
+                if (old.withProbe(null).equals(breaker)) {
+                    probe = old.probe();
+                    break;
+                }
+            }
+            final ProbeSpec atIndex = i < had.size() && had.get(i).trip() == breaker.trip() ? had.get(i).probe() : null;
+            if (probe == null && atIndex != null && atIndex.maxOpenMs() >= breaker.openMs()) {
+                probe = atIndex;
+            }
+            out.add(breaker.withProbe(probe));
+        }
+        return out;
     }
 
     /** One key written by an import, and what it held before (null: the import created it). */
