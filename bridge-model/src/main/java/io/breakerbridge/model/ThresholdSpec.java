@@ -3,6 +3,7 @@ package io.breakerbridge.model;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The part of a snapshot a writer chooses: rate limits, breakers and fallback of one resource.
@@ -10,8 +11,10 @@ import java.util.List;
  * @param rateLimits checked before breakers; each is independent (0..n)
  * @param breakers independent breakers checked in list order; the first that refuses blocks the call (0..n)
  * @param fallback what a rejected caller gets
+ * @param migration the dual run of the resource, or null (then the application's own setting decides)
  */
-public record ThresholdSpec(List<RateLimitSpec> rateLimits, List<BreakerSpec> breakers, FallbackSpec fallback) {
+public record ThresholdSpec(List<RateLimitSpec> rateLimits, List<BreakerSpec> breakers, FallbackSpec fallback,
+                            @Nullable MigrationSpec migration) {
     /** No limits, no breakers, fail fast. */
     public static final ThresholdSpec EMPTY = new ThresholdSpec(List.of(), List.of(), FallbackSpec.FAIL_FAST);
 
@@ -20,6 +23,16 @@ public record ThresholdSpec(List<RateLimitSpec> rateLimits, List<BreakerSpec> br
         rateLimits = copy(rateLimits, "rateLimits");
         breakers = copy(breakers, "breakers");
         requireNonNull(fallback, "fallback");
+    }
+
+    /** Rules without a dual-run section. */
+    public ThresholdSpec(List<RateLimitSpec> rateLimits, List<BreakerSpec> breakers, FallbackSpec fallback) {
+        this(rateLimits, breakers, fallback, null);
+    }
+
+    /** These rules with {@code migration} as their dual-run section. */
+    public ThresholdSpec withMigration(@Nullable MigrationSpec newMigration) {
+        return new ThresholdSpec(rateLimits, breakers, fallback, newMigration);
     }
 
     private static <T> List<T> copy(List<T> list, String field) {

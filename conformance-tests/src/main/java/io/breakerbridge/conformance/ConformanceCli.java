@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code java -jar breakerbridge-conformance.jar run PATH... [--report F.md]}: replays trace files (or every
@@ -25,10 +26,19 @@ public final class ConformanceCli {
 
     /** Runs the command line with the given streams; returns the exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length < 2 || !"run".equals(args[0])) {
-            err.println("usage: breakerbridge-conformance run PATH... [--report F.md]");
-            return 2;
+        if (args.length >= 2 && "run".equals(args[0])) {
+            return runVerb(args, out, err);
         }
+        if (args.length >= 2 && "dual-run".equals(args[0])) {
+            return DualRunVerb.run(args, out, err);
+        }
+        err.println("usage: breakerbridge-conformance run PATH... [--report F.md]");
+        err.println("       breakerbridge-conformance dual-run PATH... [--incumbent sentinel|resilience4j] "
+                    + "[--enforce-percent P] [--out DIR]");
+        return 2;
+    }
+
+    private static int runVerb(String[] args, PrintStream out, PrintStream err) {
         final List<Path> paths = new ArrayList<>();
         Path report = null;
         for (int i = 1; i < args.length; i++) {
@@ -42,22 +52,9 @@ public final class ConformanceCli {
                 paths.add(Path.of(args[i]));
             }
         }
-        final List<Path> files = new ArrayList<>();
-        for (Path path : paths) {
-            if (Files.isDirectory(path)) {
-                try (Stream<Path> walk = Files.walk(path)) {
-                    walk.filter(p -> p.toString().endsWith(".json") && Files.isRegularFile(p)).sorted()
-                        .forEach(files::add);
-                } catch (IOException e) {
-                    err.println(path + ": cannot read folder (" + e.getMessage() + ")");
-                    return 2;
-                }
-            } else if (Files.isRegularFile(path)) {
-                files.add(path);
-            } else {
-                err.println(path + ": no such file or folder (expected: a trace file or a folder of them)");
-                return 2;
-            }
+        final List<Path> files = traceFiles(paths, err);
+        if (files == null) {
+            return 2;
         }
         final TraceRunner runner = TraceRunner.standard();
         final List<TraceResult> results = new ArrayList<>();
@@ -91,5 +88,27 @@ public final class ConformanceCli {
             }
         }
         return failed > 0 ? 1 : 0;
+    }
+
+    /** The trace files named or found (every {@code *.json}) in folders, sorted; null after a usage error. */
+    static @Nullable List<Path> traceFiles(List<Path> paths, PrintStream err) {
+        final List<Path> files = new ArrayList<>();
+        for (Path path : paths) {
+            if (Files.isDirectory(path)) {
+                try (Stream<Path> walk = Files.walk(path)) {
+                    walk.filter(p -> p.toString().endsWith(".json") && Files.isRegularFile(p)).sorted()
+                        .forEach(files::add);
+                } catch (IOException e) {
+                    err.println(path + ": cannot read folder (" + e.getMessage() + ")");
+                    return null;
+                }
+            } else if (Files.isRegularFile(path)) {
+                files.add(path);
+            } else {
+                err.println(path + ": no such file or folder (expected: a trace file or a folder of them)");
+                return null;
+            }
+        }
+        return files;
     }
 }

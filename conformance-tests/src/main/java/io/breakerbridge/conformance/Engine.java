@@ -1,6 +1,7 @@
 package io.breakerbridge.conformance;
 
 import io.breakerbridge.endpoint.BreakerState;
+import io.breakerbridge.endpoint.Guard;
 import io.breakerbridge.model.ThresholdSpec;
 import java.util.List;
 
@@ -17,6 +18,9 @@ public interface Engine extends AutoCloseable {
 
     /** Takes {@code spec} as the next version of the rules now, as a live reload does. */
     void reload(ThresholdSpec spec);
+
+    /** The engine's guard of the trace's resource (the dual run drives it directly). */
+    Guard guard();
 
     /** The state of each breaker of the trace's rules, in list order. */
     List<BreakerState> states();

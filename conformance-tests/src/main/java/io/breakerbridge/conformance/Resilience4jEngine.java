@@ -1,6 +1,7 @@
 package io.breakerbridge.conformance;
 
 import io.breakerbridge.endpoint.BreakerState;
+import io.breakerbridge.endpoint.Guard;
 import io.breakerbridge.model.InstanceSalt;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
@@ -31,6 +32,11 @@ public final class Resilience4jEngine extends MiddlewareEngine {
     @Override
     public String name() {
         return "resilience4j";
+    }
+
+    @Override
+    public Guard guard() {
+        return stack.asGuard();
     }
 
     @Override

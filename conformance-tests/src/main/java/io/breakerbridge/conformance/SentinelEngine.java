@@ -5,11 +5,13 @@ import com.alibaba.csp.sentinel.slots.block.degrade.DegradeRuleManager;
 import com.alibaba.csp.sentinel.slots.block.flow.FlowRuleManager;
 import com.alibaba.csp.sentinel.slots.clusterbuilder.ClusterBuilderSlot;
 import io.breakerbridge.endpoint.BreakerState;
+import io.breakerbridge.endpoint.Guard;
 import io.breakerbridge.model.InstanceSalt;
 import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.sentinel.SentinelGuard;
 import io.breakerbridge.sentinel.SentinelMiddleware;
 import io.breakerbridge.sentinel.SentinelRuleApplier;
 import io.breakerbridge.testing.VirtualSentinelTime;
@@ -58,6 +60,11 @@ public final class SentinelEngine extends MiddlewareEngine {
     @Override
     public String name() {
         return "sentinel";
+    }
+
+    @Override
+    public Guard guard() {
+        return SentinelGuard.of(KEY.resource());
     }
 
     @Override

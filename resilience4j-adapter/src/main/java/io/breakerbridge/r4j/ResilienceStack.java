@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.breakerbridge.endpoint.BreakerEvent;
 import io.breakerbridge.endpoint.BreakerState;
+import io.breakerbridge.endpoint.Guard;
 import io.breakerbridge.endpoint.Middleware;
 import io.breakerbridge.endpoint.OutcomeClassifier;
 import io.breakerbridge.endpoint.RejectedException;
@@ -244,7 +245,54 @@ public final class ResilienceStack {
                                : OutcomeClassifier.unwrap(failure);
     }
 
+    /**
+     * This stack as a {@link Guard}: admit a call, then complete it or release it unrun (a released call gives its
+     * probes back and is not counted by the breakers; it stays a pass of the rate limits, as it would have been
+     * alone). The dual run drives its engines this way.
+     */
+    public Guard asGuard() {
+        return new Guard() {
+            @Override
+            public Permit admit() {
+                final long start;
+                final List<ExactBreaker> probes = new ArrayList<>(1);
+                synchronized (ResilienceStack.this) {
+                    start = clock.millis();
+                    final RejectedException rejection = ResilienceStack.this.admit(start, probes);
+                    if (rejection != null) {
+                        (rejection.reason() == RejectionReason.RATE_LIMITED ? rateLimited : circuitOpen).increment();
+                        throw rejection;
+                    }
+                    passed.increment();
+                }
+                return new Permit() {
+                    @Override
+                    public void complete(@Nullable Throwable error) {
+                        ResilienceStack.this.complete(start, error);
+                    }
+
+                    @Override
+                    public void release() {
+                        synchronized (ResilienceStack.this) {
+                            probes.forEach(ExactBreaker::abandonProbe);
+                        }
+                    }
+                };
+            }
+
+            @Override
+            public List<BreakerState> breakerStates() {
+                return ResilienceStack.this.breakerStates();
+            }
+        };
+    }
+
     private @Nullable RejectedException admit(long now) {
+        return admit(now, null);
+    }
+
+    /** Admits a call at {@code now}, adding to {@code admittedProbes} the breakers it is a probe of; or refuses. */
+    private @Nullable RejectedException admit(long now, @Nullable List<ExactBreaker> admittedProbes) {
         final int blockingLimit = limiter.firstBlocking(now);
         if (blockingLimit >= 0) {
             return new RejectedException(RejectionReason.RATE_LIMITED, key.resource(), blockingLimit,
@@ -269,6 +317,9 @@ public final class ResilienceStack {
             }
         }
         limiter.recordPass(now);
+        if (admittedProbes != null && probes != null) {
+            admittedProbes.addAll(probes);
+        }
         return null;
     }
 

@@ -81,6 +81,10 @@ public final class SentinelTranslator {
             losses.add(new Loss(where, "fallback", spec.fallback().mode() + " has no place in Sentinel rules; "
                                                    + "only the BreakerBridge middleware applies it"));
         }
+        if (spec.migration() != null) {
+            losses.add(new Loss(where, "migration", "the dual-run section has no place in Sentinel rules; only "
+                                                    + "BreakerBridge's dual run reads it"));
+        }
         return new Translation<>(new SentinelRules(flows, degrades), losses);
     }
 

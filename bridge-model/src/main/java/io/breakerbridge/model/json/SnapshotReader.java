@@ -16,10 +16,12 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.breakerbridge.model.BreakerSpec;
+import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.model.FallbackMode;
 import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.LimitBehavior;
+import io.breakerbridge.model.MigrationSpec;
 import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.ProbeSpec;
 import io.breakerbridge.model.RateLimitSpec;
@@ -46,7 +48,8 @@ public final class SnapshotReader {
 
     private static final Set<String> TOP_FIELDS = Set.of(
             "service", "resource", "version", "rateLimits", "breakers", "fallback", "updatedAt", "updatedBy",
-            "origin");
+            "origin", "migration");
+    private static final Set<String> MIGRATION_FIELDS = Set.of("incumbent", "candidate", "enforcePercent");
     private static final Set<String> LIMIT_FIELDS = Set.of("maxQps", "behavior", "warmUpSec", "coldFactor",
                                                            "maxQueueMs");
     private static final Set<String> BREAKER_FIELDS = Set.of("trip", "threshold", "slowCallMs", "minRequests",
@@ -120,6 +123,9 @@ public final class SnapshotReader {
         final JsonNode fallbackNode = object.get("fallback");
         final FallbackSpec fallback = fallbackNode == null ? FallbackSpec.FAIL_FAST
                                                            : fallback(fallbackNode, join(path, "fallback"));
+        final JsonNode migrationNode = object.get("migration");
+        final MigrationSpec migration = migrationNode == null ? null
+                                                              : migration(migrationNode, join(path, "migration"));
         final String updatedAtText = text(object, "updatedAt", path);
         Instant updatedAt = null;
         if (updatedAtText != null) {
@@ -136,7 +142,8 @@ public final class SnapshotReader {
         }
         final Origin origin = enumValue(object, "origin", path, Origin.class);
         return new SnapshotDocument(service, resource, version,
-                                    new ThresholdSpec(limits, breakers, fallback), updatedAt, updatedBy, origin);
+                                    new ThresholdSpec(limits, breakers, fallback, migration), updatedAt, updatedBy,
+                                    origin);
     }
 
     private static RateLimitSpec rateLimit(JsonNode node, String path) {
@@ -188,6 +195,28 @@ public final class SnapshotReader {
                 jitter == null ? 0 : jitter, seedNode == null ? 0 : seedNode.longValue(),
                 permits == null ? 1 : permits.intValue(), successes == null ? 1 : successes.intValue(),
                 intervalMs == null ? 0 : intervalMs));
+    }
+
+    /** A dual-run section: all three fields are required. */
+    private static MigrationSpec migration(JsonNode node, String path) {
+        final ObjectNode object = object(node, path, MIGRATION_FIELDS);
+        final EngineKind incumbent = engine(object, "incumbent", path);
+        final EngineKind candidate = engine(object, "candidate", path);
+        final Long percent = integer(object, "enforcePercent", path, 100);
+        if (percent == null) {
+            throw new InvalidValueException(join(path, "enforcePercent"), null, "an integer from 0 to 100");
+        }
+        return rethrowUnder(path, () -> new MigrationSpec(incumbent, candidate, percent.intValue()));
+    }
+
+    private static EngineKind engine(ObjectNode object, String field, String path) {
+        final String name = text(object, field, path);
+        for (EngineKind kind : EngineKind.values()) {
+            if (kind.name().equals(name)) {
+                return kind;
+            }
+        }
+        throw new InvalidValueException(join(path, field), name, "SENTINEL or RESILIENCE4J");
     }
 
     private static FallbackSpec fallback(JsonNode node, String path) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.breakerbridge.model.BreakerSpec;
+import io.breakerbridge.model.MigrationSpec;
 import io.breakerbridge.model.ProbeSpec;
 import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.ThresholdSnapshot;
@@ -53,7 +54,7 @@ public final class SnapshotWriter {
         return node;
     }
 
-    /** The canonical tree of the rules alone ({@code rateLimits}, {@code breakers}, {@code fallback}). */
+    /** The canonical tree of the rules alone (limits, breakers, fallback and dual-run section). */
     public static ObjectNode toNode(ThresholdSpec spec) {
         requireNonNull(spec, "spec");
         final ObjectNode node = NODES.objectNode();
@@ -105,6 +106,13 @@ public final class SnapshotWriter {
         fallback.put("mode", spec.fallback().mode().name());
         if (spec.fallback().ttlMs() != null) {
             fallback.put("ttlMs", spec.fallback().ttlMs());
+        }
+        final MigrationSpec migration = spec.migration();
+        if (migration != null) {
+            final ObjectNode m = node.putObject("migration");
+            m.put("incumbent", migration.incumbent().name());
+            m.put("candidate", migration.candidate().name());
+            m.put("enforcePercent", migration.enforcePercent());
         }
     }
 

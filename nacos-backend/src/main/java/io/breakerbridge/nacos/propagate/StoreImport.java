@@ -59,7 +59,8 @@ final class StoreImport {
                 final ThresholdSpec wanted = new ThresholdSpec(
                         fromSentinel == null ? List.of() : fromSentinel.rateLimits(),
                         fromSentinel == null ? List.of() : withProbes(fromSentinel.breakers(), current),
-                        current == null ? FallbackSpec.FAIL_FAST : current.fallback());
+                        current == null ? FallbackSpec.FAIL_FAST : current.fallback(),
+                        current == null ? null : current.spec().migration());
                 if (current != null && ContentHash.of(key, wanted).equals(ContentHash.of(current))) {
                     continue;
                 }

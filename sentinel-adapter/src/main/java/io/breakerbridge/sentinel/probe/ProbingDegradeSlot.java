@@ -9,6 +9,7 @@ import com.alibaba.csp.sentinel.slots.block.degrade.BreakerBridgeAccess;
 import com.alibaba.csp.sentinel.slots.block.degrade.DegradeException;
 import com.alibaba.csp.sentinel.slots.block.degrade.circuitbreaker.BreakerBridgeStateAccess;
 import com.alibaba.csp.sentinel.slots.block.degrade.circuitbreaker.CircuitBreaker;
+import com.alibaba.csp.sentinel.slots.block.degrade.circuitbreaker.CircuitBreaker.State;
 import io.breakerbridge.model.BreakerSpec;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -17,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  * Sentinel's degrade slot, honouring probe sections: it checks and feeds the breakers of the resource exactly as
  * Sentinel's {@code DegradeSlot} does, except that a breaker whose rule has a probe section (see
  * {@link SentinelProbes}) is open and half-open as that section says. {@link ProbingSlotChainBuilder} puts it in
- * the place of Sentinel's.
+ * the place of Sentinel's. A call released unrun by a dual run ({@link SentinelProbes#releasing}) is counted by no
+ * breaker, and a probe it was goes back.
  */
 public final class ProbingDegradeSlot extends AbstractLinkedProcessorSlot<DefaultNode> {
     @Override
@@ -27,8 +29,16 @@ public final class ProbingDegradeSlot extends AbstractLinkedProcessorSlot<Defaul
         if (breakers != null) {
             for (CircuitBreaker cb : breakers) {
                 final BreakerSpec probed = probed(cb);
-                final boolean pass = probed == null ? cb.tryPass(context)
-                                                    : SentinelProbes.episode(cb).tryPass(context, probed);
+                final boolean pass;
+                if (probed != null) {
+                    pass = SentinelProbes.episode(cb).tryPass(context, probed);
+                } else {
+                    final State before = cb.currentState();
+                    pass = cb.tryPass(context);
+                    if (pass && before == State.OPEN && BreakerBridgeStateAccess.drivable(cb)) {
+                        giveBackWhenReleased(context, cb);
+                    }
+                }
                 if (!pass) {
                     throw new DegradeException(cb.getRule().getLimitApp(), cb.getRule());
                 }
@@ -41,7 +51,7 @@ public final class ProbingDegradeSlot extends AbstractLinkedProcessorSlot<Defaul
     public void exit(Context context, ResourceWrapper resource, int count, Object... args) {
         final Entry entry = context.getCurEntry();
         final List<CircuitBreaker> breakers = BreakerBridgeAccess.checked(resource.getName());
-        if (entry != null && entry.getBlockError() == null && breakers != null) {
+        if (entry != null && entry.getBlockError() == null && breakers != null && !SentinelProbes.isReleasing()) {
             for (CircuitBreaker cb : breakers) {
                 final BreakerSpec probed = probed(cb);
                 if (probed == null) {
@@ -52,6 +62,18 @@ public final class ProbingDegradeSlot extends AbstractLinkedProcessorSlot<Defaul
             }
         }
         fireExit(context, resource, count, args);
+    }
+
+    /** Sentinel's own probe, released unrun: back to OPEN with its retry time unchanged (as a blocked probe). */
+    private static void giveBackWhenReleased(Context context, CircuitBreaker cb) {
+        final Entry entry = context.getCurEntry();
+        if (entry != null) {
+            entry.whenTerminate((ctx, terminated) -> {
+                if (SentinelProbes.isReleasing()) {
+                    BreakerBridgeStateAccess.transition(cb, State.HALF_OPEN, State.OPEN, 1.0d);
+                }
+            });
+        }
     }
 
     private static @Nullable BreakerSpec probed(CircuitBreaker cb) {

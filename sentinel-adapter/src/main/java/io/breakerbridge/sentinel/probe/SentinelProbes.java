@@ -31,6 +31,8 @@ public final class SentinelProbes {
     /** When each half-open breaker let its first probe through (Sentinel's time). */
     private static final Map<CircuitBreaker, Long> HALF_OPEN_AT = new ConcurrentHashMap<>();
     private static volatile boolean any;
+    /** Set while an entry is exited unrun (a dual run released it): its completion is not counted. */
+    private static final ThreadLocal<Boolean> RELEASING = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
     private static final Map<String, CircuitBreakerStateChangeObserver> OBSERVERS = new ConcurrentHashMap<>();
 
@@ -39,6 +41,24 @@ public final class SentinelProbes {
     }
 
     private SentinelProbes() {}
+
+    /**
+     * Runs {@code exit} (an entry's exit) as a release: the probing slot does not count the call in any breaker and
+     * gives back a probe it was, as if it never came.
+     */
+    public static void releasing(Runnable exit) {
+        RELEASING.set(Boolean.TRUE);
+        try {
+            exit.run();
+        } finally {
+            RELEASING.set(Boolean.FALSE);
+        }
+    }
+
+    /** True while the current thread releases an entry. */
+    static boolean isReleasing() {
+        return RELEASING.get();
+    }
 
     /** Makes {@code probed} the probe sections of {@code resource}'s rules (empty: none). */
     public static void set(String resource, List<ProbedRule> probed) {

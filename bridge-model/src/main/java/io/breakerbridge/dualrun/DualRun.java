@@ -1,0 +1,279 @@
+package io.breakerbridge.dualrun;
+
+import static java.util.Objects.requireNonNull;
+
+import io.breakerbridge.endpoint.BreakerState;
+import io.breakerbridge.endpoint.Guard;
+import io.breakerbridge.endpoint.Middleware;
+import io.breakerbridge.endpoint.OutcomeClassifier;
+import io.breakerbridge.endpoint.RejectedException;
+import io.breakerbridge.model.EngineKind;
+import io.breakerbridge.model.MigrationSpec;
+import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSpec;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Both engines on the same calls of one resource. Each call asks both guards; the candidate's decision is enforced
+ * on the share of calls the migration section gives ({@link MigrationSpec#candidateDecides}), the incumbent's on
+ * the rest. The engine whose decision is not enforced keeps what it would have seen alone as far as it can: a call
+ * it refused is not counted by it; a call it let through but the other refused is released (not counted, a probe
+ * given back); a call that ran completes in both with the same outcome. Divergences (a different decision, a
+ * different reason, different breaker states after a call) go to the listener with the last calls as a
+ * conformance trace, and the last {@value #KEPT_DIVERGENCES} stay readable here.
+ */
+public final class DualRun {
+    /** Divergences kept per resource. */
+    public static final int KEPT_DIVERGENCES = 32;
+
+    private final SnapshotKey key;
+    private final Guard sentinel;
+    private final Guard resilience4j;
+    private final Supplier<ThresholdSpec> rules;
+    private final MigrationSpec local;
+    private final DualRunListener listener;
+    private final Clock clock;
+    private final CallRing ring;
+    private final ArrayDeque<DivergenceRecord> kept = new ArrayDeque<>();
+    private long calls;
+    private boolean statesDiffer;
+
+    private DualRun(Builder b) {
+        this.key = b.key;
+        this.sentinel = b.sentinel;
+        this.resilience4j = b.resilience4j;
+        this.rules = b.rules;
+        this.local = b.local;
+        this.listener = b.listener;
+        this.clock = b.clock;
+        this.ring = new CallRing(b.ringSize);
+    }
+
+    /** A dual run of {@code key} over its Sentinel guard and its Resilience4j guard. */
+    public static Builder builder(SnapshotKey key, Guard sentinel, Guard resilience4j) {
+        return new Builder(key, sentinel, resilience4j);
+    }
+
+    /** The migration in force: the rules' section, else the local setting. */
+    public MigrationSpec migration() {
+        final MigrationSpec fromRules = rules.get().migration();
+        return fromRules != null ? fromRules : local;
+    }
+
+    /** The last divergences, oldest first. */
+    public synchronized List<DivergenceRecord> divergences() {
+        return List.copyOf(kept);
+    }
+
+    /** The middleware running the dual run; {@code classifier} decides which outcomes are errors. */
+    public <I, O> Middleware<I, O> middleware(OutcomeClassifier<O> classifier) {
+        requireNonNull(classifier, "classifier");
+        return next -> (ctx, request) -> {
+            final MigrationSpec migration = migration();
+            final Guard incumbent = guard(migration.incumbent());
+            final Guard candidate = guard(migration.candidate());
+            final long start;
+            final boolean candidateDecides;
+            synchronized (this) {
+                start = clock.millis();
+                candidateDecides = migration.candidateDecides(calls++);
+            }
+            final Guard.Permit incumbentPermit;
+            RejectedException incumbentRefusal = null;
+            Guard.Permit permit;
+            try {
+                permit = incumbent.admit();
+            } catch (RejectedException e) {
+                permit = null;
+                incumbentRefusal = e;
+            }
+            incumbentPermit = permit;
+            RejectedException candidateRefusal = null;
+            try {
+                permit = candidate.admit();
+            } catch (RejectedException e) {
+                permit = null;
+                candidateRefusal = e;
+            }
+            final Guard.Permit candidatePermit = permit;
+            final Verdict incumbentVerdict = new Verdict(incumbentRefusal);
+            final Verdict candidateVerdict = new Verdict(candidateRefusal);
+            final boolean runs = candidateDecides ? candidatePermit != null : incumbentPermit != null;
+            final CallRing.Call call;
+            synchronized (this) {
+                call = ring.add(start, incumbentPermit != null, runs);
+            }
+            listener.onCall(key, migration, incumbentVerdict, candidateVerdict, candidateDecides);
+            compareDecisions(migration, incumbentVerdict, candidateVerdict, start);
+            if (!runs) {
+                if (incumbentPermit != null) {
+                    incumbentPermit.release();
+                }
+                if (candidatePermit != null) {
+                    candidatePermit.release();
+                }
+                return CompletableFuture.failedFuture(candidateDecides ? requireNonNull(candidateRefusal)
+                                                                       : requireNonNull(incumbentRefusal));
+            }
+            CompletionStage<O> stage;
+            try {
+                stage = next.call(ctx, request);
+            } catch (RuntimeException | Error e) {
+                stage = CompletableFuture.failedFuture(e);
+            }
+            final CompletableFuture<O> result = new CompletableFuture<>();
+            stage.whenComplete((response, failure) -> {
+                try {
+                    final Throwable error = errorOf(classifier, response, failure);
+                    if (incumbentPermit != null) {
+                        incumbentPermit.complete(error);
+                    }
+                    if (candidatePermit != null) {
+                        candidatePermit.complete(error);
+                    }
+                    completed(migration, call, start, error != null, incumbent, candidate);
+                } finally {
+                    if (failure != null) {
+                        result.completeExceptionally(failure);
+                    } else {
+                        result.complete(response);
+                    }
+                }
+            });
+            return result;
+        };
+    }
+
+    private Guard guard(EngineKind engine) {
+        return engine == EngineKind.SENTINEL ? sentinel : resilience4j;
+    }
+
+    private void compareDecisions(MigrationSpec migration, Verdict incumbent, Verdict candidate, long now) {
+        final DivergenceKind kind;
+        if (incumbent.passed() && !candidate.passed()) {
+            kind = DivergenceKind.CANDIDATE_WOULD_BLOCK;
+        } else if (!incumbent.passed() && candidate.passed()) {
+            kind = DivergenceKind.CANDIDATE_WOULD_PASS;
+        } else if (!incumbent.passed() && incumbent.reason() != candidate.reason()) {
+            kind = DivergenceKind.REASON_DIFFERS;
+        } else {
+            return;
+        }
+        diverged(kind, now, migration.incumbent() + " " + describe(incumbent) + ", " + migration.candidate() + " "
+                            + describe(candidate));
+    }
+
+    private void completed(MigrationSpec migration, CallRing.Call call, long start, boolean error, Guard incumbent,
+                           Guard candidate) {
+        final long now = clock.millis();
+        final List<BreakerState> a = incumbent.breakerStates();
+        final List<BreakerState> b = candidate.breakerStates();
+        final boolean differ = !a.equals(b);
+        final boolean newly;
+        synchronized (this) {
+            call.rtMs = now - start;
+            call.error = error;
+            newly = differ && !statesDiffer;
+            statesDiffer = differ;
+        }
+        if (newly) {
+            diverged(DivergenceKind.STATE_DIFFERS, now, "breaker states " + migration.incumbent() + " " + a + ", "
+                                                        + migration.candidate() + " " + b);
+        }
+    }
+
+    private void diverged(DivergenceKind kind, long now, String detail) {
+        final DivergenceRecord record;
+        synchronized (this) {
+            record = new DivergenceRecord(key, kind, Instant.ofEpochMilli(now), detail,
+                                          ring.trace("dual-run " + key + " " + kind.label() + " at " + now,
+                                                     rules.get(), now));
+            if (kept.size() == KEPT_DIVERGENCES) {
+                kept.removeFirst();
+            }
+            kept.addLast(record);
+        }
+        listener.onDivergence(record);
+    }
+
+    private static String describe(Verdict verdict) {
+        final RejectedException rejection = verdict.rejection();
+        return rejection == null ? "PASS" : "BLOCK (" + rejection.reason() + ")";
+    }
+
+    private static <O> @Nullable Throwable errorOf(OutcomeClassifier<O> classifier, @Nullable O response,
+                                                   @Nullable Throwable failure) {
+        try {
+            if (!classifier.isError(response, failure)) {
+                return null;
+            }
+        } catch (RuntimeException e) {
+            return e;
+        }
+        return failure == null ? new IllegalStateException("response classified as an error")
+                               : OutcomeClassifier.unwrap(failure);
+    }
+
+    /** Settings of a dual run. */
+    public static final class Builder {
+        private final SnapshotKey key;
+        private final Guard sentinel;
+        private final Guard resilience4j;
+        private Supplier<ThresholdSpec> rules = () -> ThresholdSpec.EMPTY;
+        private MigrationSpec local = new MigrationSpec(EngineKind.SENTINEL, EngineKind.RESILIENCE4J, 0);
+        private DualRunListener listener = DualRunListener.NONE;
+        private Clock clock = Clock.systemUTC();
+        private int ringSize = 256;
+
+        private Builder(SnapshotKey key, Guard sentinel, Guard resilience4j) {
+            this.key = requireNonNull(key, "key");
+            this.sentinel = requireNonNull(sentinel, "sentinel");
+            this.resilience4j = requireNonNull(resilience4j, "resilience4j");
+        }
+
+        /** The rules in force, read per call (their migration section, and the snapshot of divergence traces). */
+        public Builder rules(Supplier<ThresholdSpec> current) {
+            this.rules = requireNonNull(current, "current");
+            return this;
+        }
+
+        /** The migration when the rules have no section (default: Sentinel incumbent, 0 %). */
+        public Builder localMigration(MigrationSpec migration) {
+            this.local = requireNonNull(migration, "migration");
+            return this;
+        }
+
+        /** Told of every call and divergence. */
+        public Builder listener(DualRunListener callsAndDivergences) {
+            this.listener = requireNonNull(callsAndDivergences, "callsAndDivergences");
+            return this;
+        }
+
+        /** The clock the calls are timed on (the guards' clock). */
+        public Builder clock(Clock callClock) {
+            this.clock = requireNonNull(callClock, "callClock");
+            return this;
+        }
+
+        /** How many of the last calls a divergence trace holds (default 256). */
+        public Builder ringSize(int calls) {
+            if (calls < 1) {
+                throw new IllegalArgumentException("ringSize: " + calls + " (expected: >= 1)");
+            }
+            this.ringSize = calls;
+            return this;
+        }
+
+        /** The dual run. */
+        public DualRun build() {
+            return new DualRun(this);
+        }
+    }
+}

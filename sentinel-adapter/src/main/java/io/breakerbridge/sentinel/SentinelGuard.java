@@ -1,0 +1,64 @@
+package io.breakerbridge.sentinel;
+
+import static java.util.Objects.requireNonNull;
+
+import com.alibaba.csp.sentinel.AsyncEntry;
+import com.alibaba.csp.sentinel.EntryType;
+import com.alibaba.csp.sentinel.SphU;
+import com.alibaba.csp.sentinel.Tracer;
+import com.alibaba.csp.sentinel.slots.block.BlockException;
+import com.alibaba.csp.sentinel.slots.block.degrade.BreakerBridgeAccess;
+import io.breakerbridge.endpoint.BreakerState;
+import io.breakerbridge.endpoint.Guard;
+import io.breakerbridge.sentinel.probe.SentinelProbes;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Sentinel's protection of one resource as a {@link Guard}: an entry per admitted call, exited when it completes.
+ * A released call is exited without counting in the breakers, and a probe it was is given back; that needs the
+ * probing degrade slot (BreakerBridge's Sentinel extension on the class path). Without it, Sentinel counts a
+ * released call as a success.
+ */
+public final class SentinelGuard implements Guard {
+    private final String resource;
+
+    private SentinelGuard(String resource) {
+        this.resource = requireNonNull(resource, "resource");
+    }
+
+    /** Guards calls as Sentinel resource {@code resource}. */
+    public static SentinelGuard of(String resource) {
+        return new SentinelGuard(resource);
+    }
+
+    @Override
+    public Permit admit() {
+        final AsyncEntry entry;
+        try {
+            entry = SphU.asyncEntry(resource, EntryType.OUT);
+        } catch (BlockException e) {
+            throw SentinelMiddleware.rejection(resource, e);
+        }
+        return new Permit() {
+            @Override
+            public void complete(@Nullable Throwable error) {
+                if (error != null) {
+                    Tracer.traceEntry(error, entry);
+                }
+                entry.exit();
+            }
+
+            @Override
+            public void release() {
+                SentinelProbes.releasing(entry::exit);
+            }
+        };
+    }
+
+    @Override
+    public List<BreakerState> breakerStates() {
+        return BreakerBridgeAccess.circuitBreakers(resource).stream()
+                                  .map(cb -> SentinelRuleApplier.neutral(cb.currentState())).toList();
+    }
+}
