@@ -203,7 +203,7 @@ class SnapshotJsonTest {
             `{"version":0}`                                                                   | version | 0 | an integer >= 1
             `{"updatedAt":"yesterday"}`                                                       | updatedAt | yesterday | an ISO-8601 instant such as 2026-11-27T10:00:00Z
             `{"origin":"ME"}`                                                                 | origin | "ME" | one of API, SENTINEL, RESILIENCE4J, ADAPTIVE
-            `{"unknown":1}`                                                                   | unknown | 1 | no such field; known fields: breakers, fallback, origin, rateLimits, resource, service, updatedAt, updatedBy, version
+            `{"unknown":1}`                                                                   | unknown | 1 | no such field; known fields: breakers, fallback, migration, origin, rateLimits, resource, service, updatedAt, updatedBy, version
             `[]`                                                                              | $ | [] | a JSON object
             """)
     void badDocumentIsRejectedWithPathValueAndExpectation(String json, String path, String value,
