@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 /** Parsed arguments: positionals after the verb, {@code --name value} options and {@code --flag}s. */
 final class Args {
-    private static final Set<String> FLAGS = Set.of("allow-loss");
+    private static final Set<String> FLAGS = Set.of("allow-loss", "off");
     private final List<String> positionals = new ArrayList<>();
     private final Map<String, String> options = new HashMap<>();
 

@@ -3,11 +3,15 @@ package io.breakerbridge.sync.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.model.InvalidValueException;
+import io.breakerbridge.model.MigrationSpec;
 import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.json.SnapshotDocument;
 import io.breakerbridge.model.json.SnapshotReader;
+import io.breakerbridge.model.json.SnapshotWriter;
 import io.breakerbridge.model.json.StrictJson;
 import io.breakerbridge.sync.api.SpecDiff;
 import java.io.IOException;
@@ -16,6 +20,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -101,6 +106,60 @@ final class ClientVerbs {
         final ArrayNode changes = SpecDiff.diff(current, document.spec());
         out.print(changes.isEmpty() ? "no changes\n" : SpecDiff.describe(changes));
         return 0;
+    }
+
+    /**
+     * {@code migrate SERVICE RESOURCE --enforce-percent P [--incumbent sentinel|resilience4j]} sets the dual-run
+     * section of the resource's rules (the incumbent stays as it was unless given; Sentinel for a new section);
+     * {@code migrate SERVICE RESOURCE --off} removes it. Written by CAS on the version read, re-read when another
+     * write came first.
+     */
+    int migrate(Args a) throws IOException, InterruptedException {
+        a.expectPositional(2);
+        final SnapshotKey key = new SnapshotKey(a.positional(0), a.positional(1));
+        final boolean off = a.flag("off");
+        final String percentText = a.option("enforce-percent");
+        if (off == (percentText != null)) {
+            throw new UsageException("migrate: give --enforce-percent P (0 to 100) or --off");
+        }
+        final int percent;
+        try {
+            percent = off ? 0 : Integer.parseInt(percentText);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--enforce-percent: " + percentText + " (expected: an integer from 0 to 100)");
+        }
+        if (percent < 0 || percent > 100) {
+            throw new UsageException("--enforce-percent: " + percentText + " (expected: an integer from 0 to 100)");
+        }
+        final String incumbentText = a.option("incumbent");
+        EngineKind incumbent = null;
+        if (incumbentText != null) {
+            try {
+                incumbent = EngineKind.valueOf(incumbentText.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--incumbent: " + incumbentText + " (expected: sentinel or resilience4j)");
+            }
+        }
+        final DaemonClient client = client(a);
+        final String path = DaemonClient.path(key.service(), key.resource());
+        for (int attempt = 0; ; attempt++) {
+            final DaemonClient.Reply current = client.send("GET", path, Map.of(), null);
+            if (current.status() != 200) {
+                return print(current, true);
+            }
+            final ThresholdSnapshot snapshot = SnapshotReader.readSnapshot(current.body());
+            final MigrationSpec had = snapshot.spec().migration();
+            final EngineKind first = incumbent != null ? incumbent
+                                     : had != null ? had.incumbent() : EngineKind.SENTINEL;
+            final MigrationSpec migration = off ? null : new MigrationSpec(
+                    first, first == EngineKind.SENTINEL ? EngineKind.RESILIENCE4J : EngineKind.SENTINEL, percent);
+            final DaemonClient.Reply written = client.send(
+                    "PUT", path, Map.of("If-Match", "\"" + snapshot.version() + "\""),
+                    StrictJson.serialize(SnapshotWriter.toNode(snapshot.spec().withMigration(migration))));
+            if (written.status() != 409 || attempt == 2) {
+                return print(written, true);
+            }
+        }
     }
 
     long currentVersion(DaemonClient client, SnapshotKey key) throws IOException, InterruptedException {

@@ -7,8 +7,9 @@ import java.io.PrintStream;
 /**
  * The daemon's command line. {@code serve} runs the daemon; the other verbs talk to a running one:
  * {@code get}, {@code list}, {@code put FILE}, {@code delete}, {@code history}, {@code export --format
- * sentinel|snapshot}, {@code import --from-sentinel FLOW.json DEGRADE.json}, {@code diff FILE}. Errors are one
- * line on stderr; exit status 0 ok, 1 failed (conflict, not found, refused), 2 bad usage.
+ * sentinel|snapshot}, {@code import --from-sentinel FLOW.json DEGRADE.json}, {@code diff FILE}, {@code migrate}
+ * (the dual-run section). Errors are one line on stderr; exit status 0 ok, 1 failed (conflict, not found,
+ * refused), 2 bad usage.
  */
 public final class Main {
     static final String USAGE = """
@@ -25,6 +26,8 @@ public final class Main {
                    breakerbridge-daemon export --format sentinel|snapshot [--service SERVICE]
                    breakerbridge-daemon import --from-sentinel FLOW.json DEGRADE.json --service SERVICE [--allow-loss]
                    breakerbridge-daemon diff FILE
+                   breakerbridge-daemon migrate SERVICE RESOURCE --enforce-percent P [--incumbent sentinel|resilience4j]
+                   breakerbridge-daemon migrate SERVICE RESOURCE --off
                    breakerbridge-daemon repair [--data-dir DIR]   (a stopped daemon's damaged change log)
             client options: --url URL (default http://127.0.0.1:7070), --token-file F (default
                    ./breakerbridge-data/admin.token; or set BREAKERBRIDGE_TOKEN)""";
@@ -64,6 +67,7 @@ public final class Main {
                 case "delete" -> client.delete(a);
                 case "history" -> client.history(a);
                 case "diff" -> client.diff(a);
+                case "migrate" -> client.migrate(a);
                 case "export" -> sentinel.export(a);
                 case "import" -> sentinel.importSentinel(a);
                 default -> usage("unknown command: " + args[0]);
