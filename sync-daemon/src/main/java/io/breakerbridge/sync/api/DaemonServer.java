@@ -12,6 +12,7 @@ import io.breakerbridge.store.SnapshotStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -81,6 +82,9 @@ public final class DaemonServer implements AutoCloseable {
                 .annotatedService()
                 .decorator(authDecorator::serve)
                 .build(new ApiRoutes(api, watch, propagation))
+                .annotatedService()
+                .decorator(authDecorator::serve)
+                .build(new DivergencesApi(new DivergenceLog(), Clock.systemUTC()))
                 .serviceUnder("/docs", DocService.builder().build())
                 .build();
         server.start().join();
