@@ -76,51 +76,10 @@ public final class DualRun {
     public <I, O> Middleware<I, O> middleware(OutcomeClassifier<O> classifier) {
         requireNonNull(classifier, "classifier");
         return next -> (ctx, request) -> {
-            final MigrationSpec migration = migration();
-            final Guard incumbent = guard(migration.incumbent());
-            final Guard candidate = guard(migration.candidate());
-            final long start;
-            final boolean candidateDecides;
-            synchronized (this) {
-                start = clock.millis();
-                candidateDecides = migration.candidateDecides(calls++);
-            }
-            final Guard.Permit incumbentPermit;
-            RejectedException incumbentRefusal = null;
-            Guard.Permit permit;
-            try {
-                permit = incumbent.admit();
-            } catch (RejectedException e) {
-                permit = null;
-                incumbentRefusal = e;
-            }
-            incumbentPermit = permit;
-            RejectedException candidateRefusal = null;
-            try {
-                permit = candidate.admit();
-            } catch (RejectedException e) {
-                permit = null;
-                candidateRefusal = e;
-            }
-            final Guard.Permit candidatePermit = permit;
-            final Verdict incumbentVerdict = new Verdict(incumbentRefusal);
-            final Verdict candidateVerdict = new Verdict(candidateRefusal);
-            final boolean runs = candidateDecides ? candidatePermit != null : incumbentPermit != null;
-            final CallRing.Call call;
-            synchronized (this) {
-                call = ring.add(start, incumbentPermit != null, runs);
-            }
-            listener.onCall(key, migration, incumbentVerdict, candidateVerdict, candidateDecides);
-            compareDecisions(migration, incumbentVerdict, candidateVerdict, start);
-            if (!runs) {
-                if (incumbentPermit != null) {
-                    incumbentPermit.release();
-                }
-                if (candidatePermit != null) {
-                    candidatePermit.release();
-                }
-                return CompletableFuture.failedFuture(candidateDecides ? requireNonNull(candidateRefusal)
-                                                                       : requireNonNull(incumbentRefusal));
+            final Call call = admit();
+            final RejectedException refusal = call.refusal();
+            if (refusal != null) {
+                return CompletableFuture.failedFuture(refusal);
             }
             CompletionStage<O> stage;
             try {
@@ -131,14 +90,7 @@ public final class DualRun {
             final CompletableFuture<O> result = new CompletableFuture<>();
             stage.whenComplete((response, failure) -> {
                 try {
-                    final Throwable error = errorOf(classifier, response, failure);
-                    if (incumbentPermit != null) {
-                        incumbentPermit.complete(error);
-                    }
-                    if (candidatePermit != null) {
-                        candidatePermit.complete(error);
-                    }
-                    completed(migration, call, start, error != null, incumbent, candidate);
+                    call.complete(errorOf(classifier, response, failure));
                 } finally {
                     if (failure != null) {
                         result.completeExceptionally(failure);
@@ -149,6 +101,108 @@ public final class DualRun {
             });
             return result;
         };
+    }
+
+    /**
+     * Asks both engines about a call now and applies the enforced decision: when it is a refusal, an admission by
+     * the other engine is released and {@link Call#refusal()} says why; else the call may run and
+     * {@link Call#complete} must be called when it ends. For hosts that are not an {@code Endpoint} chain (a
+     * Sentinel slot).
+     */
+    public Call admit() {
+        final MigrationSpec migration = migration();
+        final Guard incumbent = guard(migration.incumbent());
+        final Guard candidate = guard(migration.candidate());
+        final long start;
+        final boolean candidateDecides;
+        synchronized (this) {
+            start = clock.millis();
+            candidateDecides = migration.candidateDecides(calls++);
+        }
+        Guard.Permit permit;
+        RejectedException incumbentRefusal = null;
+        try {
+            permit = incumbent.admit();
+        } catch (RejectedException e) {
+            permit = null;
+            incumbentRefusal = e;
+        }
+        final Guard.Permit incumbentPermit = permit;
+        RejectedException candidateRefusal = null;
+        try {
+            permit = candidate.admit();
+        } catch (RejectedException e) {
+            permit = null;
+            candidateRefusal = e;
+        }
+        final Guard.Permit candidatePermit = permit;
+        final Verdict incumbentVerdict = new Verdict(incumbentRefusal);
+        final Verdict candidateVerdict = new Verdict(candidateRefusal);
+        final boolean runs = candidateDecides ? candidatePermit != null : incumbentPermit != null;
+        final CallRing.Call recorded;
+        synchronized (this) {
+            recorded = ring.add(start, incumbentPermit != null, runs);
+        }
+        listener.onCall(key, migration, incumbentVerdict, candidateVerdict, candidateDecides);
+        compareDecisions(migration, incumbentVerdict, candidateVerdict, start);
+        if (!runs) {
+            if (incumbentPermit != null) {
+                incumbentPermit.release();
+            }
+            if (candidatePermit != null) {
+                candidatePermit.release();
+            }
+            return new Call(this, migration, recorded, start, null, null, incumbent, candidate,
+                            candidateDecides ? requireNonNull(candidateRefusal) : requireNonNull(incumbentRefusal));
+        }
+        return new Call(this, migration, recorded, start, incumbentPermit, candidatePermit, incumbent, candidate,
+                        null);
+    }
+
+    /** One call of a dual run, admitted by both engines' guards. */
+    public static final class Call {
+        private final DualRun run;
+        private final MigrationSpec migration;
+        private final CallRing.Call recorded;
+        private final long start;
+        private final Guard.@Nullable Permit incumbentPermit;
+        private final Guard.@Nullable Permit candidatePermit;
+        private final Guard incumbent;
+        private final Guard candidate;
+        private final @Nullable RejectedException refusal;
+
+        private Call(DualRun run, MigrationSpec migration, CallRing.Call recorded, long start,
+                     Guard.@Nullable Permit incumbentPermit, Guard.@Nullable Permit candidatePermit, Guard incumbent,
+                     Guard candidate, @Nullable RejectedException refusal) {
+            this.run = run;
+            this.migration = migration;
+            this.recorded = recorded;
+            this.start = start;
+            this.incumbentPermit = incumbentPermit;
+            this.candidatePermit = candidatePermit;
+            this.incumbent = incumbent;
+            this.candidate = candidate;
+            this.refusal = refusal;
+        }
+
+        /** The enforced refusal, or null when the call may run. */
+        public @Nullable RejectedException refusal() {
+            return refusal;
+        }
+
+        /** The call ran and ended now; {@code error} is what counts as its failure, null when it succeeded. */
+        public void complete(@Nullable Throwable error) {
+            if (refusal != null) {
+                throw new IllegalStateException("call: refused (expected: a call that ran)");
+            }
+            if (incumbentPermit != null) {
+                incumbentPermit.complete(error);
+            }
+            if (candidatePermit != null) {
+                candidatePermit.complete(error);
+            }
+            run.completed(migration, recorded, start, error != null, incumbent, candidate);
+        }
     }
 
     private Guard guard(EngineKind engine) {
