@@ -93,7 +93,7 @@ public final class SentinelMiddleware {
     }
 
     /** The rejection for a Sentinel block, naming the refusing rule's index among the resource's rules. */
-    static RejectedException rejection(String resource, BlockException e) {
+    public static RejectedException rejection(String resource, BlockException e) {
         if (e instanceof FlowException) {
             return new RejectedException(RejectionReason.RATE_LIMITED, resource,
                                          indexOf(FlowRuleManager.getRules(), resource, e.getRule()));

@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -255,6 +256,13 @@ public final class SentinelRuleApplier implements AutoCloseable {
         DegradeRuleManager.loadRules(degrades);
         for (String resource : touched) {
             SentinelProbes.set(resource, nextProbes.getOrDefault(resource, List.of()));
+        }
+        final Set<String> migrated = new HashSet<>(ownedResources);
+        migrated.addAll(newOwned);
+        for (String resource : migrated) {
+            SentinelMigrations.set(resource, held.values().stream().filter(s -> s.resource().equals(resource))
+                                                 .map(s -> s.spec().migration()).filter(Objects::nonNull)
+                                                 .findFirst().orElse(null));
         }
         loadedDegrade.clear();
         loadedDegrade.putAll(nextLoaded);

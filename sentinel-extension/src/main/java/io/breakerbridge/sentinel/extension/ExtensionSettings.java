@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * @param daemonToken the token to read the daemon with (required with {@code daemon})
  * @param instanceSalt the process's salt for probe jitter, when set
  */
-record ExtensionSettings(String service, @Nullable Properties nacos, String nacosGroup, @Nullable URI daemon,
+public record ExtensionSettings(String service, @Nullable Properties nacos, String nacosGroup, @Nullable URI daemon,
                          @Nullable String daemonToken, @Nullable Long instanceSalt) {
     static final String SERVICE = "breakerbridge.service";
     static final String NACOS_ADDR = "breakerbridge.nacos.server-addr";
@@ -42,7 +42,7 @@ record ExtensionSettings(String service, @Nullable Properties nacos, String naco
     static final String DEFAULT_GROUP = "BREAKERBRIDGE";
 
     /** The settings of this process (system properties, Sentinel's configuration, environment). */
-    static ExtensionSettings fromEnvironment() {
+    public static ExtensionSettings fromEnvironment() {
         return read(key -> {
             String value = System.getProperty(key);
             if (value == null) {

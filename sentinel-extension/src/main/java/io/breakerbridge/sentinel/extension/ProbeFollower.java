@@ -3,6 +3,7 @@ package io.breakerbridge.sentinel.extension;
 import com.alibaba.csp.sentinel.log.RecordLog;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.sentinel.SentinelMigrations;
 import io.breakerbridge.sentinel.SentinelTranslator;
 import io.breakerbridge.sentinel.probe.SentinelProbes;
 import io.breakerbridge.source.SnapshotListener;
@@ -11,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Keeps {@link SentinelProbes} in step with the snapshots of a source: the probe sections of each resource's
- * breakers, paired with the Sentinel rules those breakers become. The rules themselves come from wherever the
+ * Keeps {@link SentinelProbes} and {@link SentinelMigrations} in step with the snapshots of a source: the probe
+ * sections of each resource's breakers, paired with the Sentinel rules those breakers become, and the dual-run
+ * sections. The rules themselves come from wherever the
  * application loads them (the dashboard's dataIds in Nacos, typically); only the sections travel this way. The
  * highest version per key wins, as sources may repeat or coalesce.
  */
@@ -26,6 +28,7 @@ final class ProbeFollower implements SnapshotListener {
         }
         versions.put(snapshot.key(), snapshot.version());
         SentinelProbes.set(snapshot.resource(), SentinelTranslator.probedRules(snapshot.key(), snapshot.spec()));
+        SentinelMigrations.set(snapshot.resource(), snapshot.spec().migration());
     }
 
     @Override
@@ -35,6 +38,7 @@ final class ProbeFollower implements SnapshotListener {
         }
         versions.put(key, version);
         SentinelProbes.set(key.resource(), List.of());
+        SentinelMigrations.set(key.resource(), null);
     }
 
     @Override

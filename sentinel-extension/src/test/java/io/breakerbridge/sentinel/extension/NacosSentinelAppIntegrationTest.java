@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alibaba.csp.sentinel.Entry;
 import com.alibaba.csp.sentinel.datasource.nacos.NacosDataSource;
+import com.alibaba.csp.sentinel.slots.block.degrade.BreakerBridgeAccess;
 import com.alibaba.csp.sentinel.slots.block.degrade.DegradeRule;
 import com.alibaba.csp.sentinel.slots.block.degrade.DegradeRuleManager;
 import com.alibaba.csp.sentinel.slots.block.degrade.circuitbreaker.CircuitBreaker.State;
@@ -24,6 +25,7 @@ import io.breakerbridge.nacos.NacosLayout;
 import io.breakerbridge.sentinel.SentinelRuleJson;
 import io.breakerbridge.sentinel.probe.SentinelProbes;
 import io.breakerbridge.testing.Eventually;
+import io.breakerbridge.testing.SentinelApp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -100,7 +102,7 @@ class NacosSentinelAppIntegrationTest {
                 sentinel.advance(1);
                 assertThat(sentinel.call(key.resource(), false)).isTrue();
                 assertThat(sentinel.call(key.resource(), false)).isTrue();
-                assertThat(sentinel.state(key.resource())).isEqualTo(State.CLOSED);
+                assertThat(state(key.resource())).isEqualTo(State.CLOSED);
             } finally {
                 rules.close();
                 ProbeFollowerInit.stop();
@@ -110,5 +112,10 @@ class NacosSentinelAppIntegrationTest {
             nacos.removeConfig(NacosLayout.degradeRules(app), NacosLayout.SENTINEL_GROUP);
             nacos.shutDown();
         }
+    }
+
+    /** The state of Sentinel's first breaker of {@code resource}. */
+    private static State state(String resource) {
+        return BreakerBridgeAccess.circuitBreakers(resource).get(0).currentState();
     }
 }

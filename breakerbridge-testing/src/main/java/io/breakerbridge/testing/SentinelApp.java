@@ -1,12 +1,9 @@
-package io.breakerbridge.sentinel.extension;
+package io.breakerbridge.testing;
 
 import com.alibaba.csp.sentinel.Entry;
 import com.alibaba.csp.sentinel.SphU;
 import com.alibaba.csp.sentinel.Tracer;
 import com.alibaba.csp.sentinel.slots.block.BlockException;
-import com.alibaba.csp.sentinel.slots.block.degrade.BreakerBridgeAccess;
-import com.alibaba.csp.sentinel.slots.block.degrade.circuitbreaker.CircuitBreaker;
-import io.breakerbridge.testing.VirtualSentinelTime;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
@@ -14,15 +11,19 @@ import org.jspecify.annotations.Nullable;
  * A plain Sentinel application for tests: {@code SphU.entry} and {@code exit} on a virtual clock that the test
  * moves. Calls may nest (a probe still running while the next call comes), as Sentinel allows on one thread.
  */
-final class SentinelApp implements AutoCloseable {
+public final class SentinelApp implements AutoCloseable {
     /** A virtual start on a minute edge. */
-    static final long T0 = 1_700_000_040_000L;
+    public static final long T0 = 1_700_000_040_000L;
 
     private final AtomicLong now = new AtomicLong(T0);
     private final VirtualSentinelTime time = VirtualSentinelTime.follow(now::get);
 
+    /** Sentinel reads the app's virtual clock on this thread, from {@link #T0}. */
+    public SentinelApp() {
+    }
+
     /** Enters {@code resource} now: the entry when let through, null when blocked. */
-    @Nullable Entry enter(String resource) {
+    public @Nullable Entry enter(String resource) {
         try {
             return SphU.entry(resource);
         } catch (BlockException e) {
@@ -31,7 +32,7 @@ final class SentinelApp implements AutoCloseable {
     }
 
     /** Ends a call let through, failing it when {@code error}. */
-    void exit(Entry entry, boolean error) {
+    public void exit(Entry entry, boolean error) {
         if (error) {
             Tracer.traceEntry(new IllegalStateException("down"), entry);
         }
@@ -39,7 +40,7 @@ final class SentinelApp implements AutoCloseable {
     }
 
     /** One call that starts and ends now: true when it was let through. */
-    boolean call(String resource, boolean error) {
+    public boolean call(String resource, boolean error) {
         final Entry entry = enter(resource);
         if (entry == null) {
             return false;
@@ -48,13 +49,9 @@ final class SentinelApp implements AutoCloseable {
         return true;
     }
 
-    void advance(long ms) {
+    /** Moves Sentinel's clock on by {@code ms}. */
+    public void advance(long ms) {
         now.addAndGet(ms);
-    }
-
-    /** The state of Sentinel's first breaker of {@code resource}. */
-    CircuitBreaker.State state(String resource) {
-        return BreakerBridgeAccess.circuitBreakers(resource).get(0).currentState();
     }
 
     @Override
