@@ -51,7 +51,7 @@ public final class SentinelGuard implements Guard {
 
             @Override
             public void release() {
-                SentinelProbes.releasing(entry::exit);
+                SentinelProbes.releasing(entry, entry::exit);
             }
         };
     }

@@ -61,6 +61,9 @@ public final class SentinelDualRunSlot extends AbstractLinkedProcessorSlot<Defau
             throw pending.failed;
         }
         final RejectedException refusal = call.refusal();
+        if (pending.released) {
+            entry.whenTerminate((ctx, terminated) -> SentinelProbes.unmarkReleased(terminated));
+        }
         if (refusal != null) {
             final BlockException sentinels = pending.blocked;
             throw sentinels != null && refusal == pending.rejection ? sentinels : blockFor(resource.getName(), refusal);
@@ -76,10 +79,11 @@ public final class SentinelDualRunSlot extends AbstractLinkedProcessorSlot<Defau
             return;
         }
         if (perEntry.pending().released) {
-            SentinelProbes.releasing(() -> fireExit(context, resource, count, args));
-        } else {
-            fireExit(context, resource, count, args);
+            // Sentinel runs the entry's exit handlers (a probe's give-back) after the chain: unmarked by the
+            // handler registered when the entry was refused, which runs last.
+            SentinelProbes.markReleased(entry);
         }
+        fireExit(context, resource, count, args);
         if (perEntry.call().refusal() == null) {
             perEntry.call().complete(entry.getError());
         }

@@ -83,7 +83,7 @@ final class ProbeEpisode {
             final Entry entry = context.getCurEntry();
             if (entry != null) {
                 entry.whenTerminate((ctx, terminated) -> {
-                    if (terminated.getBlockError() != null || SentinelProbes.isReleasing()) {
+                    if (terminated.getBlockError() != null || SentinelProbes.isReleased(terminated)) {
                         abandon(admittedIn);
                     }
                 });

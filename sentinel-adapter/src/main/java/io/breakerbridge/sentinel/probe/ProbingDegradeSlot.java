@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  * Sentinel's degrade slot, honouring probe sections: it checks and feeds the breakers of the resource exactly as
  * Sentinel's {@code DegradeSlot} does, except that a breaker whose rule has a probe section (see
  * {@link SentinelProbes}) is open and half-open as that section says. {@link ProbingSlotChainBuilder} puts it in
- * the place of Sentinel's. A call released unrun by a dual run ({@link SentinelProbes#releasing}) is counted by no
- * breaker, and a probe it was goes back.
+ * the place of Sentinel's. A call released unrun by a dual run ({@link SentinelProbes#releasing},
+ * {@link SentinelProbes#markReleased}) is counted by no breaker, and a probe it was goes back.
  */
 public final class ProbingDegradeSlot extends AbstractLinkedProcessorSlot<DefaultNode> {
     @Override
@@ -51,7 +51,7 @@ public final class ProbingDegradeSlot extends AbstractLinkedProcessorSlot<Defaul
     public void exit(Context context, ResourceWrapper resource, int count, Object... args) {
         final Entry entry = context.getCurEntry();
         final List<CircuitBreaker> breakers = BreakerBridgeAccess.checked(resource.getName());
-        if (entry != null && entry.getBlockError() == null && breakers != null && !SentinelProbes.isReleasing()) {
+        if (entry != null && entry.getBlockError() == null && breakers != null && !SentinelProbes.isReleased(entry)) {
             for (CircuitBreaker cb : breakers) {
                 final BreakerSpec probed = probed(cb);
                 if (probed == null) {
@@ -69,7 +69,7 @@ public final class ProbingDegradeSlot extends AbstractLinkedProcessorSlot<Defaul
         final Entry entry = context.getCurEntry();
         if (entry != null) {
             entry.whenTerminate((ctx, terminated) -> {
-                if (SentinelProbes.isReleasing()) {
+                if (SentinelProbes.isReleased(terminated)) {
                     BreakerBridgeStateAccess.transition(cb, State.HALF_OPEN, State.OPEN, 1.0d);
                 }
             });

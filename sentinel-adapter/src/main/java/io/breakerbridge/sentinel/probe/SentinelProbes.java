@@ -2,6 +2,7 @@ package io.breakerbridge.sentinel.probe;
 
 import static java.util.Objects.requireNonNull;
 
+import com.alibaba.csp.sentinel.Entry;
 import com.alibaba.csp.sentinel.slots.block.degrade.BreakerBridgeAccess;
 import com.alibaba.csp.sentinel.slots.block.degrade.DegradeRule;
 import com.alibaba.csp.sentinel.slots.block.degrade.circuitbreaker.BreakerBridgeStateAccess;
@@ -13,6 +14,7 @@ import io.breakerbridge.model.BreakerSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -31,8 +33,8 @@ public final class SentinelProbes {
     /** When each half-open breaker let its first probe through (Sentinel's time). */
     private static final Map<CircuitBreaker, Long> HALF_OPEN_AT = new ConcurrentHashMap<>();
     private static volatile boolean any;
-    /** Set while an entry is exited unrun (a dual run released it): its completion is not counted. */
-    private static final ThreadLocal<Boolean> RELEASING = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    /** Entries exited unrun (a dual run released them): their completion is not counted, their probes go back. */
+    private static final Set<Entry> RELEASED = ConcurrentHashMap.newKeySet();
 
     private static final Map<String, CircuitBreakerStateChangeObserver> OBSERVERS = new ConcurrentHashMap<>();
 
@@ -43,21 +45,34 @@ public final class SentinelProbes {
     private SentinelProbes() {}
 
     /**
-     * Runs {@code exit} (an entry's exit) as a release: the probing slot does not count the call in any breaker and
-     * gives back a probe it was, as if it never came.
+     * Exits {@code entry} with {@code exit} as a release: the probing slot does not count the call in any breaker
+     * and gives back a probe it was, as if it never came.
      */
-    public static void releasing(Runnable exit) {
-        RELEASING.set(Boolean.TRUE);
+    public static void releasing(Entry entry, Runnable exit) {
+        RELEASED.add(entry);
         try {
             exit.run();
         } finally {
-            RELEASING.set(Boolean.FALSE);
+            RELEASED.remove(entry);
         }
     }
 
-    /** True while the current thread releases an entry. */
-    static boolean isReleasing() {
-        return RELEASING.get();
+    /**
+     * Marks {@code entry} as released before Sentinel exits it (a slot that refused it after the rest of the chain
+     * let it through); {@link #unmarkReleased} must follow once its exit handlers ran.
+     */
+    public static void markReleased(Entry entry) {
+        RELEASED.add(entry);
+    }
+
+    /** Ends a {@link #markReleased}. */
+    public static void unmarkReleased(Entry entry) {
+        RELEASED.remove(entry);
+    }
+
+    /** True while {@code entry} is being released. */
+    static boolean isReleased(@Nullable Entry entry) {
+        return entry != null && !RELEASED.isEmpty() && RELEASED.contains(entry);
     }
 
     /** Makes {@code probed} the probe sections of {@code resource}'s rules (empty: none). */
