@@ -6,47 +6,56 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.json.SnapshotWriter;
 import io.breakerbridge.model.json.StrictJson;
-import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The last calls of a resource in a dual run (a bounded ring), written as a conformance trace when the engines
- * differ. Not thread-safe: the dual run guards it.
+ * The last calls of a resource in a dual run (a bounded ring of plain arrays, no allocation per call), written as
+ * a conformance trace when the engines differ. Call {@code n} (the dual run's call number) lives in slot
+ * {@code n % capacity}; writers of different calls touch different slots, so recording takes no lock. A trace
+ * written while calls are recorded concurrently may show a call half-recorded: traces are evidence, not state.
  */
 final class CallRing {
-    /** One call: when it started, whether it ran, how it ended (rt -1 while it runs), the incumbent's decision. */
-    static final class Call {
-        final long startMs;
-        final boolean incumbentPassed;
-        final boolean ran;
-        long rtMs = -1;
-        boolean error;
-
-        Call(long startMs, boolean incumbentPassed, boolean ran) {
-            this.startMs = startMs;
-            this.incumbentPassed = incumbentPassed;
-            this.ran = ran;
-        }
-    }
+    private static final byte RAN = 1;
+    private static final byte INCUMBENT_PASSED = 2;
+    private static final byte ERROR = 4;
 
     private final int capacity;
-    private final ArrayDeque<Call> calls;
+    private final long[] starts;
+    private final long[] rts;
+    private final byte[] flags;
+    /** How many call numbers were handed out (the dual run's counter): calls below it are, or are being, recorded. */
+    private final AtomicLong next;
 
-    CallRing(int capacity) {
+    CallRing(int capacity, AtomicLong issued) {
+        this.next = issued;
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity: " + capacity + " (expected: >= 1)");
         }
         this.capacity = capacity;
-        this.calls = new ArrayDeque<>(Math.min(capacity, 1024));
+        this.starts = new long[capacity];
+        this.rts = new long[capacity];
+        this.flags = new byte[capacity];
     }
 
-    /** Records a call that started at {@code startMs}; the oldest goes when the ring is full. */
-    Call add(long startMs, boolean incumbentPassed, boolean ran) {
-        if (calls.size() == capacity) {
-            calls.removeFirst();
+    /** Records call {@code n}'s start, whether it ran, and the incumbent's decision; returns {@code n}. */
+    long add(long n, long startMs, boolean incumbentPassed, boolean ran) {
+        final int slot = (int) (n % capacity);
+        starts[slot] = startMs;
+        rts[slot] = -1;
+        flags[slot] = (byte) ((ran ? RAN : 0) | (incumbentPassed ? INCUMBENT_PASSED : 0));
+        return n;
+    }
+
+    /** Records how call {@code n} ended, unless the ring has moved past it. */
+    void complete(long n, long rtMs, boolean error) {
+        if (next.get() - n > capacity) {
+            return;
         }
-        final Call call = new Call(startMs, incumbentPassed, ran);
-        calls.addLast(call);
-        return call;
+        final int slot = (int) (n % capacity);
+        rts[slot] = rtMs;
+        if (error) {
+            flags[slot] |= ERROR;
+        }
     }
 
     /**
@@ -56,25 +65,29 @@ final class CallRing {
      * refused never ran (rt 0, no error). {@code expect} holds the incumbent's decisions.
      */
     String trace(String name, ThresholdSpec spec, long nowMs) {
+        final long end = next.get();
+        final long first = Math.max(0, end - capacity);
         final JsonNodeFactory nodes = JsonNodeFactory.instance;
         final ObjectNode trace = nodes.objectNode();
         trace.put("name", name);
-        final long start = calls.isEmpty() ? nowMs : calls.getFirst().startMs;
+        final long start = end == 0 ? nowMs : starts[(int) (first % capacity)];
         trace.put("startEpochMs", start);
         trace.set("snapshot", SnapshotWriter.toNode(spec.withMigration(null)));
         final ArrayNode list = trace.putArray("calls");
         final ArrayNode expect = trace.putArray("expect");
-        for (Call call : calls) {
+        for (long n = first; n < end; n++) {
+            final int slot = (int) (n % capacity);
             final ObjectNode c = list.addObject();
-            c.put("at", call.startMs - start);
-            final long rt = !call.ran ? 0 : call.rtMs >= 0 ? call.rtMs : nowMs - call.startMs + 1;
+            c.put("at", Math.max(0, starts[slot] - start));
+            final boolean ran = (flags[slot] & RAN) != 0;
+            final long rt = !ran ? 0 : rts[slot] >= 0 ? rts[slot] : nowMs - starts[slot] + 1;
             if (rt != 0) {
                 c.put("rt", rt);
             }
-            if (call.error) {
+            if ((flags[slot] & ERROR) != 0) {
                 c.put("error", true);
             }
-            expect.add(call.incumbentPassed ? "PASS" : "BLOCK");
+            expect.add((flags[slot] & INCUMBENT_PASSED) != 0 ? "PASS" : "BLOCK");
         }
         return StrictJson.serialize(trace);
     }

@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -42,8 +43,11 @@ public final class DualRun {
     private final Clock clock;
     private final CallRing ring;
     private final ArrayDeque<DivergenceRecord> kept = new ArrayDeque<>();
-    private long calls;
+    private final AtomicLong calls = new AtomicLong();
     private boolean statesDiffer;
+    /** The guards' state versions at the last comparison of their states (a race only compares once more). */
+    private volatile long comparedIncumbent = Long.MIN_VALUE;
+    private volatile long comparedCandidate = Long.MIN_VALUE;
 
     private DualRun(Builder b) {
         this.key = b.key;
@@ -53,7 +57,7 @@ public final class DualRun {
         this.local = b.local;
         this.listener = b.listener;
         this.clock = b.clock;
-        this.ring = new CallRing(b.ringSize);
+        this.ring = new CallRing(b.ringSize, calls);
     }
 
     /** A dual run of {@code key} over its Sentinel guard and its Resilience4j guard. */
@@ -87,6 +91,11 @@ public final class DualRun {
             } catch (RuntimeException | Error e) {
                 stage = CompletableFuture.failedFuture(e);
             }
+            final CompletableFuture<O> done = stage.toCompletableFuture();
+            if (done.isDone() && !done.isCompletedExceptionally()) {
+                call.complete(errorOf(classifier, done.join(), null)); // completed at once: no stage to add
+                return done;
+            }
             final CompletableFuture<O> result = new CompletableFuture<>();
             stage.whenComplete((response, failure) -> {
                 try {
@@ -113,12 +122,9 @@ public final class DualRun {
         final MigrationSpec migration = migration();
         final Guard incumbent = guard(migration.incumbent());
         final Guard candidate = guard(migration.candidate());
-        final long start;
-        final boolean candidateDecides;
-        synchronized (this) {
-            start = clock.millis();
-            candidateDecides = migration.candidateDecides(calls++);
-        }
+        final long start = clock.millis();
+        final long n = calls.getAndIncrement();
+        final boolean candidateDecides = migration.candidateDecides(n);
         Guard.Permit permit;
         RejectedException incumbentRefusal = null;
         try {
@@ -136,13 +142,10 @@ public final class DualRun {
             candidateRefusal = e;
         }
         final Guard.Permit candidatePermit = permit;
-        final Verdict incumbentVerdict = new Verdict(incumbentRefusal);
-        final Verdict candidateVerdict = new Verdict(candidateRefusal);
+        final Verdict incumbentVerdict = incumbentRefusal == null ? Verdict.PASS : new Verdict(incumbentRefusal);
+        final Verdict candidateVerdict = candidateRefusal == null ? Verdict.PASS : new Verdict(candidateRefusal);
         final boolean runs = candidateDecides ? candidatePermit != null : incumbentPermit != null;
-        final CallRing.Call recorded;
-        synchronized (this) {
-            recorded = ring.add(start, incumbentPermit != null, runs);
-        }
+        final long recorded = ring.add(n, start, incumbentPermit != null, runs);
         listener.onCall(key, migration, incumbentVerdict, candidateVerdict, candidateDecides);
         compareDecisions(migration, incumbentVerdict, candidateVerdict, start);
         if (!runs) {
@@ -163,7 +166,7 @@ public final class DualRun {
     public static final class Call {
         private final DualRun run;
         private final MigrationSpec migration;
-        private final CallRing.Call recorded;
+        private final long recorded;
         private final long start;
         private final Guard.@Nullable Permit incumbentPermit;
         private final Guard.@Nullable Permit candidatePermit;
@@ -171,7 +174,7 @@ public final class DualRun {
         private final Guard candidate;
         private final @Nullable RejectedException refusal;
 
-        private Call(DualRun run, MigrationSpec migration, CallRing.Call recorded, long start,
+        private Call(DualRun run, MigrationSpec migration, long recorded, long start,
                      Guard.@Nullable Permit incumbentPermit, Guard.@Nullable Permit candidatePermit, Guard incumbent,
                      Guard candidate, @Nullable RejectedException refusal) {
             this.run = run;
@@ -224,16 +227,22 @@ public final class DualRun {
                             + describe(candidate));
     }
 
-    private void completed(MigrationSpec migration, CallRing.Call call, long start, boolean error, Guard incumbent,
+    private void completed(MigrationSpec migration, long call, long start, boolean error, Guard incumbent,
                            Guard candidate) {
         final long now = clock.millis();
+        final long incumbentVersion = incumbent.stateVersion();
+        final long candidateVersion = candidate.stateVersion();
+        ring.complete(call, now - start, error);
+        if (incumbentVersion == comparedIncumbent && candidateVersion == comparedCandidate) {
+            return; // no breaker of either changed state since the states were last compared
+        }
+        comparedIncumbent = incumbentVersion;
+        comparedCandidate = candidateVersion;
         final List<BreakerState> a = incumbent.breakerStates();
         final List<BreakerState> b = candidate.breakerStates();
         final boolean differ = !a.equals(b);
         final boolean newly;
         synchronized (this) {
-            call.rtMs = now - start;
-            call.error = error;
             newly = differ && !statesDiffer;
             statesDiffer = differ;
         }

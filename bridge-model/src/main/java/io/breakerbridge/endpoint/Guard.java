@@ -19,6 +19,14 @@ public interface Guard {
     /** The state of each breaker, in the snapshot's order. */
     List<BreakerState> breakerStates();
 
+    /**
+     * A number that changes whenever a breaker of this guard may have changed state (a transition, a reload), so
+     * that callers compare {@link #breakerStates()} only then. The default changes on every call: always compare.
+     */
+    default long stateVersion() {
+        return System.nanoTime();
+    }
+
     /** A call let through; exactly one of its methods is called, once. */
     interface Permit {
         /** The call ran and ended now; {@code error} is what counts as its failure, null when it succeeded. */

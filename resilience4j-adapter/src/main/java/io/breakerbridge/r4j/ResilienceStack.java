@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -49,6 +50,8 @@ public final class ResilienceStack {
     private final LongAdder rateLimited = new LongAdder();
     private final LongAdder circuitOpen = new LongAdder();
     private final List<Consumer<BreakerEvent>> listeners = new CopyOnWriteArrayList<>();
+    /** Bumped by every breaker transition and reload (see {@link Guard#stateVersion()}). */
+    private final AtomicLong stateVersion = new AtomicLong();
     private int generation;
     private ThresholdSpec spec;
     private List<ExactBreaker> breakers;
@@ -180,6 +183,7 @@ public final class ResilienceStack {
         }
         breakers = next;
         spec = newSpec;
+        stateVersion.incrementAndGet();
         losses = translation.losses();
     }
 
@@ -284,6 +288,11 @@ public final class ResilienceStack {
             public List<BreakerState> breakerStates() {
                 return ResilienceStack.this.breakerStates();
             }
+
+            @Override
+            public long stateVersion() {
+                return stateVersion.get();
+            }
         };
     }
 
@@ -345,6 +354,7 @@ public final class ResilienceStack {
         }
         final ExactBreaker created = ExactBreaker.create(name, breakerSpec, clock, registry, timing);
         created.onTransition((from, to, trigger, openings, waitMs) -> {
+            stateVersion.incrementAndGet();
             if (!listeners.isEmpty()) {
                 final BreakerEvent event = new BreakerEvent(key.service(), key.resource(), breakers.indexOf(created),
                                                             from, to, trigger, openings, waitMs, clock.instant());

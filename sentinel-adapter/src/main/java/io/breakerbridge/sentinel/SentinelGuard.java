@@ -56,6 +56,15 @@ public final class SentinelGuard implements Guard {
         };
     }
 
+    /**
+     * Changes with every breaker transition in Sentinel. A reload of Sentinel's rules alone, which replaces a
+     * breaker without a transition, is seen at the next transition of either engine or reload of the other.
+     */
+    @Override
+    public long stateVersion() {
+        return SentinelProbes.transitions();
+    }
+
     @Override
     public List<BreakerState> breakerStates() {
         return BreakerBridgeAccess.circuitBreakers(resource).stream()

@@ -11,6 +11,7 @@ import io.breakerbridge.endpoint.Guard;
 import io.breakerbridge.endpoint.RejectedException;
 import io.breakerbridge.sentinel.SentinelMiddleware;
 import io.breakerbridge.sentinel.SentinelRuleApplier;
+import io.breakerbridge.sentinel.probe.SentinelProbes;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -90,6 +91,15 @@ final class ChainGuard implements Guard {
                 pending.released = true;
             }
         };
+    }
+
+    /**
+     * Changes with every breaker transition in Sentinel. A reload of Sentinel's rules alone, which replaces a
+     * breaker without a transition, is seen at the next transition of either engine or reload of the other.
+     */
+    @Override
+    public long stateVersion() {
+        return SentinelProbes.transitions();
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,6 +38,8 @@ public final class SentinelProbes {
     private static final Set<Entry> RELEASED = ConcurrentHashMap.newKeySet();
 
     private static final Map<String, CircuitBreakerStateChangeObserver> OBSERVERS = new ConcurrentHashMap<>();
+    /** Bumped by every transition of any Sentinel breaker. */
+    private static final AtomicLong TRANSITIONS = new AtomicLong();
 
     static {
         EventObserverRegistry.getInstance().addStateChangeObserver("breakerbridge-probes", SentinelProbes::changed);
@@ -144,8 +147,14 @@ public final class SentinelProbes {
         OBSERVERS.remove(name);
     }
 
+    /** A number that changes with every transition of any Sentinel breaker of this JVM. */
+    public static long transitions() {
+        return TRANSITIONS.get();
+    }
+
     private static void changed(CircuitBreaker.State from, CircuitBreaker.State to, DegradeRule rule,
                                 @Nullable Double value) {
+        TRANSITIONS.incrementAndGet();
         countOpening(from, to, rule);
         for (CircuitBreakerStateChangeObserver observer : OBSERVERS.values()) {
             observer.onStateChange(from, to, rule, value);
