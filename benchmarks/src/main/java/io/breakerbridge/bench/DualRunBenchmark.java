@@ -13,6 +13,7 @@ import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.r4j.ResilienceStack;
+import io.breakerbridge.sentinel.SentinelClock;
 import io.breakerbridge.sentinel.SentinelGuard;
 import io.breakerbridge.sentinel.SentinelRuleApplier;
 import java.time.Clock;
@@ -71,7 +72,10 @@ public class DualRunBenchmark {
         final Guard sentinel = SentinelGuard.of(KEY.resource());
         sentinelAlone = guarded(sentinel);
         stackAlone = guarded(stack.asGuard());
-        dualRun = DualRun.builder(KEY, sentinel, stack.asGuard()).rules(() -> SPEC).build()
+        // Beside Sentinel, the dual run reads Sentinel's clock (a cached millisecond under load), as MIGRATION.md
+        // recommends; the stack keeps the system clock, as it has alone.
+        dualRun = DualRun.builder(KEY, sentinel, stack.asGuard()).rules(() -> SPEC).clock(SentinelClock.INSTANCE)
+                         .build()
                          .<Long, Long>middleware(OutcomeClassifier.exceptions())
                          .wrap((ctx, request) -> CompletableFuture.completedFuture(work()));
     }

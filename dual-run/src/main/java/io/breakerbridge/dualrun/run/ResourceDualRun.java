@@ -10,6 +10,7 @@ import io.breakerbridge.dualrun.DualRunListener;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.r4j.ResilienceStack;
+import io.breakerbridge.sentinel.SentinelClock;
 import io.breakerbridge.sentinel.SentinelMigrations;
 import io.breakerbridge.sentinel.SentinelRules;
 import io.breakerbridge.sentinel.SentinelTranslator;

@@ -1,4 +1,4 @@
-package io.breakerbridge.dualrun.run;
+package io.breakerbridge.sentinel;
 
 import com.alibaba.csp.sentinel.util.TimeUtil;
 import java.time.Clock;
@@ -6,9 +6,13 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** Sentinel's clock ({@code TimeUtil}) as a {@link Clock}, so that the stack beside Sentinel reads the same time. */
-final class SentinelClock extends Clock {
-    static final SentinelClock INSTANCE = new SentinelClock();
+/**
+ * Sentinel's clock ({@code TimeUtil}) as a {@link Clock}: what runs beside Sentinel (the stack of a dual run, the
+ * dual run itself) reads the same time, and under load a cheap one (Sentinel ticks a cached millisecond).
+ */
+public final class SentinelClock extends Clock {
+    /** The clock. */
+    public static final SentinelClock INSTANCE = new SentinelClock();
 
     private SentinelClock() {}
 
