@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  * released call as a success.
  */
 public final class SentinelGuard implements Guard {
+    /** Set while this guard asks Sentinel, so that Sentinel-side dual runs leave the entry alone. */
+    private static final ThreadLocal<Boolean> ASKING = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
     private final String resource;
 
     private SentinelGuard(String resource) {
@@ -32,13 +35,24 @@ public final class SentinelGuard implements Guard {
         return new SentinelGuard(resource);
     }
 
+    /**
+     * True while a {@code SentinelGuard} on this thread is asking Sentinel: the entry is already one side of a
+     * BreakerBridge dual run, and the Sentinel-side dual-run slot must not run a second one inside it.
+     */
+    public static boolean isAsking() {
+        return ASKING.get();
+    }
+
     @Override
     public Permit admit() {
         final AsyncEntry entry;
+        ASKING.set(Boolean.TRUE);
         try {
             entry = SphU.asyncEntry(resource, EntryType.OUT);
         } catch (BlockException e) {
             throw SentinelMiddleware.rejection(resource, e);
+        } finally {
+            ASKING.set(Boolean.FALSE);
         }
         return new Permit() {
             @Override

@@ -17,6 +17,7 @@ import com.alibaba.csp.sentinel.spi.Spi;
 import io.breakerbridge.dualrun.DualRun;
 import io.breakerbridge.endpoint.RejectedException;
 import io.breakerbridge.endpoint.RejectionReason;
+import io.breakerbridge.sentinel.SentinelGuard;
 import io.breakerbridge.sentinel.probe.SentinelProbes;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,9 @@ public final class SentinelDualRunSlot extends AbstractLinkedProcessorSlot<Defau
     public void entry(Context context, ResourceWrapper resource, DefaultNode node, int count, boolean prioritized,
                       Object... args) throws Throwable {
         final Entry entry = context.getCurEntry();
-        final ResourceDualRun resourceRun = entry == null ? null : DualRunSlots.of(resource.getName());
+        // An entry made by BreakerBridge's SentinelGuard is already one side of a dual run.
+        final ResourceDualRun resourceRun = entry == null || SentinelGuard.isAsking() ? null
+                                            : DualRunSlots.of(resource.getName());
         final DualRun dual = resourceRun == null ? null : resourceRun.current();
         if (entry == null || resourceRun == null || dual == null) {
             fireEntry(context, resource, node, count, prioritized, args);
