@@ -13,6 +13,14 @@ final class Args {
     private final List<String> positionals = new ArrayList<>();
     private final Map<String, String> options = new HashMap<>();
 
+    /** The arguments a parsed command line gave: positionals in order, options by name without dashes. */
+    static Args of(List<String> positionals, Map<String, String> options) {
+        final Args a = new Args();
+        a.positionals.addAll(positionals);
+        a.options.putAll(options);
+        return a;
+    }
+
     static Args parse(String[] args) {
         final Args a = new Args();
         for (int i = 1; i < args.length; i++) {
