@@ -93,13 +93,14 @@ public final class DualRun {
             }
             final CompletableFuture<O> done = stage.toCompletableFuture();
             if (done.isDone() && !done.isCompletedExceptionally()) {
-                call.complete(errorOf(classifier, done.join(), null)); // completed at once: no stage to add
+                // Completed at once: no stage to add.
+                call.complete(OutcomeClassifier.errorOf(classifier, done.join(), null));
                 return done;
             }
             final CompletableFuture<O> result = new CompletableFuture<>();
             stage.whenComplete((response, failure) -> {
                 try {
-                    call.complete(errorOf(classifier, response, failure));
+                    call.complete(OutcomeClassifier.errorOf(classifier, response, failure));
                 } finally {
                     if (failure != null) {
                         result.completeExceptionally(failure);
@@ -269,19 +270,6 @@ public final class DualRun {
     private static String describe(Verdict verdict) {
         final RejectedException rejection = verdict.rejection();
         return rejection == null ? "PASS" : "BLOCK (" + rejection.reason() + ")";
-    }
-
-    private static <O> @Nullable Throwable errorOf(OutcomeClassifier<O> classifier, @Nullable O response,
-                                                   @Nullable Throwable failure) {
-        try {
-            if (!classifier.isError(response, failure)) {
-                return null;
-            }
-        } catch (RuntimeException e) {
-            return e;
-        }
-        return failure == null ? new IllegalStateException("response classified as an error")
-                               : OutcomeClassifier.unwrap(failure);
     }
 
     /** Settings of a dual run. */

@@ -28,4 +28,21 @@ public interface OutcomeClassifier<O> {
         }
         return t;
     }
+
+    /**
+     * What counts as the failure of a call that ended with {@code response} or {@code failure}: null when
+     * {@code classifier} says it succeeded; a classifier that throws counts the call as an error rather than
+     * losing its completion; a response classified as an error becomes an {@code IllegalStateException}.
+     */
+    static <O> @Nullable Throwable errorOf(OutcomeClassifier<O> classifier, @Nullable O response,
+                                           @Nullable Throwable failure) {
+        try {
+            if (!classifier.isError(response, failure)) {
+                return null;
+            }
+        } catch (RuntimeException e) {
+            return e;
+        }
+        return failure == null ? new IllegalStateException("response classified as an error") : unwrap(failure);
+    }
 }

@@ -215,7 +215,7 @@ public final class ResilienceStack {
             final CompletableFuture<O> future = stage.toCompletableFuture();
             if (future.isDone() && !future.isCompletedExceptionally()) {
                 // Fast path for calls that completed synchronously: no dependent stage to allocate.
-                complete(start, errorOf(classifier, future.join(), null));
+                complete(start, OutcomeClassifier.errorOf(classifier, future.join(), null));
                 return future;
             }
             // Record the completion on a stage the caller never sees: cancelling (or completing) the returned
@@ -223,7 +223,7 @@ public final class ResilienceStack {
             final CompletableFuture<O> result = new CompletableFuture<>();
             future.whenComplete((response, failure) -> {
                 try {
-                    complete(start, errorOf(classifier, response, failure));
+                    complete(start, OutcomeClassifier.errorOf(classifier, response, failure));
                 } finally {
                     if (failure != null) {
                         result.completeExceptionally(failure);
@@ -234,19 +234,6 @@ public final class ResilienceStack {
             });
             return result;
         };
-    }
-
-    private static <O> @Nullable Throwable errorOf(OutcomeClassifier<O> classifier, @Nullable O response,
-                                                   @Nullable Throwable failure) {
-        try {
-            if (!classifier.isError(response, failure)) {
-                return null;
-            }
-        } catch (RuntimeException e) {
-            return e; // a classifier that fails counts the call as an error rather than losing its completion
-        }
-        return failure == null ? new IllegalStateException("response classified as an error")
-                               : OutcomeClassifier.unwrap(failure);
     }
 
     /**

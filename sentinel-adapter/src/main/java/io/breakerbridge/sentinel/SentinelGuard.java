@@ -81,6 +81,11 @@ public final class SentinelGuard implements Guard {
 
     @Override
     public List<BreakerState> breakerStates() {
+        return breakerStates(resource);
+    }
+
+    /** The states of Sentinel's breakers of {@code resource}, in rule order, in neutral words. */
+    public static List<BreakerState> breakerStates(String resource) {
         return BreakerBridgeAccess.circuitBreakers(resource).stream()
                                   .map(cb -> SentinelRuleApplier.neutral(cb.currentState())).toList();
     }

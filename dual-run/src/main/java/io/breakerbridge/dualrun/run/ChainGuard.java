@@ -5,12 +5,11 @@ import com.alibaba.csp.sentinel.node.DefaultNode;
 import com.alibaba.csp.sentinel.slotchain.AbstractLinkedProcessorSlot;
 import com.alibaba.csp.sentinel.slotchain.ResourceWrapper;
 import com.alibaba.csp.sentinel.slots.block.BlockException;
-import com.alibaba.csp.sentinel.slots.block.degrade.BreakerBridgeAccess;
 import io.breakerbridge.endpoint.BreakerState;
 import io.breakerbridge.endpoint.Guard;
 import io.breakerbridge.endpoint.RejectedException;
+import io.breakerbridge.sentinel.SentinelGuard;
 import io.breakerbridge.sentinel.SentinelMiddleware;
-import io.breakerbridge.sentinel.SentinelRuleApplier;
 import io.breakerbridge.sentinel.probe.SentinelProbes;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -93,10 +92,7 @@ final class ChainGuard implements Guard {
         };
     }
 
-    /**
-     * Changes with every breaker transition in Sentinel. A reload of Sentinel's rules alone, which replaces a
-     * breaker without a transition, is seen at the next transition of either engine or reload of the other.
-     */
+    /** As {@link SentinelGuard#stateVersion()}: every breaker transition in Sentinel. */
     @Override
     public long stateVersion() {
         return SentinelProbes.transitions();
@@ -104,7 +100,6 @@ final class ChainGuard implements Guard {
 
     @Override
     public List<BreakerState> breakerStates() {
-        return BreakerBridgeAccess.circuitBreakers(resource).stream()
-                                  .map(cb -> SentinelRuleApplier.neutral(cb.currentState())).toList();
+        return SentinelGuard.breakerStates(resource);
     }
 }
