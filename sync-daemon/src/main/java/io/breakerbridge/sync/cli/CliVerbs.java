@@ -153,9 +153,11 @@ final class CliVerbs {
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
-             description = "Prints every snapshot, or Sentinel's rule files per service (losses on stderr).")
+             description = "Prints every snapshot, Sentinel's rule files per service, or resilience4j-spring-boot3 "
+                           + "YAML (losses on stderr).")
     static final class Export extends Cli.Verb {
-        @Option(names = "--format", paramLabel = "snapshot|sentinel", required = true) @Nullable String format;
+        @Option(names = "--format", paramLabel = "snapshot|sentinel|resilience4j-spring-boot3", required = true)
+        @Nullable String format;
         @Option(names = "--service", paramLabel = "SERVICE") @Nullable String service;
         @Mixin Cli.ClientOptions client = new Cli.ClientOptions();
 

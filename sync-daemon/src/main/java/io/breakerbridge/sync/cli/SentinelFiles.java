@@ -11,6 +11,7 @@ import io.breakerbridge.model.json.SnapshotReader;
 import io.breakerbridge.model.json.SnapshotWriter;
 import io.breakerbridge.model.json.StrictJson;
 import io.breakerbridge.nacos.NacosLayout;
+import io.breakerbridge.r4j.format.SpringBootYaml;
 import io.breakerbridge.sentinel.SentinelRuleJson;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,11 +40,14 @@ final class SentinelFiles {
         this.verbs = new ClientVerbs(out, err);
     }
 
+    /** The format name of resilience4j-spring-boot3's YAML configuration. */
+    static final String SPRING_BOOT = "resilience4j-spring-boot3";
+
     int export(Args a) throws IOException, InterruptedException {
         a.expectPositional(0);
         final String format = a.option("format");
-        if (!"sentinel".equals(format) && !"snapshot".equals(format)) {
-            throw new UsageException("--format: " + format + " (expected: sentinel or snapshot)");
+        if (!"sentinel".equals(format) && !"snapshot".equals(format) && !SPRING_BOOT.equals(format)) {
+            throw new UsageException("--format: " + format + " (expected: sentinel, snapshot or " + SPRING_BOOT + ")");
         }
         final String service = a.option("service");
         final String path = service == null ? "/v1/thresholds"
@@ -55,6 +59,12 @@ final class SentinelFiles {
         final List<ThresholdSnapshot> snapshots = SnapshotReader.readSnapshots(reply.body());
         if ("snapshot".equals(format)) {
             out.println(reply.body());
+            return 0;
+        }
+        if (SPRING_BOOT.equals(format)) {
+            final Translation<String> yaml = SpringBootYaml.write(snapshots);
+            yaml.losses().forEach(loss -> err.println("loss: " + loss));
+            out.print(yaml.value());
             return 0;
         }
         final Map<String, List<ThresholdSnapshot>> byService = new LinkedHashMap<>();

@@ -160,6 +160,20 @@ class MainTest {
     }
 
     @Test
+    void exportAsSpringBootYamlSaysWhatDiffers() throws IOException {
+        run("put", file("v1.json", "{\"service\":\"payment\",\"resource\":\"r\",\"rateLimits\":[{\"maxQps\":7}],"
+                                   + "\"breakers\":[{\"trip\":\"ERROR_COUNT\",\"threshold\":2,\"openMs\":5000}]}")
+                .toString());
+
+        assertThat(run("export", "--format", "resilience4j-spring-boot3")).isZero();
+
+        assertThat(stdout()).contains("\"[payment/r#0]\":").contains("limitForPeriod: 7")
+                            .contains("waitDurationInOpenState: 5000ms")
+                            .contains("# ERROR_COUNT has no Resilience4j equivalent");
+        assertThat(stderr()).contains("loss: payment/r breakers[0]");
+    }
+
+    @Test
     void unknownCommandIsAUsageError() {
         assertThat(new Main(new PrintStream(out), new PrintStream(err)).run(new String[] {"frobnicate"}))
                 .isEqualTo(2);
