@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.breakerbridge.endpoint.BreakerState;
 import io.breakerbridge.endpoint.Guard;
+import io.breakerbridge.endpoint.GuardedCall;
 import io.breakerbridge.endpoint.Middleware;
 import io.breakerbridge.endpoint.OutcomeClassifier;
 import io.breakerbridge.endpoint.RejectedException;
@@ -16,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -85,31 +85,7 @@ public final class DualRun {
             if (refusal != null) {
                 return CompletableFuture.failedFuture(refusal);
             }
-            CompletionStage<O> stage;
-            try {
-                stage = next.call(ctx, request);
-            } catch (RuntimeException | Error e) {
-                stage = CompletableFuture.failedFuture(e);
-            }
-            final CompletableFuture<O> done = stage.toCompletableFuture();
-            if (done.isDone() && !done.isCompletedExceptionally()) {
-                // Completed at once: no stage to add.
-                call.complete(OutcomeClassifier.errorOf(classifier, done.join(), null));
-                return done;
-            }
-            final CompletableFuture<O> result = new CompletableFuture<>();
-            stage.whenComplete((response, failure) -> {
-                try {
-                    call.complete(OutcomeClassifier.errorOf(classifier, response, failure));
-                } finally {
-                    if (failure != null) {
-                        result.completeExceptionally(failure);
-                    } else {
-                        result.complete(response);
-                    }
-                }
-            });
-            return result;
+            return GuardedCall.run(next, ctx, request, classifier, call::complete);
         };
     }
 

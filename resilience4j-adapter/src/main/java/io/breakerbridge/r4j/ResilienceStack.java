@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.breakerbridge.endpoint.BreakerEvent;
 import io.breakerbridge.endpoint.BreakerState;
 import io.breakerbridge.endpoint.Guard;
+import io.breakerbridge.endpoint.GuardedCall;
 import io.breakerbridge.endpoint.Middleware;
 import io.breakerbridge.endpoint.OutcomeClassifier;
 import io.breakerbridge.endpoint.RejectedException;
@@ -24,7 +25,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -206,33 +206,7 @@ public final class ResilienceStack {
                 }
                 passed.increment();
             }
-            CompletionStage<O> stage;
-            try {
-                stage = next.call(ctx, request);
-            } catch (RuntimeException | Error e) {
-                stage = CompletableFuture.failedFuture(e);
-            }
-            final CompletableFuture<O> future = stage.toCompletableFuture();
-            if (future.isDone() && !future.isCompletedExceptionally()) {
-                // Fast path for calls that completed synchronously: no dependent stage to allocate.
-                complete(start, OutcomeClassifier.errorOf(classifier, future.join(), null));
-                return future;
-            }
-            // Record the completion on a stage the caller never sees: cancelling (or completing) the returned
-            // future must not skip it, or a probe's permit would never come back.
-            final CompletableFuture<O> result = new CompletableFuture<>();
-            future.whenComplete((response, failure) -> {
-                try {
-                    complete(start, OutcomeClassifier.errorOf(classifier, response, failure));
-                } finally {
-                    if (failure != null) {
-                        result.completeExceptionally(failure);
-                    } else {
-                        result.complete(response);
-                    }
-                }
-            });
-            return result;
+            return GuardedCall.run(next, ctx, request, classifier, error -> complete(start, error));
         };
     }
 

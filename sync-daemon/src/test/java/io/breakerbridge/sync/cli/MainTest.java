@@ -2,7 +2,14 @@ package io.breakerbridge.sync.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.breakerbridge.model.EngineKind;
+import io.breakerbridge.model.FallbackSpec;
+import io.breakerbridge.model.MigrationSpec;
+import io.breakerbridge.model.Origin;
+import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.model.Writer;
 import io.breakerbridge.sync.api.DaemonServer;
 import io.breakerbridge.sync.api.TokenAuth;
 import io.breakerbridge.sync.store.DataFiles;
@@ -14,12 +21,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
+    private static final SnapshotKey QUOTE = new SnapshotKey("shop", "GET:/quote");
+
     @TempDir
     Path dir;
 
@@ -207,5 +217,44 @@ class MainTest {
         assertThat(run("put", file("bad.json", "{\"service\":\"payment\",\"resource\":\"r\",\"rateLimits\":"
                                                + "[{\"maxQps\":-1}]}").toString())).isEqualTo(1);
         assertThat(stderr()).contains("rateLimits[0].maxQps: -1.0 (expected: a finite number >= 0)");
+    }
+
+    /** The resource the migrate tests ramp: a 50/s limit, version 1. */
+    private void putQuote() {
+        store.put(QUOTE, 0, new ThresholdSpec(List.of(RateLimitSpec.reject(50)), List.of(), FallbackSpec.FAIL_FAST),
+                  new Writer("ops", Origin.API));
+    }
+
+    @Test
+    void migrateSetsRampsAndRemovesTheSectionKeepingTheRules() {
+        putQuote();
+        assertThat(run("migrate", "shop", "GET:/quote", "--enforce-percent", "10")).isZero();
+        assertThat(store.get(QUOTE).orElseThrow().spec().migration())
+                .isEqualTo(new MigrationSpec(EngineKind.SENTINEL, EngineKind.RESILIENCE4J, 10));
+        assertThat(store.get(QUOTE).orElseThrow().spec().rateLimits()).containsExactly(RateLimitSpec.reject(50));
+
+        assertThat(run("migrate", "shop", "GET:/quote", "--enforce-percent", "60")).isZero();
+        assertThat(store.get(QUOTE).orElseThrow().spec().migration().enforcePercent()).isEqualTo(60);
+        assertThat(run("migrate", "shop", "GET:/quote", "--enforce-percent", "0", "--incumbent", "resilience4j"))
+                .isZero();
+        assertThat(store.get(QUOTE).orElseThrow().spec().migration())
+                .isEqualTo(new MigrationSpec(EngineKind.RESILIENCE4J, EngineKind.SENTINEL, 0));
+        assertThat(store.history(QUOTE)).hasSize(4);
+
+        assertThat(run("migrate", "shop", "GET:/quote", "--off")).isZero();
+        assertThat(store.get(QUOTE).orElseThrow().spec().migration()).isNull();
+    }
+
+    @Test
+    void migrateRefusesBadUsageAndUnknownResources() {
+        putQuote();
+        assertThat(run("migrate", "shop", "GET:/quote", "--enforce-percent", "101")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--enforce-percent: 101 (expected: an integer from 0 to 100)");
+        assertThat(run("migrate", "shop", "GET:/quote")).isEqualTo(2);
+        assertThat(run("migrate", "shop", "GET:/quote", "--enforce-percent", "5", "--incumbent", "hystrix"))
+                .isEqualTo(2);
+        assertThat(run("migrate", "shop", "GET:/nothing", "--enforce-percent", "5")).isEqualTo(1);
+        assertThat(store.history(QUOTE)).hasSize(1);
     }
 }

@@ -1,0 +1,51 @@
+package io.breakerbridge.endpoint;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The call a guard lets through: runs the next endpoint (a throw becomes a failed stage) and tells the guard once
+ * how the call ended, as {@code classifier} judges it. The guard hears of the end on a stage the caller never
+ * sees, so cancelling or completing the returned future cannot skip it (a probe's permit must come back); a call
+ * that completed at once is reported at once, with no stage added.
+ */
+public final class GuardedCall {
+    /** Told how a call ended: {@code error} counts as its failure, null when it succeeded. */
+    @FunctionalInterface
+    public interface Ended {
+        /** The call ended. */
+        void ended(@Nullable Throwable error);
+    }
+
+    private GuardedCall() {}
+
+    /** Calls {@code next} with {@code request} and reports its end to {@code ended}. */
+    public static <I, O> CompletionStage<O> run(Endpoint<I, O> next, CallContext ctx, I request,
+                                                OutcomeClassifier<O> classifier, Ended ended) {
+        CompletionStage<O> stage;
+        try {
+            stage = next.call(ctx, request);
+        } catch (RuntimeException | Error e) {
+            stage = CompletableFuture.failedFuture(e);
+        }
+        final CompletableFuture<O> future = stage.toCompletableFuture();
+        if (future.isDone() && !future.isCompletedExceptionally()) {
+            ended.ended(OutcomeClassifier.errorOf(classifier, future.join(), null));
+            return future;
+        }
+        final CompletableFuture<O> result = new CompletableFuture<>();
+        future.whenComplete((response, failure) -> {
+            try {
+                ended.ended(OutcomeClassifier.errorOf(classifier, response, failure));
+            } finally {
+                if (failure != null) {
+                    result.completeExceptionally(failure);
+                } else {
+                    result.complete(response);
+                }
+            }
+        });
+        return result;
+    }
+}
