@@ -4,12 +4,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
-/** Parsed arguments: positionals after the verb, {@code --name value} options and {@code --flag}s. */
+/** A verb's arguments as picocli parsed them: positionals in order, options by name (a flag's value is "true"). */
 final class Args {
-    private static final Set<String> FLAGS = Set.of("allow-loss", "off");
     private final List<String> positionals = new ArrayList<>();
     private final Map<String, String> options = new HashMap<>();
 
@@ -18,26 +16,6 @@ final class Args {
         final Args a = new Args();
         a.positionals.addAll(positionals);
         a.options.putAll(options);
-        return a;
-    }
-
-    static Args parse(String[] args) {
-        final Args a = new Args();
-        for (int i = 1; i < args.length; i++) {
-            final String arg = args[i];
-            if (arg.startsWith("--")) {
-                final String name = arg.substring(2);
-                if (FLAGS.contains(name)) {
-                    a.options.put(name, "true");
-                } else if (i + 1 < args.length) {
-                    a.options.put(name, args[++i]);
-                } else {
-                    throw new UsageException(arg + ": missing value");
-                }
-            } else {
-                a.positionals.add(arg);
-            }
-        }
         return a;
     }
 
