@@ -153,32 +153,37 @@ final class CliVerbs {
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
-             description = "Prints every snapshot, Sentinel's rule files per service, or resilience4j-spring-boot3 "
-                           + "YAML (losses on stderr).")
+             description = "Prints every snapshot, Sentinel's rule files per service, OpenSergo fault-tolerance CRDs "
+                           + "or resilience4j-spring-boot3 YAML (losses on stderr).")
     static final class Export extends Cli.Verb {
-        @Option(names = "--format", paramLabel = "snapshot|sentinel|resilience4j-spring-boot3", required = true)
+        @Option(names = "--format", paramLabel = "snapshot|sentinel|opensergo|resilience4j-spring-boot3",
+                required = true)
         @Nullable String format;
         @Option(names = "--service", paramLabel = "SERVICE") @Nullable String service;
         @Mixin Cli.ClientOptions client = new Cli.ClientOptions();
 
         @Override
         int run(Args a, PrintStream out, PrintStream err) throws IOException, InterruptedException {
-            return new SentinelFiles(out, err).export(a);
+            return new RuleFormats(out, err).export(a);
         }
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
-             description = "Translates Sentinel dashboard rule files and writes them, refusing a lossy import.")
+             description = "Translates Sentinel dashboard rule files or OpenSergo fault-tolerance CRDs and writes "
+                           + "them, refusing a lossy import.")
     static final class Import extends Cli.Verb {
-        @Option(names = "--from-sentinel", paramLabel = "FLOW.json", required = true) @Nullable String flow;
-        @Parameters(index = "0", paramLabel = "DEGRADE.json") @Nullable String degrade;
-        @Option(names = "--service", paramLabel = "APP", required = true) @Nullable String service;
+        @Option(names = "--from-sentinel", paramLabel = "FLOW.json") @Nullable String flow;
+        @Parameters(index = "0", arity = "0..1", paramLabel = "DEGRADE.json") @Nullable String degrade;
+        @Option(names = "--from-opensergo", paramLabel = "FILE.yaml") @Nullable String openSergo;
+        @Option(names = "--service", paramLabel = "APP",
+                description = "the Sentinel app; for OpenSergo, the service of rules without an app label")
+        @Nullable String service;
         @Option(names = "--allow-loss", description = "import what can be carried") boolean allowLoss;
         @Mixin Cli.ClientOptions client = new Cli.ClientOptions();
 
         @Override
         int run(Args a, PrintStream out, PrintStream err) throws IOException, InterruptedException {
-            return new SentinelFiles(out, err).importSentinel(a);
+            return new RuleFormats(out, err).importRules(a);
         }
     }
 }

@@ -184,6 +184,30 @@ class MainTest {
     }
 
     @Test
+    void openSergoExportImportsBackIntoAnotherService() throws IOException {
+        run("put", file("v1.json", "{\"service\":\"payment\",\"resource\":\"POST:/pay\",\"rateLimits\":[{\"maxQps\":7}],"
+                                   + "\"breakers\":[{\"trip\":\"ERROR_RATIO\",\"threshold\":0.25,\"openMs\":5000},"
+                                   + "{\"trip\":\"ERROR_COUNT\",\"threshold\":2,\"openMs\":5000}]}").toString());
+        assertThat(run("export", "--format", "opensergo")).isZero();
+        assertThat(stdout()).contains("kind: FaultToleranceRule").contains("triggerRatio: 25%")
+                            .contains("threshold: 7");
+        assertThat(stderr()).contains("loss: payment/POST:/pay breakers[1] trip: ");
+        final Path exported = file("rules.yaml", stdout().replace("app: payment", "app: checkout"));
+
+        assertThat(run("import", "--from-opensergo", exported.toString())).isZero();
+
+        assertThat(stdout()).contains("imported checkout/POST:/pay as version 1");
+        assertThat(store.get(new SnapshotKey("checkout", "POST:/pay"))).hasValueSatisfying(s -> {
+            assertThat(s.rateLimits()).containsExactly(RateLimitSpec.reject(7));
+            assertThat(s.breakers()).singleElement().satisfies(b -> assertThat(b.threshold()).isEqualTo(0.25));
+        });
+        assertThat(run("import", "--from-opensergo", exported.toString(), "--from-sentinel", "x.json", "y.json"))
+                .isEqualTo(2);
+        assertThat(run("import", "--from-opensergo", file("bad.yaml", "kind: Nope\n").toString())).isEqualTo(1);
+        assertThat(stderr()).startsWith("error: documents[0].apiVersion: missing (expected: a non-empty string)");
+    }
+
+    @Test
     void unknownCommandIsAUsageError() {
         assertThat(new Main(new PrintStream(out), new PrintStream(err)).run(new String[] {"frobnicate"}))
                 .isEqualTo(2);

@@ -11,6 +11,7 @@ import io.breakerbridge.model.json.SnapshotReader;
 import io.breakerbridge.model.json.SnapshotWriter;
 import io.breakerbridge.model.json.StrictJson;
 import io.breakerbridge.nacos.NacosLayout;
+import io.breakerbridge.opensergo.OpenSergoYaml;
 import io.breakerbridge.r4j.format.SpringBootYaml;
 import io.breakerbridge.sentinel.SentinelRuleJson;
 import java.io.IOException;
@@ -25,16 +26,17 @@ import java.util.Map;
 import java.util.SortedMap;
 
 /**
- * Sentinel's dashboard files in and out of a running daemon: {@code export --format sentinel|snapshot} and
- * {@code import --from-sentinel FLOW.json DEGRADE.json}, each with its loss report (a lossy import is refused
- * unless {@code --allow-loss}).
+ * Rules in other formats in and out of a running daemon: {@code export --format
+ * snapshot|sentinel|opensergo|resilience4j-spring-boot3} and {@code import --from-sentinel FLOW.json DEGRADE.json}
+ * or {@code import --from-opensergo FILE.yaml}, each with its loss report (a lossy import is refused unless
+ * {@code --allow-loss}).
  */
-final class SentinelFiles {
+final class RuleFormats {
     private final PrintStream out;
     private final PrintStream err;
     private final ClientVerbs verbs;
 
-    SentinelFiles(PrintStream out, PrintStream err) {
+    RuleFormats(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
         this.verbs = new ClientVerbs(out, err);
@@ -42,12 +44,15 @@ final class SentinelFiles {
 
     /** The format name of resilience4j-spring-boot3's YAML configuration. */
     static final String SPRING_BOOT = "resilience4j-spring-boot3";
+    /** The format name of OpenSergo's fault-tolerance CRDs. */
+    static final String OPENSERGO = "opensergo";
+    private static final List<String> FORMATS = List.of("snapshot", "sentinel", OPENSERGO, SPRING_BOOT);
 
     int export(Args a) throws IOException, InterruptedException {
         a.expectPositional(0);
         final String format = a.option("format");
-        if (!"sentinel".equals(format) && !"snapshot".equals(format) && !SPRING_BOOT.equals(format)) {
-            throw new UsageException("--format: " + format + " (expected: sentinel, snapshot or " + SPRING_BOOT + ")");
+        if (!FORMATS.contains(format)) {
+            throw new UsageException("--format: " + format + " (expected: one of " + String.join(", ", FORMATS) + ")");
         }
         final String service = a.option("service");
         final String path = service == null ? "/v1/thresholds"
@@ -61,8 +66,9 @@ final class SentinelFiles {
             out.println(reply.body());
             return 0;
         }
-        if (SPRING_BOOT.equals(format)) {
-            final Translation<String> yaml = SpringBootYaml.write(snapshots);
+        if (SPRING_BOOT.equals(format) || OPENSERGO.equals(format)) {
+            final Translation<String> yaml = SPRING_BOOT.equals(format) ? SpringBootYaml.write(snapshots)
+                                                                        : OpenSergoYaml.write(snapshots);
             yaml.losses().forEach(loss -> err.println("loss: " + loss));
             out.print(yaml.value());
             return 0;
@@ -83,7 +89,17 @@ final class SentinelFiles {
         return 0;
     }
 
-    int importSentinel(Args a) throws IOException, InterruptedException {
+    int importRules(Args a) throws IOException, InterruptedException {
+        final String openSergo = a.option("from-opensergo");
+        if (openSergo != null && a.option("from-sentinel") == null && a.positionalCount() == 0) {
+            final Translation<SortedMap<SnapshotKey, ThresholdSpec>> specs = OpenSergoYaml.read(
+                    Files.readString(Path.of(openSergo), StandardCharsets.UTF_8), a.option("service"));
+            return write(a, specs);
+        }
+        if (openSergo != null) {
+            throw new UsageException("--from-opensergo: " + openSergo + " (expected: either --from-opensergo FILE or "
+                                     + "--from-sentinel FLOW.json DEGRADE.json)");
+        }
         final List<String> files = a.option("from-sentinel") == null ? List.of() : new ArrayList<>(List.of(
                 a.option("from-sentinel")));
         for (int i = 0; i < a.positionalCount(); i++) {
@@ -99,8 +115,11 @@ final class SentinelFiles {
         final SentinelRuleJson.Documents documents = new SentinelRuleJson.Documents(
                 Files.readString(Path.of(files.get(0)), StandardCharsets.UTF_8),
                 Files.readString(Path.of(files.get(1)), StandardCharsets.UTF_8));
-        final Translation<SortedMap<SnapshotKey, ThresholdSpec>> specs =
-                SentinelRuleJson.readService(service, documents);
+        return write(a, SentinelRuleJson.readService(service, documents));
+    }
+
+    private int write(Args a, Translation<SortedMap<SnapshotKey, ThresholdSpec>> specs)
+            throws IOException, InterruptedException {
         final List<Loss> losses = specs.losses();
         losses.forEach(loss -> err.println("loss: " + loss));
         if (!losses.isEmpty() && !a.flag("allow-loss")) {
@@ -119,7 +138,7 @@ final class SentinelFiles {
                     expected == 0 ? Map.of("If-None-Match", "*") : Map.of("If-Match", "\"" + expected + "\""),
                     StrictJson.serialize(body));
             if (reply.status() == 200 || reply.status() == 201) {
-                out.println("imported " + key + " as version " + reply.etag().orElse("?"));
+                out.println("imported " + key + " as version " + reply.etag().orElse("?").replace("\"", ""));
             } else {
                 failed++;
                 err.println("error: " + key + ": " + ClientVerbs.errorOf(reply));
