@@ -22,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  * Instances are named {@code service/resource#index} in Spring's bracket form, so no character is dropped.
  */
 public final class SpringBootYaml {
+    /** The period of a limiter standing for a rule that passes no call: Resilience4j needs at least 1 permit. */
+    private static final String NONE_PERIOD = "365d";
+
     private SpringBootYaml() {}
 
     /** The YAML of {@code snapshots}, in their order, with the losses. */
@@ -65,13 +68,17 @@ public final class SpringBootYaml {
                 + "slides over whole seconds (" + windowSeconds + " s)"));
         line(out, "minimumNumberOfCalls", breaker.minRequests(), null);
         final String percent = percent(breaker.threshold());
+        final String below = breaker.threshold() * 100 >= 1 ? "" : " (Resilience4j's lowest is 1 %, so the rule's "
+                + percent(breaker.threshold()) + " % is written as 1: at least 1 % must fail, where any failure "
+                + "above " + percent(breaker.threshold()) + " % opens Sentinel)";
+        final String written = below.isEmpty() ? percent : "1";
         switch (breaker.trip()) {
-            case ERROR_RATIO -> line(out, "failureRateThreshold", percent, note(losses, rule, "threshold",
-                    "Resilience4j opens at failure rate >= " + percent + " %, Sentinel above it (>)"));
+            case ERROR_RATIO -> line(out, "failureRateThreshold", written, note(losses, rule, "threshold",
+                    "Resilience4j opens at failure rate >= " + written + " %, Sentinel above it (>)" + below));
             case SLOW_RATIO -> {
                 line(out, "failureRateThreshold", 100, null);
-                line(out, "slowCallRateThreshold", percent, note(losses, rule, "threshold",
-                        "Resilience4j opens at slow rate >= " + percent + " %, Sentinel above it (>)"));
+                line(out, "slowCallRateThreshold", written, note(losses, rule, "threshold",
+                        "Resilience4j opens at slow rate >= " + written + " %, Sentinel above it (>)" + below));
                 line(out, "slowCallDurationThreshold", requireNonNull(breaker.slowCallMs()) + "ms",
                      "slow above it, as in Sentinel; Resilience4j measures nanoseconds, Sentinel whole ms");
             }
@@ -106,11 +113,18 @@ public final class SpringBootYaml {
     private static void limiter(StringBuilder out, String rule, String name, RateLimitSpec limit, List<Loss> losses) {
         out.append("      ").append(name).append(":\n");
         final long perPeriod = (long) Math.floor(limit.maxQps());
-        line(out, "limitForPeriod", perPeriod, note(losses, rule, "maxQps",
-                "Resilience4j refills " + perPeriod + " permits in fixed 1 s cycles from its start; Sentinel counts "
-                + "passes in two epoch-aligned 500 ms buckets" + (perPeriod == limit.maxQps() ? ""
-                : ", and " + limit.maxQps() + " is not whole")));
-        line(out, "limitRefreshPeriod", "1s", null);
+        if (perPeriod == 0) {
+            line(out, "limitForPeriod", 1, note(losses, rule, "maxQps", "the rule passes no call (" + limit.maxQps()
+                    + " per second, fewer than one per window); Resilience4j's least is 1 permit per period, so it "
+                    + "is 1 per " + NONE_PERIOD));
+            line(out, "limitRefreshPeriod", NONE_PERIOD, null);
+        } else {
+            line(out, "limitForPeriod", perPeriod, note(losses, rule, "maxQps",
+                    "Resilience4j refills " + perPeriod + " permits in fixed 1 s cycles from its start; Sentinel "
+                    + "counts passes in two epoch-aligned 500 ms buckets" + (perPeriod == limit.maxQps() ? ""
+                    : ", and " + limit.maxQps() + " is not whole")));
+            line(out, "limitRefreshPeriod", "1s", null);
+        }
         line(out, "timeoutDuration", limit.behavior() == LimitBehavior.QUEUE ? requireNonNull(limit.maxQueueMs())
                                                                                + "ms" : "0",
              limit.behavior() == LimitBehavior.REJECT ? null : note(losses, rule, "behavior",

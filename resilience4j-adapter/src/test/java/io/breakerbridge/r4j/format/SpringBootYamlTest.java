@@ -73,4 +73,16 @@ class SpringBootYamlTest {
                         .contains("timeoutDuration: 0  # WARM_UP is not alike in Resilience4j: it has no warm-up")
                         .contains("\"[shop/GET:/quote#1]\":");
     }
+
+    @Test
+    void valuesBelowResilience4jsLeastAreRaisedToItAndSaidSo() {
+        final Translation<String> yaml = SpringBootYaml.write(List.of(snapshot(
+                List.of(RateLimitSpec.reject(0.5)), List.of(BreakerSpec.errorRatio(0, 5, 1000, 1000)))));
+
+        assertThat(yaml.value()).contains("failureRateThreshold: 1  # Resilience4j opens at failure rate >= 1 %, "
+                                          + "Sentinel above it (>) (Resilience4j's lowest is 1 %")
+                                .contains("limitForPeriod: 1  # the rule passes no call (0.5 per second")
+                                .contains("limitRefreshPeriod: 365d");
+        assertThat(yaml.losses()).extracting(Loss::field).contains("threshold", "maxQps");
+    }
 }

@@ -1,0 +1,82 @@
+package io.breakerbridge.spring;
+
+import com.alibaba.nacos.api.exception.NacosException;
+import io.breakerbridge.model.InvalidValueException;
+import io.breakerbridge.nacos.source.NacosSnapshotSource;
+import io.breakerbridge.r4j.StackRegistry;
+import io.breakerbridge.source.DaemonWatchSource;
+import io.breakerbridge.source.SnapshotListener;
+import io.breakerbridge.source.SnapshotSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Properties;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Gives a Spring Boot application a {@link StackRegistry} (metrics bound to the application's
+ * {@link MeterRegistry} when there is one) and, with {@code breakerbridge.daemon.url} or
+ * {@code breakerbridge.nacos.server-addr}, a started {@link SnapshotSource} that keeps the registry on the rules of
+ * {@code breakerbridge.service}. Guard calls with {@code registry.guard(key, classifier)}.
+ */
+@AutoConfiguration
+@ConditionalOnProperty(prefix = "breakerbridge", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(BreakerBridgeProperties.class)
+public class BreakerBridgeAutoConfiguration {
+    /** The registry of stacks, one per resource of the followed service. */
+    @Bean
+    @ConditionalOnMissingBean
+    public StackRegistry breakerBridgeStackRegistry(ObjectProvider<MeterRegistry> meterRegistry,
+                                                    ObjectProvider<Clock> clock) {
+        final StackRegistry registry = StackRegistry.create(clock.getIfAvailable(Clock::systemUTC));
+        meterRegistry.ifAvailable(registry::bindMetrics);
+        return registry;
+    }
+
+    /** Follows the daemon's watch of the service into the registry. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(prefix = "breakerbridge.daemon", name = "url")
+    @ConditionalOnMissingBean(SnapshotSource.class)
+    public DaemonWatchSource breakerBridgeDaemonSource(BreakerBridgeProperties properties, StackRegistry registry) {
+        final BreakerBridgeProperties.Daemon daemon = properties.daemon();
+        final DaemonWatchSource source = DaemonWatchSource.of(Objects.requireNonNull(daemon.url(), "url"),
+                                                              daemon.resolveToken(), properties.service());
+        source.start(SnapshotListener.of(registry::update, registry::remove));
+        return source;
+    }
+
+    /** Follows the service's document in Nacos into the registry (with {@code nacos-backend} on the class path). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(NacosSnapshotSource.class)
+    @ConditionalOnProperty(prefix = "breakerbridge.nacos", name = "server-addr")
+    static class NacosSourceConfiguration {
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean(SnapshotSource.class)
+        NacosSnapshotSource breakerBridgeNacosSource(BreakerBridgeProperties properties, StackRegistry registry) {
+            final BreakerBridgeProperties.Nacos nacos = properties.nacos();
+            final Properties client = new Properties();
+            client.setProperty("serverAddr", Objects.requireNonNull(nacos.serverAddr(), "serverAddr"));
+            if (nacos.namespace() != null) {
+                client.setProperty("namespace", nacos.namespace());
+            }
+            final NacosSnapshotSource source;
+            try {
+                source = NacosSnapshotSource.of(client, Objects.requireNonNull(properties.service(), "service"),
+                                                nacos.group());
+            } catch (NacosException e) {
+                throw (InvalidValueException) new InvalidValueException(
+                        "breakerbridge.nacos.server-addr", nacos.serverAddr(),
+                        "a Nacos the client can be created for (" + e.getErrMsg() + ")").initCause(e);
+            }
+            source.start(SnapshotListener.of(registry::update, registry::remove));
+            return source;
+        }
+    }
+}
