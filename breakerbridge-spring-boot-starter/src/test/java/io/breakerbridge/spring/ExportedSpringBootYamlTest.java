@@ -86,7 +86,7 @@ class ExportedSpringBootYamlTest {
                         final BreakerSpec b = s.breakers().get(i);
                         final CircuitBreakerConfig c = breakers.find(s.key() + "#" + i).orElseThrow()
                                                                .getCircuitBreakerConfig();
-                        assertThat(c.getSlidingWindowSize()).isEqualTo((int) Math.max(1, (b.statWindowMs() + 999)
+                        assertThat(c.getSlidingWindowSize()).isEqualTo(Math.max(1, (b.statWindowMs() + 999)
                                                                                           / 1000));
                         assertThat(c.getMinimumNumberOfCalls()).isEqualTo(b.minRequests());
                         assertThat(c.getWaitIntervalFunctionInOpenState().apply(1)).isEqualTo(b.openMs());
