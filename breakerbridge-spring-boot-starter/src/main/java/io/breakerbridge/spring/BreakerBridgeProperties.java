@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -50,8 +49,6 @@ public record BreakerBridgeProperties(@DefaultValue("true") boolean enabled, @Nu
      * @param tokenFile a file holding the token (instead of {@code token})
      */
     public record Daemon(@Nullable URI url, @Nullable String token, @Nullable Path tokenFile) {
-        private static final Pattern WHITESPACE = Pattern.compile("\\s+");
-
         /** Checks the URL and that exactly one of token and token file goes with it. */
         public Daemon {
             if (url != null && (!url.isAbsolute() || !("http".equals(url.getScheme())
@@ -76,7 +73,7 @@ public record BreakerBridgeProperties(@DefaultValue("true") boolean enabled, @Nu
             final Path file = Objects.requireNonNull(tokenFile, "tokenFile");
             try {
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    final String[] parts = WHITESPACE.split(line.strip());
+                    final String[] parts = line.strip().split("\\s+", 3);
                     if (!parts[0].isEmpty() && !parts[0].startsWith("#")) {
                         return parts.length == 1 ? parts[0] : parts[1];
                     }
