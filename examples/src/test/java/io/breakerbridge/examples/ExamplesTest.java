@@ -18,6 +18,7 @@ import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
+import io.breakerbridge.r4j.StackRegistry;
 import io.breakerbridge.sync.api.DaemonServer;
 import io.breakerbridge.sync.api.TokenAuth;
 import io.breakerbridge.sync.store.DataFiles;
@@ -29,10 +30,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /** The guide's examples work against a real daemon: rules written there reach the application and decide. */
 class ExamplesTest {
@@ -109,6 +114,25 @@ class ExamplesTest {
             }
         } finally {
             prices.stop().join();
+        }
+    }
+
+    @Test
+    void aSpringBootAppGetsItsGuardsFromProperties() throws Exception {
+        final SnapshotKey prices = new SnapshotKey("shop", "GET:/prices");
+        write(prices, new ThresholdSpec(List.of(RateLimitSpec.reject(1)), List.of(), FallbackSpec.FAIL_FAST));
+        System.setProperty("org.springframework.boot.logging.LoggingSystem", "none");
+        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(SpringBootExample.class)
+                .web(WebApplicationType.NONE)
+                .run("--breakerbridge.service=shop", "--breakerbridge.daemon.url=" + base,
+                     "--breakerbridge.daemon.token=" + READER)) {
+            final StackRegistry registry = app.getBean(StackRegistry.class);
+            Eventually.within(Duration.ofSeconds(20), () -> registry.version(prices) == 1);
+            final SpringBootExample.PricesClient client = app.getBean(SpringBootExample.PricesClient.class);
+
+            assertThat(client.price("apple").toCompletableFuture().join()).isEqualTo("price of apple");
+            assertThat(client.price("pear").toCompletableFuture()).failsWithin(Duration.ofSeconds(1))
+                    .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(RejectedException.class);
         }
     }
 }
