@@ -2,6 +2,7 @@ package io.breakerbridge.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.breakerbridge.model.BreakerSpec;
 import io.breakerbridge.model.FallbackSpec;
@@ -13,6 +14,8 @@ import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
 import io.breakerbridge.store.Change;
 import io.breakerbridge.store.ChangeKind;
+import io.breakerbridge.store.ChangesCompactedException;
+import io.breakerbridge.store.Listing;
 import io.breakerbridge.store.SnapshotStore;
 import io.breakerbridge.store.Subscription;
 import io.breakerbridge.store.WriteResult;
@@ -228,12 +231,36 @@ public abstract class SnapshotStoreContractTest {
         store.put(PAY, 1, spec(2), ALICE);
         store.put(PAY, 2, spec(3), ALICE);
         final List<Change> seen = Collections.synchronizedList(new ArrayList<>());
+        assumeTrue(store.compactedThrough() <= 1, "the store compacted past sequence 1 (see the next test)");
 
         try (Subscription ignored = store.watch(1, seen::add)) {
             store.put(PAY, 3, spec(4), ALICE);
         }
 
         assertThat(seen).extracting(Change::version).containsExactly(2L, 3L, 4L);
+    }
+
+    /** A watcher behind a compaction is told so, never skipped ahead; from the compaction on, it misses nothing. */
+    @Test
+    void watchBehindACompactionIsToldSoAndMissesNothingAfterIt() {
+        for (int i = 0; i < 5; i++) {
+            store.put(PAY, i, spec(i + 1), ALICE);
+        }
+        final long compacted = store.compactedThrough();
+        if (compacted > 0) {
+            assertThatThrownBy(() -> store.watch(compacted - 1, change -> { }))
+                    .isInstanceOf(ChangesCompactedException.class);
+            assertThatThrownBy(() -> store.changesAfter(compacted - 1, 10))
+                    .isInstanceOf(ChangesCompactedException.class);
+        }
+        final List<Change> seen = Collections.synchronizedList(new ArrayList<>());
+        try (Subscription ignored = store.watch(compacted, seen::add)) {
+            assertThat(seen).extracting(Change::sequence).containsExactlyElementsOf(
+                    LongStream.rangeClosed(compacted + 1, 5).boxed().toList());
+        }
+        final Listing listing = store.listing(PAY.service());
+        assertThat(listing.sequence()).isEqualTo(5);
+        assertThat(listing.snapshots()).extracting(ThresholdSnapshot::version).containsExactly(5L);
     }
 
     @Test

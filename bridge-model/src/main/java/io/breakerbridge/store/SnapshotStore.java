@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where snapshots live. Writes are compare-and-swap only: a writer names the version it last saw (0 for "must
@@ -114,12 +115,16 @@ public interface SnapshotStore extends AutoCloseable {
      * Delivers every change with a sequence above {@code afterSequence} (0: from the start) to
      * {@code listener}, first those already retained, then each new one, in sequence order and one at a time.
      * The listener runs on the writer's thread and must not block; one that throws is unsubscribed.
+     *
+     * @throws ChangesCompactedException when {@code afterSequence} is below {@link #compactedThrough()}
      */
     Subscription watch(long afterSequence, Consumer<Change> listener);
 
     /**
      * At most {@code limit} retained changes with a sequence above {@code afterSequence}, in order: a page of what
      * {@link #watch} would replay, so a slow reader can be served page by page instead of all at once.
+     *
+     * @throws ChangesCompactedException when {@code afterSequence} is below {@link #compactedThrough()}
      */
     default List<Change> changesAfter(long afterSequence, int limit) {
         checkChangesAfter(afterSequence, limit);
@@ -145,8 +150,31 @@ public interface SnapshotStore extends AutoCloseable {
         }
     }
 
-    /** Every acknowledged change of {@code key} (puts and deletes), oldest first: its audit trail. */
+    /**
+     * Every acknowledged change of {@code key} (puts and deletes) the store still holds, oldest first: its audit
+     * trail within the store's history retention.
+     */
     List<Change> history(SnapshotKey key);
+
+    /**
+     * The current snapshots of {@code service} (null: of every service) with the sequence they reflect, so a
+     * watcher can start right after them. This default reads the sequence first: the snapshots reflect at least
+     * that sequence, and a watcher may then see a change they already show (with a version it already has);
+     * stores that can answer exactly.
+     */
+    default Listing listing(@Nullable String service) {
+        final long sequence = lastSequence();
+        return new Listing(service == null ? listAll() : list(service), sequence);
+    }
+
+    /**
+     * Changes up to this sequence may have been dropped by the store's history retention (0: none was): asking
+     * {@link #watch} or {@link #changesAfter} for changes after a lower sequence fails with
+     * {@link ChangesCompactedException}.
+     */
+    default long compactedThrough() {
+        return 0;
+    }
 
     /** The sequence number of the latest accepted change (0 when none). */
     long lastSequence();

@@ -10,6 +10,7 @@ import io.breakerbridge.model.Writer;
 import io.breakerbridge.store.Change;
 import io.breakerbridge.store.ChangeJournal;
 import io.breakerbridge.store.ChangeKind;
+import io.breakerbridge.store.Listing;
 import io.breakerbridge.store.SnapshotStore;
 import io.breakerbridge.store.StoreUnavailableException;
 import io.breakerbridge.store.Subscription;
@@ -27,6 +28,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,7 +42,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
     private final ReentrantLock lock = new ReentrantLock();
     /** Per key: the last version it took (kept after a delete) and the live snapshot, if any. */
     private final NavigableMap<SnapshotKey, Entry> entries = new TreeMap<>();
-    private final List<Change> log = new ArrayList<>();
+    private final ChangeLog log;
     private long sequence;
     private boolean closed;
     private @Nullable String failure;
@@ -48,6 +50,8 @@ public final class InMemorySnapshotStore implements SnapshotStore {
     private final Delivery delivery;
     /** Every key's next version is above this (records were lost in a repair), 0 normally. */
     private final long versionFloor;
+    /** Where the compacted changes went, for {@link #history}. */
+    private final ChangeArchive archive;
 
     /** Creates the store from the changes a journal held, checking they form one valid history. */
     public InMemorySnapshotStore(Clock clock, ChangeJournal journal, List<Change> recovered) {
@@ -61,27 +65,29 @@ public final class InMemorySnapshotStore implements SnapshotStore {
      */
     public InMemorySnapshotStore(Clock clock, ChangeJournal journal, List<Change> recovered, long sequenceFloor,
                                  long versionFloor) {
+        this(clock, journal, recovered, sequenceFloor, versionFloor, 0, ChangeArchive.NONE);
+    }
+
+    /**
+     * Creates the store from a compacted journal: the recovered changes up to {@code compactedThrough} are its
+     * checkpoint (the latest change of each key: sequences and versions only rise there), those after it its tail
+     * (sequences from {@code compactedThrough + 1}, +1 each; each key's versions +1 from its checkpointed one).
+     * Changes up to {@code compactedThrough} are served by {@code archive} for history, and not to watchers.
+     */
+    public InMemorySnapshotStore(Clock clock, ChangeJournal journal, List<Change> recovered, long sequenceFloor,
+                                 long versionFloor, long compactedThrough, ChangeArchive archive) {
         this.clock = requireNonNull(clock, "clock");
         this.journal = requireNonNull(journal, "journal");
-        if (sequenceFloor < 0 || versionFloor < 0) {
-            throw new InvalidValueException("floor", sequenceFloor + "/" + versionFloor, "integers >= 0");
+        this.archive = requireNonNull(archive, "archive");
+        if (sequenceFloor < 0 || versionFloor < 0 || compactedThrough < 0) {
+            throw new InvalidValueException("floor", sequenceFloor + "/" + versionFloor + "/" + compactedThrough,
+                                            "integers >= 0");
         }
-        final boolean gaps = sequenceFloor > 0 || versionFloor > 0;
-        for (Change change : requireNonNull(recovered, "recovered")) {
-            if (gaps ? change.sequence() <= sequence : change.sequence() != sequence + 1) {
-                throw new InvalidValueException("recovered[" + log.size() + "].sequence", change.sequence(),
-                                                gaps ? "above " + sequence : String.valueOf(sequence + 1));
-            }
-            final Entry entry = entries.get(change.key());
-            final long last = entry == null ? 0 : entry.lastVersion;
-            if (gaps ? change.version() <= last : change.version() != last + 1) {
-                throw new InvalidValueException("recovered[" + log.size() + "].version", change.version(),
-                                                gaps ? "above " + last : String.valueOf(last + 1));
-            }
-            apply(change);
-        }
+        this.log = new ChangeLog(compactedThrough);
+        RecoveryCheck.check(recovered, sequenceFloor > 0 || versionFloor > 0, compactedThrough);
+        recovered.forEach(this::apply);
         this.versionFloor = versionFloor;
-        sequence = Math.max(sequence, sequenceFloor);
+        sequence = Math.max(Math.max(sequence, sequenceFloor), compactedThrough);
         delivery = new Delivery(this::changesBetween, sequence);
     }
 
@@ -105,27 +111,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
 
     @Override
     public List<ThresholdSnapshot> list(String service) {
-        SnapshotKey.validateService(service);
-        final List<ThresholdSnapshot> result = new ArrayList<>();
-        final long upTo;
-        lock.lock();
-        try {
-            ensureOpen();
-            upTo = sequence;
-            for (Entry entry : entries.tailMap(new SnapshotKey(service, " "), true).values()) {
-                if (entry.key.service().equals(service)) {
-                    if (entry.current != null) {
-                        result.add(entry.current);
-                    }
-                } else {
-                    break;
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        awaitDurable(upTo);
-        return result;
+        return listing(SnapshotKey.validateService(service)).snapshots();
     }
 
     @Override
@@ -143,22 +129,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
 
     @Override
     public List<ThresholdSnapshot> listAll() {
-        final List<ThresholdSnapshot> result = new ArrayList<>();
-        final long upTo;
-        lock.lock();
-        try {
-            ensureOpen();
-            upTo = sequence;
-            for (Entry entry : entries.values()) {
-                if (entry.current != null) {
-                    result.add(entry.current);
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        awaitDurable(upTo);
-        return result;
+        return listing(null).snapshots();
     }
 
     @Override
@@ -217,10 +188,98 @@ public final class InMemorySnapshotStore implements SnapshotStore {
     public List<Change> history(SnapshotKey key) {
         requireNonNull(key, "key");
         final long upTo = delivered();
+        final List<Change> recent;
+        final long through;
         lock.lock();
         try {
             ensureOpen();
-            return log.stream().filter(c -> c.key().equals(key) && c.sequence() <= upTo).toList();
+            recent = log.of(key, upTo);
+            through = log.compactedThrough();
+        } finally {
+            lock.unlock();
+        }
+        if (through == 0) {
+            return recent;
+        }
+        final TreeMap<Long, Change> merged = new TreeMap<>();
+        try {
+            archive.history(key).forEach(c -> merged.putIfAbsent(c.sequence(), c));
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot read the archived history of " + key + ": "
+                                                + e.getMessage(), e);
+        }
+        recent.forEach(c -> merged.putIfAbsent(c.sequence(), c));
+        return List.copyOf(merged.values());
+    }
+
+    @Override
+    public Listing listing(@Nullable String service) {
+        if (service != null) {
+            SnapshotKey.validateService(service);
+        }
+        final List<ThresholdSnapshot> result = new ArrayList<>();
+        final long upTo;
+        lock.lock();
+        try {
+            ensureOpen();
+            upTo = sequence;
+            final Iterable<Entry> scope = service == null ? entries.values()
+                                                          : entries.tailMap(new SnapshotKey(service, " "), true)
+                                                                   .values();
+            for (Entry entry : scope) {
+                if (service != null && !service.equals(entry.key.service())) {
+                    break;
+                }
+                if (entry.current != null) {
+                    result.add(entry.current);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        awaitDurable(upTo);
+        return new Listing(result, upTo);
+    }
+
+    @Override
+    public long compactedThrough() {
+        lock.lock();
+        try {
+            return log.compactedThrough();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * What a compaction up to the last durable change writes: the checkpoint (the latest change of every key up to
+     * {@code through}, in sequence order), the changes since the previous compaction up to {@code through} (for the
+     * archive), the changes after it (the new journal's tail) and {@code position}'s answer taken with them. Null
+     * when nothing new is durable since the last compaction. Nothing changes until {@link #compacted} is called.
+     */
+    public @Nullable CompactionPlan planCompaction(LongSupplier position) {
+        // Read before the lock: delivery takes the lock inside its own monitor.
+        final long through = delivered();
+        lock.lock();
+        try {
+            ensureOpen();
+            return through <= log.compactedThrough() ? null : log.plan(through, position.getAsLong());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs {@code action} with no write in progress (the store's lock held), then drops the changes up to
+     * {@code plan}'s sequence from memory: watchers asking for them get {@link ChangesCompactedException}, history
+     * reads them from the archive. Call it once the journal holds the plan's checkpoint.
+     */
+    public void compacted(CompactionPlan plan, ChangeArchive.IoAction action) throws IOException {
+        lock.lock();
+        try {
+            ensureOpen();
+            action.run();
+            log.compacted(plan);
         } finally {
             lock.unlock();
         }
@@ -290,21 +349,7 @@ public final class InMemorySnapshotStore implements SnapshotStore {
     private List<Change> changesBetween(long after, long upTo, int limit) {
         lock.lock();
         try {
-            int low = 0;
-            int high = log.size();
-            while (low < high) {
-                final int mid = (low + high) >>> 1;
-                if (log.get(mid).sequence() <= after) {
-                    low = mid + 1;
-                } else {
-                    high = mid;
-                }
-            }
-            final List<Change> out = new ArrayList<>();
-            for (int i = low; i < log.size() && out.size() < limit && log.get(i).sequence() <= upTo; i++) {
-                out.add(log.get(i));
-            }
-            return out;
+            return log.between(after, upTo, limit, sequence);
         } finally {
             lock.unlock();
         }

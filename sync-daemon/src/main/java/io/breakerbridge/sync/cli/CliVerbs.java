@@ -37,6 +37,14 @@ final class CliVerbs {
         @Nullable String nacosCredentials;
         @Option(names = "--on-conflict", paramLabel = "hold|neutral-wins|sentinel-wins") @Nullable String onConflict;
         @Option(names = "--sentinel-apps", paramLabel = "APP,APP...") @Nullable String sentinelApps;
+        @Option(names = "--history-keep", paramLabel = "N", description = "changes kept per key (default 1000)")
+        @Nullable String historyKeep;
+        @Option(names = "--history-max-age", paramLabel = "AGE",
+                description = "also keep every change younger than this, e.g. 30d, 12h (default: none)")
+        @Nullable String historyMaxAge;
+        @Option(names = "--compact-after", paramLabel = "N",
+                description = "compact the log after N changes (default 10000)")
+        @Nullable String compactAfter;
 
         @Override
         int run(Args a, PrintStream out, PrintStream err) throws IOException {

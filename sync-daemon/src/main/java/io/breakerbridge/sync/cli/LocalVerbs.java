@@ -45,7 +45,9 @@ final class LocalVerbs {
             }
             out.println("store: Nacos at " + options.nacos() + " (group " + options.nacosGroup() + ")");
         } else {
-            store = EmbeddedStore.open(options.dataDir(), Clock.systemUTC());
+            final EmbeddedStore.Options defaults = EmbeddedStore.Options.of(options.retention());
+            store = EmbeddedStore.open(options.dataDir(), Clock.systemUTC(), new EmbeddedStore.Options(
+                    options.retention(), options.compactAfter(), defaults.executor()));
         }
         SentinelPropagation propagation = null;
         if (options.sentinelNacos() != null) {

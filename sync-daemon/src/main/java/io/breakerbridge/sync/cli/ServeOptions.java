@@ -4,14 +4,19 @@ import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.nacos.NacosLayout;
 import io.breakerbridge.nacos.propagate.ConflictPolicy;
+import io.breakerbridge.store.HistoryRetention;
 import io.breakerbridge.sync.api.WatchLimits;
+import io.breakerbridge.sync.store.EmbeddedStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,10 +34,15 @@ import org.jspecify.annotations.Nullable;
  * @param apps Sentinel apps followed although the store holds nothing of them yet
  * @param nacosNamespace the Nacos namespace; null: the default one
  * @param nacosCredentials a file with the Nacos user and password on two lines; null: NACOS_USERNAME/PASSWORD
+ * @param retention what the embedded store's history keeps
+ * @param compactAfter the embedded store compacts its log after this many changes
  */
 record ServeOptions(String logFormat, int port, Path dataDir, @Nullable Path tokenFile, WatchLimits watchLimits,
                     @Nullable String nacos, String nacosGroup, @Nullable String sentinelNacos, ConflictPolicy policy,
-                    List<String> apps, @Nullable String nacosNamespace, @Nullable Path nacosCredentials) {
+                    List<String> apps, @Nullable String nacosNamespace, @Nullable Path nacosCredentials,
+                    HistoryRetention retention, long compactAfter) {
+    private static final Pattern AGE = Pattern.compile("([1-9][0-9]{0,8})([smhd])");
+
     /** Validates every option; a {@link UsageException} names the bad one. */
     static ServeOptions parse(Args a) {
         a.expectPositional(0);
@@ -76,10 +86,33 @@ record ServeOptions(String logFormat, int port, Path dataDir, @Nullable Path tok
                                                         WatchLimits.DEFAULT.stallMillis());
         final String tokenFile = a.option("token-file");
         final String credentials = a.option("nacos-credentials");
+        final HistoryRetention retention = new HistoryRetention(
+                a.countOption("history-keep", HistoryRetention.DEFAULT_KEEP_VERSIONS),
+                age(a.option("history-max-age")));
+        final long compactAfter = a.countOption("compact-after", (int) EmbeddedStore.Options.DEFAULT_COMPACT_AFTER);
         return new ServeOptions(format, port, Path.of(a.option("data-dir", "./breakerbridge-data")),
                                 tokenFile == null ? null : Path.of(tokenFile), watchLimits, a.option("nacos"),
                                 a.option("nacos-group", NacosLayout.GROUP), sentinelNacos, policy, List.copyOf(apps),
-                                a.option("nacos-namespace"), credentials == null ? null : Path.of(credentials));
+                                a.option("nacos-namespace"), credentials == null ? null : Path.of(credentials),
+                                retention, compactAfter);
+    }
+
+    private static @Nullable Duration age(@Nullable String text) {
+        if (text == null) {
+            return null;
+        }
+        final Matcher m = AGE.matcher(text);
+        if (!m.matches()) {
+            throw new UsageException("--history-max-age: " + text + " (expected: a whole number of s, m, h or d, "
+                                     + "e.g. 30d)");
+        }
+        final long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 
     /**

@@ -2,52 +2,193 @@ package io.breakerbridge.sync.store;
 
 import static java.util.Objects.requireNonNull;
 
+import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
 import io.breakerbridge.store.Change;
+import io.breakerbridge.store.HistoryRetention;
+import io.breakerbridge.store.Listing;
 import io.breakerbridge.store.SnapshotStore;
 import io.breakerbridge.store.Subscription;
 import io.breakerbridge.store.WriteResult;
+import io.breakerbridge.store.internal.CompactionPlan;
+import io.breakerbridge.store.internal.InMemorySnapshotStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's default store: state in memory, every change appended to {@code DIR/changes.log} and made
- * durable (group-committed fsync) before the write is acknowledged or shown on the watch. Restarting replays
- * the log. The log is also the audit trail, so it is never compacted.
+ * durable (group-committed fsync) before the write is acknowledged or shown on the watch. The log is compacted
+ * beside the writers once enough changes have piled up: it becomes a checkpoint (the latest change of every key)
+ * plus the changes since, so a restart reads only that; the changes it replaced go to {@code DIR/history.log},
+ * which keeps what the {@link HistoryRetention} says for the audit trail.
  */
 public final class EmbeddedStore implements SnapshotStore {
     /** The log's file name inside the data directory. */
     public static final String LOG_FILE = "changes.log";
 
-    private final FileChangeJournal journal;
-    private final SnapshotStore delegate;
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedStore.class);
 
-    private EmbeddedStore(FileChangeJournal journal, SnapshotStore delegate) {
+    private final FileChangeJournal journal;
+    private final InMemorySnapshotStore delegate;
+    private final HistoryArchive archive;
+    private final Options options;
+    private final Clock clock;
+    /** Changes since the last compaction, and the checkpoint's size then: when to compact next. */
+    private final AtomicLong sinceCompaction;
+    private volatile long lastCheckpoint;
+    private final AtomicBoolean compacting = new AtomicBoolean();
+
+    /**
+     * How the store compacts.
+     *
+     * @param retention what history keeps
+     * @param compactAfter compact once this many changes came since the last compaction (and at least as many as
+     *     the last checkpoint held, so rewriting it stays a small share of the work), {@code >= 1}
+     * @param executor where compactions run, beside the writers
+     */
+    public record Options(HistoryRetention retention, long compactAfter, Executor executor) {
+        /** The default change count before a compaction. */
+        public static final long DEFAULT_COMPACT_AFTER = 10_000;
+
+        /** Checks the count. */
+        public Options {
+            requireNonNull(retention, "retention");
+            if (compactAfter < 1) {
+                throw new InvalidValueException("compactAfter", compactAfter, "an integer >= 1");
+            }
+            requireNonNull(executor, "executor");
+        }
+
+        /** The defaults with {@code retention}, compacting on a thread of its own. */
+        public static Options of(HistoryRetention retention) {
+            return new Options(retention, DEFAULT_COMPACT_AFTER, command -> {
+                final Thread thread = new Thread(command, "breakerbridge-compaction");
+                thread.setDaemon(true);
+                thread.start();
+            });
+        }
+    }
+
+    private EmbeddedStore(FileChangeJournal journal, InMemorySnapshotStore delegate, HistoryArchive archive,
+                          Options options, Clock clock, long tail, long checkpoint) {
         this.journal = journal;
         this.delegate = delegate;
+        this.archive = archive;
+        this.options = options;
+        this.clock = clock;
+        this.sinceCompaction = new AtomicLong(tail);
+        this.lastCheckpoint = checkpoint;
+    }
+
+    /** Opens the store in {@code dataDir} with the default retention, recovering every acknowledged change. */
+    public static EmbeddedStore open(Path dataDir, Clock clock) throws IOException {
+        return open(dataDir, clock, Options.of(HistoryRetention.DEFAULT));
     }
 
     /** Opens the store in {@code dataDir}, recovering every acknowledged change. */
-    public static EmbeddedStore open(Path dataDir, Clock clock) throws IOException {
+    public static EmbeddedStore open(Path dataDir, Clock clock, Options options) throws IOException {
         requireNonNull(dataDir, "dataDir");
+        requireNonNull(options, "options");
         final FileChangeJournal.Recovered recovered = FileChangeJournal.open(dataDir.resolve(LOG_FILE));
-        return new EmbeddedStore(recovered.journal(),
-                                 SnapshotStore.journaled(clock, recovered.journal(), recovered.changes(),
-                                                         recovered.sequenceFloor(), recovered.versionFloor()));
+        final HistoryArchive archive = new HistoryArchive(dataDir.resolve(HistoryArchive.FILE), options.retention(),
+                                                          clock);
+        final InMemorySnapshotStore store = new InMemorySnapshotStore(
+                clock, recovered.journal(), recovered.changes(), recovered.sequenceFloor(), recovered.versionFloor(),
+                recovered.compactedThrough(), archive);
+        final long checkpoint = recovered.changes().stream()
+                                         .filter(c -> c.sequence() <= recovered.compactedThrough()).count();
+        return new EmbeddedStore(recovered.journal(), store, archive, options, clock,
+                                 recovered.changes().size() - checkpoint, checkpoint);
     }
 
     /** How many fsyncs were needed so far (fewer than writes when writers share them). */
     public long syncCount() {
         return journal.syncCount();
+    }
+
+    /**
+     * Compacts now, beside the writers: the log becomes a checkpoint of every key's latest change up to the last
+     * durable one, plus the changes after it; the changes it replaces are archived first. Returns what it did, or
+     * null when nothing new was durable since the last compaction. Crash-safe at every step: until the new log
+     * replaces the old one by a rename, the old one is whole; an archived change that a crash kept in the log too
+     * is archived twice and read once.
+     */
+    public synchronized @Nullable Compaction compact() throws IOException {
+        final CompactionPlan plan = delegate.planCompaction(() -> {
+            try {
+                return journal.position();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        if (plan == null) {
+            return null;
+        }
+        archive.append(plan.archived());
+        final List<Change> records = new ArrayList<>(plan.checkpoint());
+        records.addAll(plan.tail());
+        final FileChangeJournal.Compacting compacted = journal.compactTo(
+                new CompactionMarker(plan.through(), clock.instant(), plan.archived().size()), records,
+                plan.position());
+        try {
+            delegate.compacted(plan, compacted::install);
+        } catch (IOException | RuntimeException e) {
+            compacted.abandon();
+            throw e;
+        }
+        sinceCompaction.addAndGet(-plan.archived().size());
+        lastCheckpoint = plan.checkpoint().size();
+        return new Compaction(plan.through(), plan.checkpoint().size(), plan.archived().size(), plan.tail().size());
+    }
+
+    /**
+     * What a compaction did.
+     *
+     * @param through the checkpoint's sequence
+     * @param checkpoint the changes the checkpoint holds (one per key)
+     * @param archived the changes moved to the history archive
+     * @param tail the changes after the checkpoint when it was planned
+     */
+    public record Compaction(long through, long checkpoint, long archived, long tail) {}
+
+    /** The history archive's size in changes (for tests and tools). */
+    int archivedChanges() throws IOException {
+        return archive.size();
+    }
+
+    private WriteResult counted(WriteResult result) {
+        if (result instanceof WriteResult.Applied
+            && sinceCompaction.incrementAndGet() >= Math.max(options.compactAfter(), lastCheckpoint)
+            && compacting.compareAndSet(false, true)) {
+            options.executor().execute(() -> {
+                try {
+                    compact();
+                } catch (IOException | RuntimeException e) {
+                    log.warn("compaction of the change log failed (the log is whole and keeps growing; it is tried "
+                             + "again after the next {} changes): {}", options.compactAfter(), e.toString());
+                    sinceCompaction.set(0);
+                } finally {
+                    compacting.set(false);
+                }
+            });
+        }
+        return result;
     }
 
     @Override
@@ -66,18 +207,23 @@ public final class EmbeddedStore implements SnapshotStore {
     }
 
     @Override
+    public Listing listing(@Nullable String service) {
+        return delegate.listing(service);
+    }
+
+    @Override
     public SortedSet<String> services() {
         return delegate.services();
     }
 
     @Override
     public WriteResult put(SnapshotKey key, long expectedVersion, ThresholdSpec spec, Writer writer) {
-        return delegate.put(key, expectedVersion, spec, writer);
+        return counted(delegate.put(key, expectedVersion, spec, writer));
     }
 
     @Override
     public WriteResult delete(SnapshotKey key, long expectedVersion, Writer writer) {
-        return delegate.delete(key, expectedVersion, writer);
+        return counted(delegate.delete(key, expectedVersion, writer));
     }
 
     @Override
@@ -88,6 +234,11 @@ public final class EmbeddedStore implements SnapshotStore {
     @Override
     public List<Change> changesAfter(long afterSequence, int limit) {
         return delegate.changesAfter(afterSequence, limit);
+    }
+
+    @Override
+    public long compactedThrough() {
+        return delegate.compactedThrough();
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
@@ -30,8 +31,12 @@ import org.slf4j.LoggerFactory;
 public final class FileChangeJournal implements ChangeJournal, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FileChangeJournal.class);
 
+    /** The suffix of the file a compaction writes before it replaces the log. */
+    static final String COMPACTING = ".compacting";
+
     private final Path file;
-    private final FileChannel channel;
+    /** The log; replaced by a compaction only with the store's lock held and no fsync running. */
+    private volatile FileChannel channel;
     private final ReentrantLock syncLock = new ReentrantLock();
     private final Condition synced = syncLock.newCondition();
     /** Highest sequence written to the file (maybe not durable yet); appends come in sequence order. */
@@ -64,6 +69,8 @@ public final class FileChangeJournal implements ChangeJournal, AutoCloseable {
     public static Recovered open(Path file) throws IOException {
         requireNonNull(file, "file");
         DataFiles.createPrivateDirectories(DataFiles.directoryOf(file));
+        // A compaction that did not finish left its new log unused: the old one is whole.
+        Files.deleteIfExists(file.resolveSibling(file.getFileName() + COMPACTING));
         final FileChannel channel = DataFiles.openPrivate(file);
         try {
             final JournalScan scan = JournalScan.of(channel);
@@ -81,7 +88,7 @@ public final class FileChangeJournal implements ChangeJournal, AutoCloseable {
             }
             channel.position(damage == null ? scan.size : damage.offset());
             return new Recovered(new FileChangeJournal(file, channel, replay.lastSequence), replay.changes,
-                                 replay.sequenceFloor, replay.versionFloor);
+                                 replay.sequenceFloor, replay.versionFloor, replay.compactedThrough);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -135,10 +142,11 @@ public final class FileChangeJournal implements ChangeJournal, AutoCloseable {
                 }
                 syncing = true;
                 final long target = appended;
+                final FileChannel forced = channel;
                 IOException failure = null;
                 syncLock.unlock();
                 try {
-                    channel.force(false);
+                    forced.force(false);
                 } catch (IOException e) {
                     failure = e;
                 } finally {
@@ -163,6 +171,96 @@ public final class FileChangeJournal implements ChangeJournal, AutoCloseable {
         if (failure != null) {
             throw new IOException("the journal failed earlier and refuses everything until restarted: "
                                   + failure.getMessage(), failure);
+        }
+    }
+
+    /** Where the next record goes; call it with the store's lock held (no append running). */
+    long position() throws IOException {
+        return channel.position();
+    }
+
+    /**
+     * Writes a compacted log beside this one: {@code marker}, then {@code records} (the checkpoint and the tail
+     * known now), fsynced; it replaces the log only at {@link Compacting#install()}. Runs beside writers.
+     */
+    Compacting compactTo(CompactionMarker marker, List<Change> records, long copyFrom) throws IOException {
+        throwIfFailed();
+        final Path temp = file.resolveSibling(file.getFileName() + COMPACTING);
+        Files.deleteIfExists(temp);
+        final FileChannel out = DataFiles.openPrivate(temp);
+        try {
+            write(out, marker.write());
+            for (Change change : records) {
+                write(out, ChangeJson.write(change));
+            }
+            out.force(false);
+            return new Compacting(temp, out, copyFrom);
+        } catch (IOException | RuntimeException e) {
+            out.close();
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+    }
+
+    private static void write(FileChannel out, byte[] json) throws IOException {
+        final ByteBuffer record = JournalScan.frame(json);
+        while (record.hasRemaining()) {
+            out.write(record);
+        }
+    }
+
+    /** A compacted log written beside the log, waiting to replace it. */
+    final class Compacting {
+        private final Path temp;
+        private final FileChannel out;
+        private final long copyFrom;
+
+        private Compacting(Path temp, FileChannel out, long copyFrom) {
+            this.temp = temp;
+            this.out = out;
+            this.copyFrom = copyFrom;
+        }
+
+        /**
+         * Call with the store's lock held (no append running): copies the records appended since the plan,
+         * fsyncs, renames over the log, fsyncs the directory, and appends to the new log from then on. Every
+         * record appended so far is durable afterwards, so writers waiting for an fsync of the old log return.
+         */
+        void install() throws IOException {
+            throwIfFailed();
+            final FileChannel old = channel;
+            final long end = old.position();
+            long at = copyFrom;
+            while (at < end) {
+                at += old.transferTo(at, end - at, out);
+            }
+            out.force(false);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                DataFiles.forceDirectory(DataFiles.directoryOf(file));
+            } catch (IOException e) {
+                // The new log has its name but maybe not durably: refuse everything until a restart reads it.
+                failed = e;
+                throw e;
+            }
+            syncLock.lock();
+            try {
+                while (syncing) {
+                    synced.awaitUninterruptibly();
+                }
+                channel = out;
+                durable = Math.max(durable, appended);
+                synced.signalAll();
+            } finally {
+                syncLock.unlock();
+            }
+            old.close();
+        }
+
+        /** Drops the compacted log when it will not be installed. */
+        void abandon() throws IOException {
+            out.close();
+            Files.deleteIfExists(temp);
         }
     }
 
@@ -193,7 +291,8 @@ public final class FileChangeJournal implements ChangeJournal, AutoCloseable {
      * @param changes the recovered changes in sequence order
      * @param sequenceFloor sequences continue above this (a repair lost records up to it), 0 when none
      * @param versionFloor every key's next version is above this (a repair lost records), 0 when none
+     * @param compactedThrough the changes up to this sequence are a compaction's checkpoint, 0 when none
      */
     public record Recovered(FileChangeJournal journal, List<Change> changes, long sequenceFloor,
-                            long versionFloor) {}
+                            long versionFloor, long compactedThrough) {}
 }

@@ -1,5 +1,7 @@
 package io.breakerbridge.sync.store;
 
+import static java.util.Objects.requireNonNull;
+
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.store.Change;
 import java.io.IOException;
@@ -37,6 +39,9 @@ final class JournalRepair {
             } else if (marker != null) {
                 maxSequence = Math.max(maxSequence, marker.sequenceFloor());
                 maxVersion = Math.max(maxVersion, marker.versionFloor());
+            } else {
+                final CompactionMarker compaction = requireNonNull(entry.compaction(), "a record is one of three");
+                maxSequence = Math.max(maxSequence, compaction.through());
             }
         }
         final List<Lost> lost = new ArrayList<>();

@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * goes unseen.
  *
  * <p>Record framing: {@code length (4 bytes), CRC32C of the JSON (4 bytes), JSON}. A record's JSON is a
- * {@link Change}, or a {@link LostMarker} that a repair left where records were lost.
+ * {@link Change}, a {@link LostMarker} that a repair left where records were lost, or the
+ * {@link CompactionMarker} a compacted log starts with.
  */
 final class JournalScan {
     static final int HEADER = 8;
@@ -34,8 +35,9 @@ final class JournalScan {
     private static final Pattern KEY = Pattern.compile("\"service\":\"([A-Za-z0-9._-]{1,128})\",\"resource\":\"");
     private static final Pattern VERSION = Pattern.compile("\"version\":(\\d{1,18})");
 
-    /** One valid record: where it starts, its length with header, and what it holds. */
-    record Entry(long offset, int length, @Nullable Change change, @Nullable LostMarker marker) {
+    /** One valid record: where it starts, its length with header, and what it holds (one of the three). */
+    record Entry(long offset, int length, @Nullable Change change, @Nullable LostMarker marker,
+                 @Nullable CompactionMarker compaction) {
         long end() {
             return offset + length;
         }
@@ -175,7 +177,10 @@ final class JournalScan {
             }
             try {
                 final LostMarker marker = LostMarker.read(body);
-                return new Entry(position, HEADER + length, marker == null ? ChangeJson.read(body) : null, marker);
+                final CompactionMarker compaction = marker == null ? CompactionMarker.read(body) : null;
+                return new Entry(position, HEADER + length,
+                                 marker == null && compaction == null ? ChangeJson.read(body) : null, marker,
+                                 compaction);
             } catch (RuntimeException e) {
                 return "checksum matches but the JSON is not a change: " + e.getMessage();
             }

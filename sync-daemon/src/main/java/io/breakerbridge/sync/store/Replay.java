@@ -12,13 +12,16 @@ import java.util.Map;
 
 /**
  * Checks that the valid records of a scanned log form one history: sequences +1 each, every key's versions +1
- * each, until a repair's {@link LostMarker}; after one they only have to rise.
+ * each, until a repair's {@link LostMarker}; after one they only have to rise. A compacted log starts with a
+ * {@link CompactionMarker}: its checkpoint's records only rise, its tail continues +1 after the checkpoint.
  */
 final class Replay {
     final List<Change> changes = new ArrayList<>();
     long lastSequence;
     long sequenceFloor;
     long versionFloor;
+    /** The checkpoint's sequence when the log was compacted, 0 when it was not. */
+    long compactedThrough;
 
     private Replay() {}
 
@@ -36,26 +39,39 @@ final class Replay {
                 afterLoss = true;
                 continue;
             }
+            final CompactionMarker compaction = entry.compaction();
+            if (compaction != null) {
+                if (number != 1 && !afterLoss) {
+                    throw new CorruptJournalException(file, entry.offset(), number, "a compaction marker after "
+                                                      + "other records (expected: only as the first record)",
+                                                      scan.validAfter(entry.offset()));
+                }
+                replay.compactedThrough = Math.max(replay.compactedThrough, compaction.through());
+                continue;
+            }
             final Change change = requireNonNull(entry.change(), "a record is a change or a marker");
             final long last = versions.getOrDefault(change.key(), 0L);
-            // Once a repair lost records, numbers only have to rise (they continue above the marker's floors).
-            final boolean sequenceOk = afterLoss ? change.sequence() > replay.lastSequence
-                                                 : change.sequence() == replay.lastSequence + 1;
-            final boolean versionOk = afterLoss ? change.version() > last : change.version() == last + 1;
+            // Once a repair lost records, numbers only have to rise (they continue above the marker's floors); in a
+            // compaction's checkpoint too, whose tail starts right after the checkpoint's sequence.
+            final boolean checkpoint = change.sequence() <= replay.compactedThrough;
+            final boolean rising = afterLoss || checkpoint;
+            final long expected = Math.max(replay.lastSequence, checkpoint ? 0 : replay.compactedThrough) + 1;
+            final boolean sequenceOk = rising ? change.sequence() >= expected : change.sequence() == expected;
+            final boolean versionOk = rising ? change.version() > last : change.version() == last + 1;
             if (!sequenceOk || !versionOk) {
                 throw new CorruptJournalException(
                         file, entry.offset(), number,
                         (sequenceOk ? "version " + change.version() + " of " + change.key() + " after version "
                                       + last + " (expected: " + (last + 1) + ")"
                                     : "sequence " + change.sequence() + " after " + replay.lastSequence
-                                      + " (expected: " + (replay.lastSequence + 1) + ")"),
+                                      + " (expected: " + expected + ")"),
                         scan.validAfter(entry.offset()));
             }
             versions.put(change.key(), change.version());
             replay.changes.add(change);
             replay.lastSequence = change.sequence();
         }
-        replay.lastSequence = Math.max(replay.lastSequence, replay.sequenceFloor);
+        replay.lastSequence = Math.max(Math.max(replay.lastSequence, replay.sequenceFloor), replay.compactedThrough);
         return replay;
     }
 }
