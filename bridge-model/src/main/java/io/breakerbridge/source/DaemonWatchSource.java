@@ -3,6 +3,8 @@ package io.breakerbridge.source;
 import static java.util.Objects.requireNonNull;
 
 import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.model.json.SnapshotReader;
 import io.breakerbridge.store.Change;
 import io.breakerbridge.store.ChangeJson;
 import io.breakerbridge.store.ChangeKind;
@@ -16,19 +18,31 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Follows a daemon's {@code /v1/watch} (server-sent events). It starts from sequence 0, so the first thing it
- * delivers is the whole history up to now, then every new change; after a broken connection it reconnects
+ * Follows a daemon: lists the current snapshots ({@code GET /v1/thresholds}, with the sequence they reflect),
+ * then follows {@code /v1/watch} (server-sent events) from that sequence; after a broken connection it reconnects
  * with {@code since} = the last event id it delivered (backing off from {@value #INITIAL_BACKOFF_MS} ms to
- * {@value #MAX_BACKOFF_MS} ms), so nothing is missed or delivered twice.
+ * {@value #MAX_BACKOFF_MS} ms), so nothing is missed. When the daemon no longer holds the changes it would resume
+ * from (its log was compacted: 410, or a {@code reset} event), it lists again and delivers the difference: the
+ * snapshots that changed and a delete for each key that is gone. A change is delivered only when its version is
+ * above the last one delivered for its key, so nothing goes backwards.
  */
 public final class DaemonWatchSource implements SnapshotSource {
     /** First wait before reconnecting. */
     public static final long INITIAL_BACKOFF_MS = 200;
     /** Longest wait before reconnecting. */
     public static final long MAX_BACKOFF_MS = 10_000;
+    /** The listing's header that names the sequence it reflects. */
+    public static final String SEQUENCE_HEADER = "x-breakerbridge-sequence";
+
+    private static final int GONE = 410;
 
     private final URI base;
     private final String token;
@@ -37,6 +51,12 @@ public final class DaemonWatchSource implements SnapshotSource {
                                               .connectTimeout(Duration.ofSeconds(5)).build();
     private volatile boolean closed;
     private volatile long lastSequence;
+    /** Last version delivered per key, deleted keys included; and the keys delivered as present. */
+    private final Map<SnapshotKey, Long> versions = new HashMap<>();
+    private final Set<SnapshotKey> present = new HashSet<>();
+    /** True until a listing was delivered, and again after the daemon said it cannot resume. */
+    private volatile boolean listNeeded = true;
+    private long resets;
     private volatile @Nullable InputStream current;
     private @Nullable Thread thread;
 
@@ -51,9 +71,14 @@ public final class DaemonWatchSource implements SnapshotSource {
         return new DaemonWatchSource(base, token, service);
     }
 
-    /** The sequence number of the last change delivered (0 before the first). */
+    /** The sequence number of the last change or listing delivered (0 before the first). */
     public long lastSequence() {
         return lastSequence;
+    }
+
+    /** How many times the daemon could not resume the watch and the source listed again. */
+    public synchronized long resets() {
+        return resets;
     }
 
     @Override
@@ -71,8 +96,15 @@ public final class DaemonWatchSource implements SnapshotSource {
         long backoff = INITIAL_BACKOFF_MS;
         while (!closed) {
             try {
+                if (listNeeded) {
+                    list(listener);
+                    backoff = INITIAL_BACKOFF_MS;
+                }
                 if (stream(listener)) {
                     backoff = INITIAL_BACKOFF_MS;
+                }
+                if (listNeeded) {
+                    continue;
                 }
             } catch (IOException | RuntimeException e) {
                 if (!closed) {
@@ -100,6 +132,11 @@ public final class DaemonWatchSource implements SnapshotSource {
                                                .header("Authorization", "Bearer " + token)
                                                .header("Accept", "text/event-stream").build();
         final HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        if (response.statusCode() == GONE) {
+            response.body().close();
+            resetNeeded();
+            return false;
+        }
         if (response.statusCode() != 200) {
             response.body().close();
             throw new IOException("watch answered " + response.statusCode() + " (expected: 200)");
@@ -109,22 +146,72 @@ public final class DaemonWatchSource implements SnapshotSource {
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(),
                                                                               StandardCharsets.UTF_8))) {
             final StringBuilder data = new StringBuilder();
+            String event = "";
             String line;
             while (!closed && (line = reader.readLine()) != null) {
                 if (line.isEmpty()) {
+                    if ("reset".equals(event)) {
+                        resetNeeded();
+                        return delivered;
+                    }
                     if (data.length() > 0) {
                         deliver(listener, data.toString());
                         delivered = true;
                         data.setLength(0);
                     }
+                    event = "";
                 } else if (line.startsWith("data:")) {
                     data.append(line.substring(5).strip());
+                } else if (line.startsWith("event:")) {
+                    event = line.substring(6).strip();
                 }
             }
         } finally {
             current = null;
         }
         return delivered;
+    }
+
+    private synchronized void resetNeeded() {
+        listNeeded = true;
+        resets++;
+    }
+
+    /** Lists the snapshots and delivers what differs from what was delivered; the watch resumes after them. */
+    private void list(SnapshotListener listener) throws IOException, InterruptedException {
+        final HttpRequest request = HttpRequest.newBuilder(base.resolve(
+                "/v1/thresholds" + (service == null ? "" : "?service=" + service)))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build();
+        final HttpResponse<String> response = http.send(request,
+                                                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (response.statusCode() != 200) {
+            throw new IOException("listing answered " + response.statusCode() + " (expected: 200)");
+        }
+        final long sequence = response.headers().firstValueAsLong(SEQUENCE_HEADER).orElseThrow(
+                () -> new IOException("listing without " + SEQUENCE_HEADER + " (expected: a daemon that says the "
+                                      + "sequence of its listing)"));
+        final List<ThresholdSnapshot> snapshots = SnapshotReader.readSnapshots(response.body());
+        synchronized (this) {
+            final Set<SnapshotKey> listed = new HashSet<>();
+            for (ThresholdSnapshot snapshot : snapshots) {
+                listed.add(snapshot.key());
+                if (snapshot.version() > versions.getOrDefault(snapshot.key(), 0L)) {
+                    versions.put(snapshot.key(), snapshot.version());
+                    present.add(snapshot.key());
+                    listener.onSnapshot(snapshot);
+                }
+            }
+            for (SnapshotKey gone : List.copyOf(present)) {
+                if (!listed.contains(gone)) {
+                    final long version = versions.getOrDefault(gone, 0L) + 1;
+                    versions.put(gone, version);
+                    present.remove(gone);
+                    listener.onDelete(gone, version);
+                }
+            }
+            lastSequence = sequence;
+            listNeeded = false;
+        }
     }
 
     private void deliver(SnapshotListener listener, String json) {
@@ -135,15 +222,23 @@ public final class DaemonWatchSource implements SnapshotSource {
             listener.onError(e);
             return;
         }
-        if (change.sequence() <= lastSequence) {
-            return;
+        synchronized (this) {
+            if (change.sequence() <= lastSequence) {
+                return;
+            }
+            lastSequence = change.sequence();
+            if (change.version() <= versions.getOrDefault(change.key(), 0L)) {
+                return; // the listing delivered this version or a later one
+            }
+            versions.put(change.key(), change.version());
+            if (change.kind() == ChangeKind.PUT) {
+                present.add(change.key());
+                listener.onSnapshot(requireNonNull(change.snapshot(), "a put carries its snapshot"));
+            } else {
+                present.remove(change.key());
+                listener.onDelete(change.key(), change.version());
+            }
         }
-        if (change.kind() == ChangeKind.PUT) {
-            listener.onSnapshot(requireNonNull(change.snapshot(), "a put carries its snapshot"));
-        } else {
-            listener.onDelete(change.key(), change.version());
-        }
-        lastSequence = change.sequence();
     }
 
     @Override

@@ -28,7 +28,9 @@ import io.breakerbridge.model.json.SnapshotDocument;
 import io.breakerbridge.model.json.SnapshotReader;
 import io.breakerbridge.model.json.SnapshotWriter;
 import io.breakerbridge.model.json.StrictJson;
+import io.breakerbridge.source.DaemonWatchSource;
 import io.breakerbridge.store.Change;
+import io.breakerbridge.store.Listing;
 import io.breakerbridge.store.SnapshotStore;
 import io.breakerbridge.store.StoreUnavailableException;
 import io.breakerbridge.store.WriteResult;
@@ -142,9 +144,11 @@ public final class ThresholdsApi implements HttpService {
 
     private HttpResponse list(QueryParams params) {
         final String service = params.get("service");
-        final List<ThresholdSnapshot> snapshots = service == null ? store.listAll()
-                                                                  : store.list(SnapshotKey.validateService(service));
-        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, SnapshotWriter.writeAll(snapshots));
+        final Listing listing = store.listing(service == null ? null : SnapshotKey.validateService(service));
+        return HttpResponse.of(ResponseHeaders.of(HttpStatus.OK, HttpHeaderNames.CONTENT_TYPE, MediaType.JSON_UTF_8,
+                                                  DaemonWatchSource.SEQUENCE_HEADER,
+                                                  String.valueOf(listing.sequence())),
+                               HttpData.ofUtf8(SnapshotWriter.writeAll(listing.snapshots())));
     }
 
     private HttpResponse get(SnapshotKey key) {

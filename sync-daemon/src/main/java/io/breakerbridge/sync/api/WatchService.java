@@ -19,6 +19,7 @@ import com.linecorp.armeria.server.streaming.ServerSentEvents;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.json.StrictJson;
+import io.breakerbridge.store.ChangesCompactedException;
 import io.breakerbridge.store.SnapshotStore;
 import java.util.List;
 import java.util.Locale;
@@ -83,6 +84,11 @@ final class WatchService implements HttpService {
             body.put("current", current);
             return ApiErrors.json(HttpStatus.BAD_REQUEST, body);
         }
+        final long compacted = store.compactedThrough();
+        if (since < compacted) {
+            return ApiErrors.json(HttpStatus.GONE, compactedBody(new ChangesCompactedException(since, compacted,
+                                                                                                 current)));
+        }
         final String token = AuthDecorator.principal(ctx).name();
         final AtomicInteger mine = perToken.computeIfAbsent(token, t -> new AtomicInteger());
         final boolean overAll = total.incrementAndGet() > limits.maxWatchers();
@@ -130,6 +136,14 @@ final class WatchService implements HttpService {
     void closeAll() {
         closing = true;
         open.forEach(StreamWriter::close);
+    }
+
+    /** The body of a 410 and of a {@code reset} event: the error, {@code compactedThrough} and {@code current}. */
+    static ObjectNode compactedBody(ChangesCompactedException e) {
+        final ObjectNode body = ApiErrors.body(e.getMessage());
+        body.put("compactedThrough", e.compactedThrough());
+        body.put("current", e.current());
+        return body;
     }
 
     private static long parseSince(String text, long current) {

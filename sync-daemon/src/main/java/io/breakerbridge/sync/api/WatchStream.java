@@ -6,6 +6,7 @@ import io.breakerbridge.model.json.StrictJson;
 import io.breakerbridge.store.Change;
 import io.breakerbridge.store.ChangeJson;
 import io.breakerbridge.store.ChangeKind;
+import io.breakerbridge.store.ChangesCompactedException;
 import io.breakerbridge.store.SnapshotStore;
 import io.breakerbridge.store.Subscription;
 import java.util.ArrayDeque;
@@ -121,7 +122,13 @@ final class WatchStream {
 
     private void pump() {
         while (!done && !inFlight) {
-            final Change next = poll();
+            final Change next;
+            try {
+                next = poll();
+            } catch (ChangesCompactedException e) {
+                reset(e);
+                return;
+            }
             if (next == null) {
                 return;
             }
@@ -130,6 +137,20 @@ final class WatchStream {
                 send(event(next));
             }
         }
+    }
+
+    /**
+     * The client fell behind a compaction: tells it with a {@code reset} event (read the snapshots again, then
+     * watch from the sequence they were read at) and ends the stream.
+     */
+    private void reset(ChangesCompactedException e) {
+        send(ServerSentEvent.builder().event("reset")
+                            .data(StrictJson.serialize(WatchService.compactedBody(e))).build());
+        done = true;
+        if (subscription != null) {
+            subscription.close();
+        }
+        events.whenConsumed().thenRun(events::close);
     }
 
     private void send(ServerSentEvent event) {

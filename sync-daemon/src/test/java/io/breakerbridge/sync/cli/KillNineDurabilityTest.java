@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -45,14 +46,15 @@ class KillNineDurabilityTest {
 
     private record Daemon(Process process, int port) {}
 
-    private Daemon start() throws IOException {
+    private Daemon start(String... extra) throws IOException {
         final Path tokens = dir.resolve("tokens");
         DataFiles.createAtomically(tokens, TOKEN + "\n");
-        final Process process = new ProcessBuilder(
+        final List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), Main.class.getName(), "serve", "--port", "0",
-                "--data-dir", dir.resolve("data").toString(), "--token-file", tokens.toString())
-                .redirectErrorStream(true).start();
+                "--data-dir", dir.resolve("data").toString(), "--token-file", tokens.toString()));
+        command.addAll(List.of(extra));
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                                                                             StandardCharsets.UTF_8));
         String line;
@@ -83,7 +85,20 @@ class KillNineDurabilityTest {
 
     @Test
     void everyAcknowledgedWriteSurvivesSigkill() throws Exception {
-        final Daemon first = start();
+        killMidStreamAndCheck();
+    }
+
+    /** The same with a compaction every 20 changes: the kill lands before, during or after one. */
+    @Test
+    void everyAcknowledgedWriteSurvivesSigkillAmidCompactions() throws Exception {
+        killMidStreamAndCheck("--compact-after", "20");
+        try (EmbeddedStore store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC())) {
+            assertThat(store.compactedThrough()).as("the log was compacted").isPositive();
+        }
+    }
+
+    private void killMidStreamAndCheck(String... extra) throws Exception {
+        final Daemon first = start(extra);
         final Set<Long> acknowledged = new ConcurrentSkipListSet<>();
         final AtomicBoolean stop = new AtomicBoolean();
         final ExecutorService writers = Executors.newFixedThreadPool(4);
@@ -118,7 +133,7 @@ class KillNineDurabilityTest {
         assertThat(writers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
         assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(300);
 
-        final Daemon second = start();
+        final Daemon second = start(extra);
         final long recovered;
         try {
             final HttpResponse<String> after = send(second, "GET", null);
