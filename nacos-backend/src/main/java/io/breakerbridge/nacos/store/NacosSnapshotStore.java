@@ -71,7 +71,7 @@ public final class NacosSnapshotStore implements SnapshotStore {
     private final Clock clock;
     private final Map<String, ServiceDoc> docs = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
-    private final SeenChanges seen = new SeenChanges();
+    private final SeenChanges seen = new SeenChanges(SeenChanges.DEFAULT_WINDOW);
     private final ServicesIndex index;
     private final HistoryTrail trail;
     /** Nacos's config history of the service documents; null: not readable, the stored trail is used. */
@@ -300,6 +300,12 @@ public final class NacosSnapshotStore implements SnapshotStore {
     public Subscription watch(long afterSequence, Consumer<Change> listener) {
         requireNonNull(listener, "listener");
         return seen.watch(afterSequence, listener);
+    }
+
+    /** The watch holds the last {@value SeenChanges#DEFAULT_WINDOW} changes this store saw. */
+    @Override
+    public long compactedThrough() {
+        return seen.compactedThrough();
     }
 
     @Override

@@ -6,9 +6,10 @@ import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.Writer;
 import io.breakerbridge.store.Change;
+import io.breakerbridge.store.ChangesCompactedException;
 import io.breakerbridge.store.Subscription;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,17 +17,35 @@ import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
 /**
- * The changes one Nacos store saw since it started (its own writes, and other writers' as pushes showed them),
- * numbered by a sequence local to the store, and their watchers. A watcher that throws is dropped.
+ * The last changes one Nacos store saw since it started (its own writes, and other writers' as pushes showed
+ * them), numbered by a sequence local to the store, and their watchers. It keeps a window of the last
+ * {@code window} changes: a watcher asking for older ones gets {@link ChangesCompactedException} and reads the
+ * snapshots again. A watcher that throws is dropped.
  */
 final class SeenChanges {
-    private final List<Change> changes = new ArrayList<>();
+    /** The default window. */
+    static final int DEFAULT_WINDOW = 10_000;
+
+    private final int window;
+    private final ArrayDeque<Change> changes = new ArrayDeque<>();
     private final List<Consumer<Change>> watchers = new CopyOnWriteArrayList<>();
+    private long last;
+
+    SeenChanges(int window) {
+        if (window < 1) {
+            throw new InvalidValueException("window", window, "an integer >= 1");
+        }
+        this.window = window;
+    }
 
     /** Records the change {@code build} makes with the next sequence, and tells every watcher. */
     synchronized Change record(LongFunction<Change> build) {
-        final Change change = build.apply(changes.size() + 1);
-        changes.add(change);
+        final Change change = build.apply(last + 1);
+        last = change.sequence();
+        changes.addLast(change);
+        if (changes.size() > window) {
+            changes.removeFirst();
+        }
         for (Consumer<Change> watcher : watchers) {
             try {
                 watcher.accept(change);
@@ -59,7 +78,12 @@ final class SeenChanges {
     }
 
     synchronized long lastSequence() {
-        return changes.size();
+        return last;
+    }
+
+    /** Changes up to this sequence fell out of the window (0 while none has). */
+    synchronized long compactedThrough() {
+        return changes.isEmpty() ? last : changes.getFirst().sequence() - 1;
     }
 
     synchronized List<Change> of(SnapshotKey key) {
@@ -72,9 +96,16 @@ final class SeenChanges {
             throw new InvalidValueException("afterSequence", afterSequence, "an integer >= 0");
         }
         synchronized (this) {
-            for (int i = (int) Math.min(afterSequence, changes.size()); i < changes.size(); i++) {
+            final long compacted = compactedThrough();
+            if (afterSequence < compacted) {
+                throw new ChangesCompactedException(afterSequence, compacted, last);
+            }
+            for (Change change : changes) {
+                if (change.sequence() <= afterSequence) {
+                    continue;
+                }
                 try {
-                    listener.accept(changes.get(i));
+                    listener.accept(change);
                 } catch (RuntimeException e) {
                     return () -> { };
                 }
