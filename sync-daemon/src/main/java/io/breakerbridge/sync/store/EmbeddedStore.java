@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * The daemon's default store: state in memory, every change appended to {@code DIR/changes.log} and made
  * durable (group-committed fsync) before the write is acknowledged or shown on the watch. The log is compacted
  * beside the writers once enough changes have piled up: it becomes a checkpoint (the latest change of every key)
- * plus the changes since, so a restart reads only that; the changes it replaced go to {@code DIR/history.log},
- * which keeps what the {@link HistoryRetention} says for the audit trail.
+ * plus the changes since, so a restart reads only that; the changes it replaced go to {@code DIR/history/} (a
+ * file per service), which keeps what the {@link HistoryRetention} says for the audit trail.
  */
 public final class EmbeddedStore implements SnapshotStore {
     /** The log's file name inside the data directory. */
@@ -106,8 +106,8 @@ public final class EmbeddedStore implements SnapshotStore {
         requireNonNull(dataDir, "dataDir");
         requireNonNull(options, "options");
         final FileChangeJournal.Recovered recovered = FileChangeJournal.open(dataDir.resolve(LOG_FILE));
-        final HistoryArchive archive = new HistoryArchive(dataDir.resolve(HistoryArchive.FILE), options.retention(),
-                                                          clock);
+        final HistoryArchive archive = new HistoryArchive(dataDir.resolve(HistoryArchive.DIRECTORY),
+                                                          options.retention(), clock);
         final InMemorySnapshotStore store = new InMemorySnapshotStore(
                 clock, recovered.journal(), recovered.changes(), recovered.sequenceFloor(), recovered.versionFloor(),
                 recovered.compactedThrough(), archive);
