@@ -5,15 +5,19 @@ import io.breakerbridge.sync.api.TokenAuth;
 import io.breakerbridge.sync.store.DataFiles;
 import io.breakerbridge.sync.store.EmbeddedStore;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,20 +59,45 @@ public final class DaemonLoadHarness {
         System.out.println("command: java -cp benchmarks/target/benchmarks.jar "
                            + "io.breakerbridge.bench.DaemonLoadHarness " + seconds);
         System.out.println("data dir: " + dir + " (fsync on " + Files.getFileStore(dir).type() + ")");
+        final Result raw = rawFsync(dir.resolve("raw.log"), seconds);
+        final double rawRate = raw.count / (double) seconds;
+        System.out.printf("raw 500-byte append + fsync, 1 thread: %7.0f/s, p50 %.2f ms, p99 %.2f ms%n", rawRate,
+                          raw.percentile(50), raw.percentile(99));
         try {
             for (int writers : new int[] {1, 4, 16}) {
                 run(http, base, store, writers, 1, "warmup-" + writers);
                 final long syncsBefore = store.syncCount();
                 final Result r = run(http, base, store, writers, seconds, "w" + writers);
-                System.out.printf("%2d writers: %7.0f accepted writes/s, p50 %.2f ms, p99 %.2f ms, "
-                                  + "%.1f writes per fsync%n", writers, r.count / (double) seconds,
-                                  r.percentile(50), r.percentile(99),
+                System.out.printf("%2d writers: %7.0f accepted writes/s (%.2fx raw), p50 %.2f ms (raw + %.2f ms), "
+                                  + "p99 %.2f ms, %.1f writes per fsync%n", writers, r.count / (double) seconds,
+                                  r.count / (double) seconds / rawRate, r.percentile(50),
+                                  r.percentile(50) - raw.percentile(50), r.percentile(99),
                                   r.count / (double) Math.max(1, store.syncCount() - syncsBefore));
             }
             watchLatency(http, base);
         } finally {
             server.close();
         }
+    }
+
+    /** Sequential 500-byte appends, each followed by an fsync, on the same disk: the floor a write path can reach. */
+    private static Result rawFsync(Path file, int seconds) throws IOException {
+        final ByteBuffer record = ByteBuffer.allocate(500);
+        final List<Double> latencies = new ArrayList<>();
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            final long end = System.nanoTime() + seconds * 1_000_000_000L;
+            while (System.nanoTime() < end) {
+                final long start = System.nanoTime();
+                record.clear();
+                while (record.hasRemaining()) {
+                    out.write(record);
+                }
+                out.force(false);
+                latencies.add((System.nanoTime() - start) / 1e6);
+            }
+        }
+        Files.delete(file);
+        return new Result(latencies.size(), latencies);
     }
 
     private record Result(int count, List<Double> latenciesMs) {
