@@ -97,7 +97,7 @@ class BreakerBridgeAutoConfigurationTest {
                   }
                   assertThat(outcomes).contains("ok", RejectedException.class);
                   assertThat(context.getBean(MeterRegistry.class).find("breakerbridge.calls")
-                                    .tag("resource", QUOTE.resource()).tag("outcome", "rate_limited")
+                                    .tag("resource", QUOTE.resource()).tag("outcome", "blocked_limit")
                                     .functionCounter()).isNotNull();
 
                   // A later write reaches the running application.

@@ -3,6 +3,7 @@ package io.breakerbridge.conformance;
 import io.breakerbridge.endpoint.BreakerState;
 import io.breakerbridge.endpoint.Guard;
 import io.breakerbridge.model.ThresholdSpec;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 
 /** One engine under test, set up for one trace: starts and completes calls at the current virtual time. */
@@ -21,6 +22,9 @@ public interface Engine extends AutoCloseable {
 
     /** The engine's guard of the trace's resource (the dual run drives it directly). */
     Guard guard();
+
+    /** Publishes the metrics both engines share ({@code BridgeMeters}) to {@code registry}. */
+    void bindMetrics(MeterRegistry registry);
 
     /** The state of each breaker of the trace's rules, in list order. */
     List<BreakerState> states();

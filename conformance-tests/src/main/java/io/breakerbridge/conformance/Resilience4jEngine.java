@@ -6,6 +6,8 @@ import io.breakerbridge.model.InstanceSalt;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.r4j.ResilienceStack;
+import io.breakerbridge.r4j.StackMeters;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 
 /** The product's {@link ResilienceStack} for the trace's rules, on the runner's virtual clock. */
@@ -14,6 +16,7 @@ public final class Resilience4jEngine extends MiddlewareEngine {
     public static final SnapshotKey KEY = new SnapshotKey("breakerbridge-conformance", "conformance-resource");
 
     private final ResilienceStack stack;
+    private long version = 1;
 
     /** An engine over {@code stack} (the runner builds them through {@link #factory()}). */
     public Resilience4jEngine(ResilienceStack stack) {
@@ -42,6 +45,12 @@ public final class Resilience4jEngine extends MiddlewareEngine {
     @Override
     public void reload(ThresholdSpec spec) {
         stack.reconfigure(spec);
+        version++;
+    }
+
+    @Override
+    public void bindMetrics(MeterRegistry registry) {
+        StackMeters.bind(stack, () -> version, registry);
     }
 
     @Override

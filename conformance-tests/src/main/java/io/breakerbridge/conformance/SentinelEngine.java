@@ -12,11 +12,14 @@ import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.sentinel.SentinelGuard;
+import io.breakerbridge.sentinel.SentinelMetrics;
 import io.breakerbridge.sentinel.SentinelMiddleware;
 import io.breakerbridge.sentinel.SentinelRuleApplier;
 import io.breakerbridge.testing.VirtualSentinelTime;
 import io.breakerbridge.time.VirtualClock;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sentinel, set up through the product's {@link SentinelRuleApplier} and guarded by {@link SentinelMiddleware},
@@ -32,6 +35,7 @@ public final class SentinelEngine extends MiddlewareEngine {
     private final SentinelRuleApplier applier;
     private final VirtualClock clock;
     private long version = 1;
+    private @Nullable SentinelMetrics metrics;
 
     private SentinelEngine(ThresholdSpec spec, VirtualClock clock) {
         this(spec, clock, VirtualSentinelTime.follow(clock::millis));
@@ -73,6 +77,11 @@ public final class SentinelEngine extends MiddlewareEngine {
     }
 
     @Override
+    public void bindMetrics(MeterRegistry registry) {
+        metrics = SentinelMetrics.bind(applier, registry);
+    }
+
+    @Override
     public List<BreakerState> states() {
         return BreakerBridgeAccess.circuitBreakers(KEY.resource()).stream()
                                   .map(cb -> SentinelRuleApplier.neutral(cb.currentState())).toList();
@@ -81,6 +90,9 @@ public final class SentinelEngine extends MiddlewareEngine {
     @Override
     public void close() {
         try {
+            if (metrics != null) {
+                metrics.close();
+            }
             applier.close();
             clearSentinel();
         } finally {

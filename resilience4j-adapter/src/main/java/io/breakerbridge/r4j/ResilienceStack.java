@@ -10,6 +10,7 @@ import io.breakerbridge.endpoint.Middleware;
 import io.breakerbridge.endpoint.OutcomeClassifier;
 import io.breakerbridge.endpoint.RejectedException;
 import io.breakerbridge.endpoint.RejectionReason;
+import io.breakerbridge.metrics.BridgeMeters;
 import io.breakerbridge.model.BreakerSpec;
 import io.breakerbridge.model.Loss;
 import io.breakerbridge.model.RateLimitSpec;
@@ -49,6 +50,10 @@ public final class ResilienceStack {
     private final LongAdder passed = new LongAdder();
     private final LongAdder rateLimited = new LongAdder();
     private final LongAdder circuitOpen = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder slow = new LongAdder();
+    /** A completed call slower than this counts as slow (-1: none does); see {@link BridgeMeters#slowCallMs}. */
+    private volatile long slowCallMs;
     private final List<Consumer<BreakerEvent>> listeners = new CopyOnWriteArrayList<>();
     /** Bumped by every breaker transition and reload (see {@link Guard#stateVersion()}). */
     private final AtomicLong stateVersion = new AtomicLong();
@@ -65,6 +70,7 @@ public final class ResilienceStack {
         this.registry = registry;
         final Translation<ThresholdSpec> translation = Resilience4jTranslator.translate(key, spec);
         this.spec = spec;
+        this.slowCallMs = BridgeMeters.slowCallMs(spec);
         this.losses = translation.losses();
         this.limiter = SlidingWindowLimiter.of(limits(translation.value()));
         this.breakers = new ArrayList<>();
@@ -144,6 +150,7 @@ public final class ResilienceStack {
         requireNonNull(newSpec, "newSpec");
         final Translation<ThresholdSpec> translation = Resilience4jTranslator.translate(key, newSpec);
         limiter.setLimits(limits(translation.value()));
+        slowCallMs = BridgeMeters.slowCallMs(newSpec);
         final List<ExactBreaker> old = new ArrayList<>(breakers);
         final List<ExactBreaker> reused = new ArrayList<>();
         final List<ExactBreaker> next = new ArrayList<>();
@@ -299,11 +306,18 @@ public final class ResilienceStack {
         for (ExactBreaker breaker : breakers) {
             breaker.onComplete(now, rt, error);
         }
+        if (error != null) {
+            errors.increment();
+        }
+        final long slowMs = slowCallMs;
+        if (slowMs >= 0 && rt > slowMs) {
+            slow.increment();
+        }
     }
 
-    /** Calls let through, refused by a rate limit, refused by an open breaker (for metrics). */
+    /** Calls let through, refused by a rate limit or an open breaker, completed with an error or slowly. */
     public StackMetrics metrics() {
-        return new StackMetrics(passed.sum(), rateLimited.sum(), circuitOpen.sum());
+        return new StackMetrics(passed.sum(), rateLimited.sum(), circuitOpen.sum(), errors.sum(), slow.sum());
     }
 
     private ExactBreaker newBreaker(int index, BreakerSpec breakerSpec) {

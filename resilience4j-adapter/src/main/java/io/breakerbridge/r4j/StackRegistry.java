@@ -4,12 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import io.breakerbridge.endpoint.Middleware;
 import io.breakerbridge.endpoint.OutcomeClassifier;
+import io.breakerbridge.metrics.BridgeMeters;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.ToDoubleFunction;
 
 /**
  * The live {@link ResilienceStack} of every resource, kept up to date from snapshots. The version decides: a
@@ -110,8 +108,9 @@ public final class StackRegistry {
 
     /**
      * Publishes metrics of every stack, present and future, to {@code meterRegistry}: Resilience4j's own
-     * breaker metrics (state, calls by outcome, failure and slow rates, through resilience4j-micrometer) and
-     * {@code breakerbridge.calls} by outcome (passed, rate_limited, circuit_open) per service and resource, and
+     * breaker metrics (state, calls by outcome, failure and slow rates, through resilience4j-micrometer), the
+     * metrics both engines share ({@link BridgeMeters}: calls by outcome, each breaker's state, the rule version, with
+     * {@code engine=resilience4j}), and
      * per breaker (tag {@code breaker}: its index) {@code breakerbridge.breaker.openings} (consecutive openings)
      * and {@code breakerbridge.breaker.wait} (ms, the wait chosen at the last opening).
      */
@@ -122,33 +121,9 @@ public final class StackRegistry {
         entries.values().forEach(entry -> bindCalls(entry.stack, meterRegistry));
     }
 
-    private static void bindCalls(ResilienceStack stack, MeterRegistry meterRegistry) {
-        final Map<String, ToDoubleFunction<ResilienceStack>> outcomes = Map.of(
-                "passed", s -> s.metrics().passed(),
-                "rate_limited", s -> s.metrics().rateLimited(),
-                "circuit_open", s -> s.metrics().circuitOpen());
-        outcomes.forEach((outcome, count) -> FunctionCounter.builder("breakerbridge.calls", stack, count)
-                .tag("service", stack.key().service()).tag("resource", stack.key().resource())
-                .tag("outcome", outcome).description("Calls through the stack by outcome")
-                .register(meterRegistry));
-        final int breakerCount = stack.breakerStatuses().size();
-        for (int i = 0; i < breakerCount; i++) {
-            final int index = i;
-            Gauge.builder("breakerbridge.breaker.openings", stack, s -> status(s, index, BreakerStatus::openings))
-                 .tag("service", stack.key().service()).tag("resource", stack.key().resource())
-                 .tag("breaker", String.valueOf(i)).description("Consecutive openings of the breaker")
-                 .register(meterRegistry);
-            Gauge.builder("breakerbridge.breaker.wait", stack, s -> status(s, index, BreakerStatus::waitMs))
-                 .tag("service", stack.key().service()).tag("resource", stack.key().resource())
-                 .tag("breaker", String.valueOf(i)).baseUnit("milliseconds")
-                 .description("The wait chosen at the breaker's last opening").register(meterRegistry);
-        }
-    }
-
-    /** A number of the {@code index}-th breaker's status; NaN when a reload removed it. */
-    private static double status(ResilienceStack stack, int index, ToDoubleFunction<BreakerStatus> value) {
-        final List<BreakerStatus> statuses = stack.breakerStatuses();
-        return index < statuses.size() ? value.applyAsDouble(statuses.get(index)) : Double.NaN;
+    private void bindCalls(ResilienceStack stack, MeterRegistry meterRegistry) {
+        final SnapshotKey key = stack.key();
+        StackMeters.bind(stack, () -> version(key), meterRegistry);
     }
 
     private record Entry(ResilienceStack stack, long version) {}

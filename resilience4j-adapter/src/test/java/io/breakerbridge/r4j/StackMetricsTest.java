@@ -40,9 +40,15 @@ class StackMetricsTest {
         endpoint.call(CallContext.EMPTY, "a");
         endpoint.call(CallContext.EMPTY, "b");
 
-        assertThat(meters.get("breakerbridge.calls").tag("outcome", "passed").functionCounter().count()).isEqualTo(1);
-        assertThat(meters.get("breakerbridge.calls").tag("outcome", "rate_limited").functionCounter().count())
+        assertThat(meters.get("breakerbridge.calls").tag("outcome", "passed").tag("engine", "resilience4j")
+                         .functionCounter().count()).isEqualTo(1);
+        assertThat(meters.get("breakerbridge.calls").tag("outcome", "blocked_limit").functionCounter().count())
                 .isEqualTo(1);
+        assertThat(meters.get("breakerbridge.rule.version").tag("resource", "r").gauge().value()).isEqualTo(1);
+        assertThat(meters.get("breakerbridge.breaker.state").tag("breaker", "0").tag("state", "closed").gauge()
+                         .value()).isEqualTo(1);
+        assertThat(meters.get("breakerbridge.breaker.state").tag("breaker", "0").tag("state", "open").gauge()
+                         .value()).isZero();
         assertThat(meters.get("resilience4j.circuitbreaker.state").tag("name", "svc/r#0").tag("state", "closed")
                          .gauge().value()).isEqualTo(1);
         assertThat(meters.get("breakerbridge.breaker.openings").tag("breaker", "0").gauge().value()).isZero();

@@ -55,6 +55,8 @@ public final class SentinelRuleApplier implements AutoCloseable {
     /** Resource -> the probe sections of those rules (Sentinel's rules cannot hold them; see SentinelProbes). */
     private final Map<String, List<ProbedRule>> loadedProbes = new HashMap<>();
     private final Set<String> ownedResources = new HashSet<>();
+    /** Sentinel resource name -> the snapshot applied for it; replaced whole at each reload, read without a lock. */
+    private volatile Map<String, ThresholdSnapshot> byResourceName = Map.of();
     private final String observerName = "breakerbridge-applier-" + IDS.incrementAndGet();
     private List<Loss> losses = List.of();
     private final List<Consumer<BreakerEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -118,6 +120,11 @@ public final class SentinelRuleApplier implements AutoCloseable {
     /** The snapshots applied now, by key. */
     public synchronized Map<SnapshotKey, ThresholdSnapshot> applied() {
         return Map.copyOf(held);
+    }
+
+    /** The snapshot applied for Sentinel resource {@code resource}, or null when this applier does not own it. */
+    public @Nullable ThresholdSnapshot appliedFor(String resource) {
+        return byResourceName.get(resource);
     }
 
     /** What the last reload could not carry into Sentinel (see {@link SentinelTranslator}). */
@@ -207,6 +214,9 @@ public final class SentinelRuleApplier implements AutoCloseable {
     }
 
     private void reload() {
+        final Map<String, ThresholdSnapshot> names = new HashMap<>();
+        held.values().forEach(snapshot -> names.put(snapshot.resource(), snapshot));
+        byResourceName = Map.copyOf(names);
         final Translation<SentinelRules> translation = desiredRules();
         losses = translation.losses();
         final SentinelRules desired = translation.value();

@@ -74,7 +74,7 @@ public final class SentinelProbes {
     }
 
     /** True while {@code entry} is being released. */
-    static boolean isReleased(@Nullable Entry entry) {
+    public static boolean isReleased(@Nullable Entry entry) {
         return entry != null && !RELEASED.isEmpty() && RELEASED.contains(entry);
     }
 
