@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.breakerbridge.model.FallbackMode;
 import io.breakerbridge.model.FallbackSpec;
+import io.breakerbridge.telemetry.CallSpans;
+import io.opentelemetry.api.trace.Span;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -67,6 +69,7 @@ public final class FallbackMiddleware<I, O> implements Middleware<I, O> {
             return next;
         }
         return (ctx, request) -> {
+            final Span span = Span.current();
             final CompletableFuture<O> future = next.call(ctx, request).toCompletableFuture();
             if (future.isDone() && !future.isCompletedExceptionally()) {
                 // Fast path for answers that are already there: nothing to replace, no dependent stage.
@@ -82,21 +85,25 @@ public final class FallbackMiddleware<I, O> implements Middleware<I, O> {
                     }
                     return CompletableFuture.completedFuture(response);
                 }
-                return replace(ctx.requestKey(), OutcomeClassifier.unwrap(failure));
+                return replace(ctx.requestKey(), OutcomeClassifier.unwrap(failure), span);
             }).thenCompose(stage -> stage);
         };
     }
 
-    private CompletableFuture<O> replace(String key, Throwable cause) {
+    private CompletableFuture<O> replace(String key, Throwable cause, Span span) {
         if (!(cause instanceof RejectedException rejection)) {
             return CompletableFuture.failedFuture(cause);
         }
-        return switch (spec.mode()) {
+        final CompletableFuture<O> answer = switch (spec.mode()) {
             case FAIL_FAST -> CompletableFuture.failedFuture(rejection);
             case CACHED -> cachedOrReject(key, rejection);
             case SKIP -> CompletableFuture.completedFuture(requireNonNull(skipAnswer, "skipAnswer").get());
             case EMPTY_OK -> CompletableFuture.failedFuture(new EmptyResponseException(rejection));
         };
+        if (!answer.isCompletedExceptionally() || spec.mode() == FallbackMode.EMPTY_OK) {
+            CallSpans.fallback(span, spec.mode(), rejection);
+        }
+        return answer;
     }
 
     private synchronized void remember(String key, O response) {

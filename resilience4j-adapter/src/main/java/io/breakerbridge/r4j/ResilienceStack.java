@@ -12,6 +12,7 @@ import io.breakerbridge.endpoint.RejectedException;
 import io.breakerbridge.endpoint.RejectionReason;
 import io.breakerbridge.metrics.BridgeMeters;
 import io.breakerbridge.model.BreakerSpec;
+import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.model.Loss;
 import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
@@ -20,8 +21,10 @@ import io.breakerbridge.model.Translation;
 import io.breakerbridge.r4j.internal.ExactBreaker;
 import io.breakerbridge.r4j.internal.ProbeTiming;
 import io.breakerbridge.r4j.limit.SlidingWindowLimiter;
+import io.breakerbridge.telemetry.CallSpans;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.opentelemetry.api.trace.Span;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +57,8 @@ public final class ResilienceStack {
     private final LongAdder slow = new LongAdder();
     /** A completed call slower than this counts as slow (-1: none does); see {@link BridgeMeters#slowCallMs}. */
     private volatile long slowCallMs;
+    /** The version of the rules in force, for spans (set by whoever applies versions, e.g. the registry). */
+    private volatile long ruleVersion;
     private final List<Consumer<BreakerEvent>> listeners = new CopyOnWriteArrayList<>();
     /** Bumped by every breaker transition and reload (see {@link Guard#stateVersion()}). */
     private final AtomicLong stateVersion = new AtomicLong();
@@ -204,14 +209,19 @@ public final class ResilienceStack {
         requireNonNull(classifier, "classifier");
         return next -> (ctx, request) -> {
             final long start;
+            final RejectedException rejection;
             synchronized (this) {
                 start = clock.millis();
-                final RejectedException rejection = admit(start);
+                rejection = admit(start);
                 if (rejection != null) {
                     (rejection.reason() == RejectionReason.RATE_LIMITED ? rateLimited : circuitOpen).increment();
-                    return CompletableFuture.failedFuture(rejection);
+                } else {
+                    passed.increment();
                 }
-                passed.increment();
+            }
+            CallSpans.decided(Span.current(), EngineKind.RESILIENCE4J, ruleVersion, rejection, this::breakerStates);
+            if (rejection != null) {
+                return CompletableFuture.failedFuture(rejection);
             }
             return GuardedCall.run(next, ctx, request, classifier, error -> complete(start, error));
         };
@@ -228,14 +238,20 @@ public final class ResilienceStack {
             public Permit admit() {
                 final long start;
                 final List<ExactBreaker> probes = new ArrayList<>(1);
+                final RejectedException rejection;
                 synchronized (ResilienceStack.this) {
                     start = clock.millis();
-                    final RejectedException rejection = ResilienceStack.this.admit(start, probes);
+                    rejection = ResilienceStack.this.admit(start, probes);
                     if (rejection != null) {
                         (rejection.reason() == RejectionReason.RATE_LIMITED ? rateLimited : circuitOpen).increment();
-                        throw rejection;
+                    } else {
+                        passed.increment();
                     }
-                    passed.increment();
+                }
+                CallSpans.decided(Span.current(), EngineKind.RESILIENCE4J, ruleVersion, rejection,
+                                  ResilienceStack.this::breakerStates);
+                if (rejection != null) {
+                    throw rejection;
                 }
                 return new Permit() {
                     @Override
@@ -313,6 +329,11 @@ public final class ResilienceStack {
         if (slowMs >= 0 && rt > slowMs) {
             slow.increment();
         }
+    }
+
+    /** Sets the version of the rules in force, which spans report ({@code breakerbridge.rule.version}). */
+    public void ruleVersion(long version) {
+        ruleVersion = version;
     }
 
     /** Calls let through, refused by a rate limit or an open breaker, completed with an error or slowly. */

@@ -48,6 +48,7 @@ public final class StackRegistry {
             if (entry == null) {
                 applied[0] = true;
                 final ResilienceStack stack = ResilienceStack.create(key, snapshot.spec(), clock, breakers);
+                stack.ruleVersion(snapshot.version());
                 meters.forEach(meter -> bindCalls(stack, meter));
                 return new Entry(stack, snapshot.version());
             }
@@ -55,6 +56,7 @@ public final class StackRegistry {
                 return entry;
             }
             entry.stack.reconfigure(snapshot.spec());
+            entry.stack.ruleVersion(snapshot.version());
             meters.forEach(meter -> bindCalls(entry.stack, meter)); // gauges of breakers the reload added
             applied[0] = true;
             return new Entry(entry.stack, snapshot.version());

@@ -10,6 +10,7 @@ import com.alibaba.csp.sentinel.slots.block.BlockException;
 import com.alibaba.csp.sentinel.slots.block.degrade.BreakerBridgeAccess;
 import io.breakerbridge.endpoint.BreakerState;
 import io.breakerbridge.endpoint.Guard;
+import io.breakerbridge.endpoint.RejectedException;
 import io.breakerbridge.sentinel.probe.SentinelProbes;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -50,10 +51,13 @@ public final class SentinelGuard implements Guard {
         try {
             entry = SphU.asyncEntry(resource, EntryType.OUT);
         } catch (BlockException e) {
-            throw SentinelMiddleware.rejection(resource, e);
+            final RejectedException rejected = SentinelMiddleware.rejection(resource, e);
+            SentinelMiddleware.span(resource, rejected);
+            throw rejected;
         } finally {
             ASKING.set(Boolean.FALSE);
         }
+        SentinelMiddleware.span(resource, null);
         return new Permit() {
             @Override
             public void complete(@Nullable Throwable error) {

@@ -17,7 +17,10 @@ import io.breakerbridge.endpoint.Middleware;
 import io.breakerbridge.endpoint.OutcomeClassifier;
 import io.breakerbridge.endpoint.RejectedException;
 import io.breakerbridge.endpoint.RejectionReason;
+import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.model.FallbackSpec;
+import io.breakerbridge.telemetry.CallSpans;
+import io.opentelemetry.api.trace.Span;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -50,8 +53,11 @@ public final class SentinelMiddleware {
             try {
                 entry = SphU.asyncEntry(resource, EntryType.OUT);
             } catch (BlockException e) {
-                return CompletableFuture.failedFuture(rejection(resource, e));
+                final RejectedException rejected = rejection(resource, e);
+                span(resource, rejected);
+                return CompletableFuture.failedFuture(rejected);
             }
+            span(resource, null);
             CompletionStage<O> stage;
             try {
                 stage = next.call(ctx, request);
@@ -90,6 +96,12 @@ public final class SentinelMiddleware {
                                                        OutcomeClassifier<O> classifier, Clock clock,
                                                        @Nullable Supplier<O> skipAnswer) {
         return Middleware.chain(FallbackMiddleware.<I, O>of(fallback, clock, skipAnswer), of(resource, classifier));
+    }
+
+    /** Adds the decision to the current span (see {@link CallSpans}); one check when no span records. */
+    static void span(String resource, @Nullable RejectedException rejection) {
+        CallSpans.decided(Span.current(), EngineKind.SENTINEL, SentinelRuleApplier.versionOf(resource), rejection,
+                          () -> SentinelGuard.breakerStates(resource));
     }
 
     /** The rejection for a Sentinel block, naming the refusing rule's index among the resource's rules. */

@@ -48,6 +48,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SentinelRuleApplier implements AutoCloseable {
     private static final AtomicLong IDS = new AtomicLong();
+    /** The appliers not closed yet: Sentinel's rules are global, so a guard asks them for a resource's version. */
+    private static final List<SentinelRuleApplier> LIVE = new CopyOnWriteArrayList<>();
 
     private final Map<SnapshotKey, ThresholdSnapshot> held = new TreeMap<>();
     /** Resource -> the degrade rules currently loaded for it by this applier. */
@@ -66,6 +68,7 @@ public final class SentinelRuleApplier implements AutoCloseable {
     /** An applier that owns no resource yet; it watches breaker state changes to apply held changes. */
     public static SentinelRuleApplier create() {
         final SentinelRuleApplier applier = new SentinelRuleApplier();
+        LIVE.add(applier);
         SentinelProbes.addObserver(
                 applier.observerName, (prev, next, rule, value) -> {
                     applier.publish(prev, next, rule, value);
@@ -189,7 +192,19 @@ public final class SentinelRuleApplier implements AutoCloseable {
     /** Stops watching breaker state; the rules stay loaded. */
     @Override
     public void close() {
+        LIVE.remove(this);
         SentinelProbes.removeObserver(observerName);
+    }
+
+    /** The version of the rules any live applier runs for Sentinel resource {@code resource}, 0 when none does. */
+    public static long versionOf(String resource) {
+        for (SentinelRuleApplier applier : LIVE) {
+            final ThresholdSnapshot applied = applier.appliedFor(resource);
+            if (applied != null) {
+                return applied.version();
+            }
+        }
+        return 0;
     }
 
     private synchronized void onBreakerClosed(String resource) {
