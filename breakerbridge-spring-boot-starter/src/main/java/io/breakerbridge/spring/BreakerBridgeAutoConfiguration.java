@@ -1,12 +1,14 @@
 package io.breakerbridge.spring;
 
 import com.alibaba.nacos.api.exception.NacosException;
+import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.nacos.source.NacosSnapshotSource;
 import io.breakerbridge.r4j.StackRegistry;
 import io.breakerbridge.source.DaemonWatchSource;
 import io.breakerbridge.source.SnapshotListener;
 import io.breakerbridge.source.SnapshotSource;
+import io.breakerbridge.telemetry.AuditLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Objects;
@@ -22,9 +24,10 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Gives a Spring Boot application a {@link StackRegistry} (metrics bound to the application's
- * {@link MeterRegistry} when there is one) and, with {@code breakerbridge.daemon.url} or
- * {@code breakerbridge.nacos.server-addr}, a started {@link SnapshotSource} that keeps the registry on the rules of
- * {@code breakerbridge.service}. Guard calls with {@code registry.guard(key, classifier)}.
+ * {@link MeterRegistry} when there is one, breaker transitions in the {@code breakerbridge.audit} log) and, with
+ * {@code breakerbridge.daemon.url} or {@code breakerbridge.nacos.server-addr}, a started {@link SnapshotSource} that
+ * keeps the registry on the rules of {@code breakerbridge.service}. Guard calls with
+ * {@code registry.guard(key, classifier)}.
  */
 @AutoConfiguration
 @ConditionalOnProperty(prefix = "breakerbridge", name = "enabled", matchIfMissing = true)
@@ -35,8 +38,10 @@ public class BreakerBridgeAutoConfiguration {
     @ConditionalOnMissingBean
     public StackRegistry breakerBridgeStackRegistry(ObjectProvider<MeterRegistry> meterRegistry,
                                                     ObjectProvider<Clock> clock) {
-        final StackRegistry registry = StackRegistry.create(clock.getIfAvailable(Clock::systemUTC));
+        final Clock time = clock.getIfAvailable(Clock::systemUTC);
+        final StackRegistry registry = StackRegistry.create(time);
         meterRegistry.ifAvailable(registry::bindMetrics);
+        registry.addBreakerListener(AuditLog.toSlf4j(EngineKind.RESILIENCE4J, registry::version, time)::breaker);
         return registry;
     }
 

@@ -39,6 +39,7 @@ public final class FallbackMiddleware<I, O> implements Middleware<I, O> {
     private final FallbackSpec spec;
     private final Clock clock;
     private final @Nullable Supplier<O> skipAnswer;
+    private final Listener listener;
     private final Map<String, Cached<O>> cache = new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
@@ -48,7 +49,18 @@ public final class FallbackMiddleware<I, O> implements Middleware<I, O> {
         }
     };
 
-    private FallbackMiddleware(FallbackSpec spec, Clock clock, @Nullable Supplier<O> skipAnswer) {
+    /** Told each time a fallback answers instead of the dependency (the audit log is one). */
+    @FunctionalInterface
+    public interface Listener {
+        /** A listener that does nothing. */
+        Listener NONE = (mode, rejection) -> { };
+
+        /** The fallback of {@code mode} answered a call that {@code rejection} refused. */
+        void onFallback(FallbackMode mode, RejectedException rejection);
+    }
+
+    private FallbackMiddleware(FallbackSpec spec, Clock clock, @Nullable Supplier<O> skipAnswer, Listener listener) {
+        this.listener = requireNonNull(listener, "listener");
         this.spec = requireNonNull(spec, "spec");
         this.clock = requireNonNull(clock, "clock");
         if (spec.mode() == FallbackMode.SKIP && skipAnswer == null) {
@@ -60,7 +72,13 @@ public final class FallbackMiddleware<I, O> implements Middleware<I, O> {
     /** A fallback for {@code spec}; {@code skipAnswer} gives SKIP's default answer (may be null otherwise). */
     public static <I, O> FallbackMiddleware<I, O> of(FallbackSpec spec, Clock clock,
                                                      @Nullable Supplier<O> skipAnswer) {
-        return new FallbackMiddleware<>(spec, clock, skipAnswer);
+        return new FallbackMiddleware<>(spec, clock, skipAnswer, Listener.NONE);
+    }
+
+    /** A fallback for {@code spec} that tells {@code listener} each time it answers. */
+    public static <I, O> FallbackMiddleware<I, O> of(FallbackSpec spec, Clock clock, @Nullable Supplier<O> skipAnswer,
+                                                     Listener listener) {
+        return new FallbackMiddleware<>(spec, clock, skipAnswer, listener);
     }
 
     @Override
@@ -102,6 +120,7 @@ public final class FallbackMiddleware<I, O> implements Middleware<I, O> {
         };
         if (!answer.isCompletedExceptionally() || spec.mode() == FallbackMode.EMPTY_OK) {
             CallSpans.fallback(span, spec.mode(), rejection);
+            listener.onFallback(spec.mode(), rejection);
         }
         return answer;
     }

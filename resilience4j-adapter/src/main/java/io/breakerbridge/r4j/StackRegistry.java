@@ -2,6 +2,7 @@ package io.breakerbridge.r4j;
 
 import static java.util.Objects.requireNonNull;
 
+import io.breakerbridge.endpoint.BreakerEvent;
 import io.breakerbridge.endpoint.Middleware;
 import io.breakerbridge.endpoint.OutcomeClassifier;
 import io.breakerbridge.metrics.BridgeMeters;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The live {@link ResilienceStack} of every resource, kept up to date from snapshots. The version decides: a
@@ -27,6 +29,7 @@ public final class StackRegistry {
     private final Map<SnapshotKey, Entry> entries = new ConcurrentHashMap<>();
     private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
     private final List<MeterRegistry> meters = new CopyOnWriteArrayList<>();
+    private final List<Consumer<BreakerEvent>> breakerListeners = new CopyOnWriteArrayList<>();
 
     private StackRegistry(Clock clock) {
         this.clock = requireNonNull(clock, "clock");
@@ -49,6 +52,7 @@ public final class StackRegistry {
                 applied[0] = true;
                 final ResilienceStack stack = ResilienceStack.create(key, snapshot.spec(), clock, breakers);
                 stack.ruleVersion(snapshot.version());
+                breakerListeners.forEach(stack::addBreakerListener);
                 meters.forEach(meter -> bindCalls(stack, meter));
                 return new Entry(stack, snapshot.version());
             }
@@ -106,6 +110,16 @@ public final class StackRegistry {
     public long version(SnapshotKey key) {
         final Entry entry = entries.get(requireNonNull(key, "key"));
         return entry == null ? 0 : entry.version;
+    }
+
+    /**
+     * Calls {@code listener} for every breaker transition of every stack, present and future (on the thread of the
+     * call that caused it: keep it quick). An {@code AuditLog}'s {@code breaker} is one.
+     */
+    public void addBreakerListener(Consumer<BreakerEvent> listener) {
+        requireNonNull(listener, "listener");
+        breakerListeners.add(listener);
+        entries.values().forEach(entry -> entry.stack.addBreakerListener(listener));
     }
 
     /**
