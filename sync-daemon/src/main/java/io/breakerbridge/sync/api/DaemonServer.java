@@ -7,6 +7,7 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.docs.DocService;
+import com.linecorp.armeria.server.file.FileService;
 import io.breakerbridge.nacos.propagate.SentinelPropagation;
 import io.breakerbridge.store.SnapshotStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -86,6 +87,10 @@ public final class DaemonServer implements AutoCloseable {
                 .decorator(authDecorator::serve)
                 .build(new DivergencesApi(new DivergenceLog(), Clock.systemUTC()))
                 .serviceUnder("/docs", DocService.builder().build())
+                // The status page: static files, no token (the page asks for one and sends it to the API).
+                .serviceUnder("/ui/", FileService.builder(DaemonServer.class.getClassLoader(), "io/breakerbridge/ui")
+                                                 .build())
+                .service("/ui", (ctx, req) -> HttpResponse.ofRedirect("/ui/"))
                 .build();
         server.start().join();
         log.info("breakerbridge daemon listening on port {}", ((InetSocketAddress) server.activePort().localAddress())

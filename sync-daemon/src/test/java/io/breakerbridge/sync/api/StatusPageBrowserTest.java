@@ -1,0 +1,142 @@
+package io.breakerbridge.sync.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.breakerbridge.model.FallbackSpec;
+import io.breakerbridge.model.Origin;
+import io.breakerbridge.model.RateLimitSpec;
+import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.model.Writer;
+import io.breakerbridge.nacos.NacosLayout;
+import io.breakerbridge.nacos.propagate.PropagationLease;
+import io.breakerbridge.nacos.propagate.SentinelPropagation;
+import io.breakerbridge.nacos.sentinel.NacosSentinelRules;
+import io.breakerbridge.store.SnapshotStore;
+import io.breakerbridge.sync.store.DataFiles;
+import io.breakerbridge.testing.InMemoryNacos;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The status page in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}; skipped, with
+ * the reason, when they are not installed): sign in with a token, see a rule written elsewhere appear live, read its
+ * history, and resolve a held conflict with a writer's token.
+ */
+class StatusPageBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String ADMIN = "admin-token-0123456789abcdef";
+    private static final String READER = "reader-token-0123456789abcdef";
+
+    @TempDir
+    Path dir;
+
+    private final InMemoryNacos nacos = new InMemoryNacos().staleReads(0);
+    private SnapshotStore store;
+    private DaemonServer server;
+    private WebDriver browser;
+
+    @BeforeEach
+    void start() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
+                   "needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver); "
+                   + ".ci/run installs them");
+        DataFiles.createAtomically(dir.resolve("tokens"), "alice " + ADMIN + "\nreader " + READER + " read-only\n");
+        store = SnapshotStore.inMemory(Clock.systemUTC());
+        final SentinelPropagation propagation = SentinelPropagation.builder(store)
+                .connector(app -> NacosSentinelRules.over(nacos.client(), app)).lease(PropagationLease.sole()).start();
+        server = DaemonServer.start(store, TokenAuth.fromFile(dir.resolve("tokens")), 0, propagation);
+        final ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).build(),
+                                   options);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+        nacos.close();
+    }
+
+    private WebDriverWait waiting() {
+        return new WebDriverWait(browser, Duration.ofSeconds(15));
+    }
+
+    private void signIn(String token) {
+        browser.get("http://127.0.0.1:" + server.port() + "/ui/");
+        browser.findElement(By.id("token")).sendKeys(token);
+        browser.findElement(By.id("signin-button")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Signed in."));
+    }
+
+    @Test
+    void aReaderSeesARuleAppearLiveAndReadsItsHistory() throws Exception {
+        final SnapshotKey quote = new SnapshotKey("shop", "GET:/quote");
+        store.put(quote, 0, new ThresholdSpec(List.of(RateLimitSpec.reject(50)), List.of(), FallbackSpec.FAIL_FAST),
+                  new Writer("alice", Origin.API));
+        signIn(READER);
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-key='shop/GET:/quote']")));
+
+        // A write elsewhere shows up without reloading the page.
+        store.put(new SnapshotKey("shop", "POST:/order"), 0, new ThresholdSpec(List.of(RateLimitSpec.reject(7)),
+                  List.of(), FallbackSpec.FAIL_FAST), new Writer("bob", Origin.API));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("tr[data-key='shop/POST:/order']"), "limit 7/s"));
+        assertThat(browser.findElement(By.id("live")).getText()).contains("shop/POST:/order is now version 1");
+
+        store.put(quote, 1, new ThresholdSpec(List.of(RateLimitSpec.reject(80)), List.of(), FallbackSpec.FAIL_FAST),
+                  new Writer("alice", Origin.API));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("tr[data-key='shop/GET:/quote']"), "limit 80/s"));
+        browser.findElement(By.cssSelector("button[aria-label='History of shop/GET:/quote']")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("history"),
+                                                                           "rateLimits[0].maxQps: 50 → 80"));
+
+        Files.createDirectories(Path.of("target"));
+        Files.write(Path.of("target", "status-page.png"),
+                    ((ChromeDriver) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    @Test
+    void aWriterResolvesAHeldConflictFromThePage() throws Exception {
+        nacos.client().publishConfig(NacosLayout.flowRules("payment"), NacosLayout.SENTINEL_GROUP,
+                                     "[{\"app\":\"payment\",\"resource\":\"POST:/pay\",\"grade\":1,\"count\":7}]");
+        store.put(new SnapshotKey("payment", "POST:/pay"), 0, new ThresholdSpec(List.of(RateLimitSpec.reject(40)),
+                  List.of(), FallbackSpec.FAIL_FAST), new Writer("alice", Origin.API));
+        signIn(ADMIN);
+        browser.navigate().refresh(); // lists conflicts again until propagation has held this one
+        waiting().until(driver -> {
+            driver.navigate().refresh();
+            return driver.findElement(By.id("conflicts")).getText().contains("payment:");
+        });
+
+        browser.findElement(By.xpath("//ul[@id='conflicts']//button[text()='Keep BreakerBridge rules']")).click();
+
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"),
+                                                                           "Resolved the conflict of payment"));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("conflicts"), "No held conflicts."));
+        assertThat(nacos.content(NacosLayout.flowRules("payment"), NacosLayout.SENTINEL_GROUP)).isNotNull();
+    }
+}
