@@ -9,11 +9,13 @@ import io.breakerbridge.endpoint.Endpoint;
 import io.breakerbridge.endpoint.FallbackMiddleware;
 import io.breakerbridge.endpoint.RejectedException;
 import io.breakerbridge.endpoint.RejectionReason;
+import io.breakerbridge.metrics.FallbackMeters;
 import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.model.FallbackMode;
 import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.time.VirtualClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,5 +60,22 @@ class AuditLogTest {
         endpoint.call(CallContext.EMPTY, "q").toCompletableFuture().join();
         assertThat(lines).hasSize(AuditLog.BURST + 1);
         assertThat(lines.get(AuditLog.BURST)).contains("\"suppressed\":90");
+    }
+
+    @Test
+    void fallbacksAreCountedByMode() {
+        final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        final Endpoint<String, String> endpoint = FallbackMiddleware.<String, String>of(
+                FallbackSpec.of(FallbackMode.SKIP), clock, () -> "default",
+                FallbackMeters.listener(KEY, EngineKind.SENTINEL, meters))
+                .wrap((ctx, request) -> CompletableFuture.failedFuture(
+                        new RejectedException(RejectionReason.RATE_LIMITED, KEY.resource(), 0)));
+
+        endpoint.call(CallContext.EMPTY, "q").toCompletableFuture().join();
+        endpoint.call(CallContext.EMPTY, "q").toCompletableFuture().join();
+
+        assertThat(meters.get(FallbackMeters.FALLBACKS).tag("engine", "sentinel").tag("mode", "skip").counter()
+                         .count()).isEqualTo(2);
+        assertThat(meters.get(FallbackMeters.FALLBACKS).tag("mode", "cached").counter().count()).isZero();
     }
 }

@@ -129,10 +129,16 @@
   }
 
   async function loadSync() {
+    const status = await api('GET', '/v1/sync/status');
+    const s = status.ok ? await status.json() : { enabled: false };
+    $('sync-status').textContent = !s.enabled ? 'Propagation to Sentinel is off on this daemon.'
+      : `${s.leaseHolder ? 'This daemon holds the propagation lease' : 'This daemon is on standby (another holds the lease)'}: `
+        + `${s.published} publications, ${s.imported} imports, ${s.refused} refused documents, `
+        + `${s.heldConflicts} held conflicts.`;
     const response = await api('GET', '/v1/sync/events');
     $('sync').replaceChildren();
     const list = response.ok ? await response.json() : [];
-    if (list.length === 0) $('sync').append(text('li', 'No propagation events (propagation may be off).'));
+    if (list.length === 0) $('sync').append(text('li', 'No propagation events.'));
     for (const e of list.slice(-20)) $('sync').append(text('li', `${e.at} ${e.service}: ${e.kind} ${e.detail}`));
   }
 

@@ -18,6 +18,7 @@ import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.Put;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.json.StrictJson;
+import io.breakerbridge.nacos.propagate.PropagationMetrics;
 import io.breakerbridge.nacos.propagate.SentinelPropagation;
 import io.breakerbridge.nacos.propagate.SyncConflict;
 import io.breakerbridge.nacos.propagate.SyncEvent;
@@ -51,6 +52,22 @@ final class ApiRoutes {
                 node.put("at", conflict.at().toString());
                 node.put("reason", conflict.reason());
             }
+        }
+        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, StrictJson.serialize(out));
+    }
+
+    @Get("/v1/sync/status")
+    @Description("Whether this daemon propagates to Sentinel's dataIds (it holds the lease) and what it did so far.")
+    public HttpResponse syncStatus() {
+        final ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("enabled", propagation != null);
+        if (propagation != null) {
+            final PropagationMetrics counts = propagation.metrics();
+            out.put("leaseHolder", propagation.propagating());
+            out.put("published", counts.published());
+            out.put("imported", counts.imported());
+            out.put("refused", counts.refused());
+            out.put("heldConflicts", propagation.conflicts().size());
         }
         return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, StrictJson.serialize(out));
     }

@@ -40,8 +40,9 @@ final class JsonErrorHandler implements ServerErrorHandler {
                 body.put("path", "request path");
                 body.put("expected", "a percent-encoded path without control characters");
             } else if (status == HttpStatus.NOT_FOUND) {
-                body.put("expected", "/v1/thresholds[/{service}/{resource}[/history]], /v1/watch, /health, "
-                                     + "/metrics or /docs");
+                body.put("expected", "/v1/thresholds[/{service}/{resource}[/history]], /v1/watch, /v1/conflicts, "
+                                     + "/v1/sync/status, /v1/sync/events, /v1/divergences, /health, /metrics, "
+                                     + "/docs or /ui/");
             }
         }
         return AggregatedHttpResponse.of(status, MediaType.JSON_UTF_8, StrictJson.serialize(body));

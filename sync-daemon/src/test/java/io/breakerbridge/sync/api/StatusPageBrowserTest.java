@@ -137,6 +137,9 @@ class StatusPageBrowserTest {
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"),
                                                                            "Resolved the conflict of payment"));
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("conflicts"), "No held conflicts."));
+        assertThat(browser.findElement(By.id("sync-status")).getText())
+                .startsWith("This daemon holds the propagation lease");
+        assertThat(browser.findElement(By.id("sync")).getText()).contains("payment: conflict", "payment: resolved");
         assertThat(nacos.content(NacosLayout.flowRules("payment"), NacosLayout.SENTINEL_GROUP)).isNotNull();
     }
 }
