@@ -124,7 +124,8 @@ public final class StackRegistry {
 
     /**
      * Publishes metrics of every stack, present and future, to {@code meterRegistry}: Resilience4j's own
-     * breaker metrics (state, calls by outcome, failure and slow rates, through resilience4j-micrometer), the
+     * breaker metrics (state through resilience4j-micrometer; its call counts and rates cover half-open episodes only,
+     * since closed completions are not recorded in its window, which decides nothing there), the
      * metrics both engines share ({@link BridgeMeters}: calls by outcome, each breaker's state, the rule version, with
      * {@code engine=resilience4j}), and
      * per breaker (tag {@code breaker}: its index) {@code breakerbridge.breaker.openings} (consecutive openings)

@@ -260,10 +260,14 @@ public final class ExactBreaker {
         final boolean error = failure != null;
         window.record(now, error, rtMs > slowThresholdMs());
         final CircuitBreaker.State state = breaker.getState();
-        if (error) {
-            breaker.onError(rtMs, TimeUnit.MILLISECONDS, failure);
-        } else {
-            breaker.onSuccess(rtMs, TimeUnit.MILLISECONDS);
+        // Closed, Resilience4j's own window decides nothing (its minimum number of calls is never reached): the
+        // completion is recorded there only while half-open, where it gives back the probe's permission.
+        if (state != CircuitBreaker.State.CLOSED) {
+            if (error) {
+                breaker.onError(rtMs, TimeUnit.MILLISECONDS, failure);
+            } else {
+                breaker.onSuccess(rtMs, TimeUnit.MILLISECONDS);
+            }
         }
         if (state == CircuitBreaker.State.HALF_OPEN) {
             // Every completion counts while half-open (a call admitted before opening too). Bad: an error, or
