@@ -1,0 +1,86 @@
+package io.breakerbridge.sync.api;
+
+import io.breakerbridge.model.InvalidValueException;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/** The paths of {@code /v1/thresholds}: split exactly as the client sent them, each segment percent-decoded. */
+final class ThresholdsPaths {
+    private ThresholdsPaths() {}
+
+    /**
+     * The segments after {@code /v1/thresholds} of the path exactly as the client sent it (before any
+     * normalisation), so that one key has one path: path parameters ({@code ;}), empty segments and characters
+     * that must be percent-encoded (non-ASCII, spaces, controls) are refused, not dropped or guessed at.
+     */
+    static String[] segments(String rawPath) {
+        final int query = rawPath.indexOf('?');
+        final String path = query < 0 ? rawPath : rawPath.substring(0, query);
+        if (!path.startsWith(ThresholdsApi.PREFIX)) {
+            throw new InvalidValueException("path", path, ThresholdsApi.PREFIX + "/...");
+        }
+        for (int i = 0; i < path.length(); i++) {
+            final char c = path.charAt(i);
+            if (c == ';') {
+                throw new InvalidValueException("path", path, "no path parameters (;): percent-encode a ; in a "
+                                                              + "name as %3B");
+            }
+            if (c <= 0x20 || c >= 0x7F || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' || c == '`'
+                || c == '{' || c == '|' || c == '}') {
+                throw new InvalidValueException("path", "character " + (c < 0x7F && c > 0x20 ? "'" + c + "'"
+                        : String.format("0x%02X", (int) c)) + " at " + i, "ASCII letters, digits and - . _ ~ ! $ & ' "
+                        + "( ) * + , = : @, everything else percent-encoded as UTF-8");
+            }
+        }
+        final String rest = path.substring(ThresholdsApi.PREFIX.length());
+        if (rest.isEmpty() || "/".equals(rest)) {
+            return new String[0];
+        }
+        if (rest.charAt(0) != '/') {
+            throw new InvalidValueException("path", path, ThresholdsApi.PREFIX + "/{service}/{resource}");
+        }
+        final String[] segments = rest.substring(1).split("/", -1);
+        for (String segment : segments) {
+            if (segment.isEmpty()) {
+                throw new InvalidValueException("path", path, "no empty segments (//) and no trailing /");
+            }
+        }
+        return segments;
+    }
+
+    /** Percent-decodes one path segment as UTF-8 ({@code +} stays a plus). */
+    static String decode(String segment, String field) {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        for (int i = 0; i < segment.length(); i++) {
+            final char c = segment.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= segment.length()) {
+                    throw new InvalidValueException(field, segment, "valid percent-encoding");
+                }
+                final int hi = Character.digit(segment.charAt(i + 1), 16);
+                final int lo = Character.digit(segment.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    throw new InvalidValueException(field, segment, "valid percent-encoding");
+                }
+                bytes.write(hi * 16 + lo);
+                i += 2;
+            } else {
+                final int codePoint = segment.codePointAt(i);
+                final byte[] raw = new String(Character.toChars(codePoint)).getBytes(StandardCharsets.UTF_8);
+                bytes.write(raw, 0, raw.length);
+                i += Character.charCount(codePoint) - 1;
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                                         .onMalformedInput(CodingErrorAction.REPORT)
+                                         .onUnmappableCharacter(CodingErrorAction.REPORT)
+                                         .decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidValueException(field, segment, "percent-encoded UTF-8");
+        }
+    }
+}
