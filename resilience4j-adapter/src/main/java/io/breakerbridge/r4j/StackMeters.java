@@ -35,7 +35,8 @@ public final class StackMeters {
         outcomes.forEach((outcome, count) -> FunctionCounter.builder(BridgeMeters.CALLS, stack, count)
                 .tags(tags).tag("outcome", outcome.tag()).description("Calls by outcome")
                 .register(meterRegistry));
-        Gauge.builder(BridgeMeters.RULE_VERSION, version, LongSupplier::getAsLong).tags(tags)
+        // Held strongly: the supplier is usually a lambda nothing else keeps, and a weak one would read NaN after a GC.
+        Gauge.builder(BridgeMeters.RULE_VERSION, version, LongSupplier::getAsLong).tags(tags).strongReference(true)
              .description("The version of the rules in force").register(meterRegistry);
         for (int i = 0; i < stack.breakerStatuses().size(); i++) {
             final int index = i;
