@@ -81,6 +81,10 @@ public final class SentinelMetrics implements AutoCloseable {
         final String resource;
         final Tags tags;
         int breakersRegistered;
+        /** The snapshot the meters and {@link #slowMs} were last set up for; replaced when the applier reloads. */
+        private volatile ThresholdSnapshot seen;
+        /** The resource's slow-call threshold under {@link #seen} ({@link BridgeMeters#slowCallMs}). */
+        private volatile long slowMs;
 
         Resource(ThresholdSnapshot snapshot) {
             this.resource = snapshot.resource();
@@ -94,7 +98,21 @@ public final class SentinelMetrics implements AutoCloseable {
                 final ThresholdSnapshot applied = a.appliedFor(resource);
                 return applied == null ? Double.NaN : applied.version();
             }).tags(tags).description("The version of the rules in force").register(registry);
+            this.seen = snapshot;
+            this.slowMs = BridgeMeters.slowCallMs(snapshot.spec());
             registerBreakers(snapshot.breakers().size());
+        }
+
+        /**
+         * Follows a reload: registers the gauges of breakers it added and takes its slow-call threshold. Costs one
+         * comparison per call while the rules stay as they are.
+         */
+        void follow(ThresholdSnapshot applied) {
+            if (applied != seen) {
+                registerBreakers(applied.breakers().size());
+                slowMs = BridgeMeters.slowCallMs(applied.spec());
+                seen = applied;
+            }
         }
 
         /** Registers the state gauges of breakers a reload added (the gauges of one read NaN once it is gone). */
@@ -130,7 +148,7 @@ public final class SentinelMetrics implements AutoCloseable {
             if (resource != null) {
                 final ThresholdSnapshot applied = applier.appliedFor(wrapper.getName());
                 if (applied != null) {
-                    resource.registerBreakers(applied.breakers().size());
+                    resource.follow(applied);
                 }
                 resource.count(BridgeMeters.Outcome.PASSED);
             }
@@ -160,10 +178,11 @@ public final class SentinelMetrics implements AutoCloseable {
             if (resource == null || applied == null) {
                 return;
             }
+            resource.follow(applied);
             if (entry.getError() != null) {
                 resource.count(BridgeMeters.Outcome.ERROR);
             }
-            final long slowMs = BridgeMeters.slowCallMs(applied.spec());
+            final long slowMs = resource.slowMs;
             if (slowMs >= 0 && entry.getCompleteTimestamp() - entry.getCreateTimestamp() > slowMs) {
                 resource.count(BridgeMeters.Outcome.SLOW);
             }
