@@ -66,17 +66,13 @@ final class OpenSergoReader {
             rule(rule);
         }
         for (Document document : byRef.values()) {
-            if (!converted.containsKey(document) && !referencedFallback(document)) {
+            if (!converted.containsKey(document) && !usedFallbacks.contains(document)) {
                 losses.add(new Loss(document.path(), "metadata.name", "no FaultToleranceRule names it; left out"));
             }
         }
         final SortedMap<SnapshotKey, ThresholdSpec> specs = new TreeMap<>();
         rules.forEach((key, r) -> specs.put(key, new ThresholdSpec(r.limits, r.breakers, r.fallback)));
         return new Translation<>(specs, losses);
-    }
-
-    private boolean referencedFallback(Document document) {
-        return usedFallbacks.contains(document);
     }
 
     private void rule(Document rule) {

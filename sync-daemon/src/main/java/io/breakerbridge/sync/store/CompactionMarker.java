@@ -37,13 +37,8 @@ record CompactionMarker(long through, Instant at, long archived) {
 
     /** The marker in {@code json}, or null when the record is not one. */
     static @Nullable CompactionMarker read(byte[] json) {
-        if (json.length < PREFIX.length) {
+        if (!JournalScan.startsWith(json, PREFIX)) {
             return null;
-        }
-        for (int i = 0; i < PREFIX.length; i++) {
-            if (json[i] != PREFIX[i]) {
-                return null;
-            }
         }
         final JsonNode compacted = StrictJson.parseTree(json).get("compacted");
         final JsonNode through = compacted.path("through");

@@ -43,13 +43,8 @@ record LostMarker(long at, long bytes, long records, String readable, long seque
 
     /** The marker in {@code json}, or null when the record is not a marker (then it is a change). */
     static @Nullable LostMarker read(byte[] json) {
-        if (json.length < PREFIX.length) {
+        if (!JournalScan.startsWith(json, PREFIX)) {
             return null;
-        }
-        for (int i = 0; i < PREFIX.length; i++) {
-            if (json[i] != PREFIX[i]) {
-                return null;
-            }
         }
         final JsonNode lost = StrictJson.parseTree(json).get("lost");
         return new LostMarker(number(lost, "at"), number(lost, "bytes"), number(lost, "records"),
