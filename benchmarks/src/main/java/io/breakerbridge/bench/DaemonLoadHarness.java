@@ -74,6 +74,11 @@ public final class DaemonLoadHarness {
                                   r.percentile(50) - raw.percentile(50), r.percentile(99),
                                   r.count / (double) Math.max(1, store.syncCount() - syncsBefore));
             }
+            run(http, base, 1, 1, "warmup-jdk", false);
+            final Result jdk = run(http, base, 1, seconds, "jdk", false);
+            System.out.printf(" 1 writer through the JDK HttpClient instead: %7.0f writes/s, p50 %.2f ms (the client's "
+                              + "own thread hops; the figures above use one blocking socket per writer)%n",
+                              jdk.count / (double) seconds, jdk.percentile(50));
             watchLatency(http, base);
         } finally {
             server.close();
@@ -108,30 +113,55 @@ public final class DaemonLoadHarness {
 
     private static Result run(HttpClient http, String base, EmbeddedStore store, int writers, int seconds,
                               String prefix) throws Exception {
+        return run(http, base, writers, seconds, prefix, true);
+    }
+
+    /**
+     * {@code writers} threads writing CAS updates for {@code seconds}, each on its own resource; with {@code plain},
+     * over {@link PlainHttp} (one blocking keep-alive connection each), else through the JDK's HttpClient.
+     */
+    private static Result run(HttpClient http, String base, int writers, int seconds, String prefix,
+                              boolean plain) throws Exception {
         final ExecutorService pool = Executors.newFixedThreadPool(writers);
         final long end = System.nanoTime() + seconds * 1_000_000_000L;
+        final URI root = URI.create(base);
         final List<Future<List<Double>>> futures = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
-            final String path = base + "/v1/thresholds/bench/" + prefix + "-" + w;
+            final String path = "/v1/thresholds/bench/" + prefix + "-" + w;
             futures.add(pool.submit(() -> {
                 final List<Double> latencies = new ArrayList<>();
                 long version = 0;
-                while (System.nanoTime() < end) {
-                    final String body = "{\"rateLimits\":[{\"maxQps\":" + (version + 1) + "}]}";
-                    final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(path))
-                            .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                            .PUT(HttpRequest.BodyPublishers.ofString(body));
-                    request.header(version == 0 ? "If-None-Match" : "If-Match", version == 0 ? "*"
-                                                                                            : "\"" + version + "\"");
-                    final long start = System.nanoTime();
-                    final HttpResponse<String> response = http.send(request.build(),
-                                                                     HttpResponse.BodyHandlers.ofString());
-                    if (response.statusCode() / 100 != 2) {
-                        throw new IllegalStateException("write failed: " + response.statusCode() + " "
-                                                        + response.body());
+                try (PlainHttp connection = plain ? new PlainHttp(root.getHost(), root.getPort()) : null) {
+                    while (System.nanoTime() < end) {
+                        final String body = "{\"rateLimits\":[{\"maxQps\":" + (version + 1) + "}]}";
+                        final String condition = version == 0 ? "If-None-Match" : "If-Match";
+                        final String expected = version == 0 ? "*" : "\"" + version + "\"";
+                        final long start = System.nanoTime();
+                        final int status;
+                        final String answer;
+                        if (connection != null) {
+                            final PlainHttp.Answer a = connection.send(
+                                    "PUT", path, body, "Authorization", "Bearer " + TOKEN,
+                                    "Content-Type", "application/json", condition, expected);
+                            status = a.status();
+                            answer = a.body();
+                        } else {
+                            final HttpResponse<String> response = http.send(
+                                    HttpRequest.newBuilder(URI.create(base + path))
+                                               .header("Authorization", "Bearer " + TOKEN)
+                                               .header("Content-Type", "application/json")
+                                               .header(condition, expected)
+                                               .PUT(HttpRequest.BodyPublishers.ofString(body)).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            status = response.statusCode();
+                            answer = response.body();
+                        }
+                        if (status / 100 != 2) {
+                            throw new IllegalStateException("write failed: " + status + " " + answer);
+                        }
+                        latencies.add((System.nanoTime() - start) / 1e6);
+                        version++;
                     }
-                    latencies.add((System.nanoTime() - start) / 1e6);
-                    version++;
                 }
                 return latencies;
             }));

@@ -13,9 +13,24 @@ import org.jspecify.annotations.Nullable;
 public final class GuardedCall {
     /** Told how a call ended: {@code error} counts as its failure, null when it succeeded. */
     @FunctionalInterface
-    public interface Ended {
+    public interface Ended extends TimedEnded {
         /** The call ended. */
         void ended(@Nullable Throwable error);
+
+        @Override
+        default void ended(long startMs, @Nullable Throwable error) {
+            ended(error);
+        }
+    }
+
+    /**
+     * Told how a call that started at {@code startMs} ended: one instance serves every call of a guard, where an
+     * {@link Ended} would be a new lambda per call capturing its start (an allocation on the hot path).
+     */
+    @FunctionalInterface
+    public interface TimedEnded {
+        /** The call that started at {@code startMs} ended; {@code error} counts as its failure. */
+        void ended(long startMs, @Nullable Throwable error);
     }
 
     private GuardedCall() {}
@@ -23,6 +38,12 @@ public final class GuardedCall {
     /** Calls {@code next} with {@code request} and reports its end to {@code ended}. */
     public static <I, O> CompletionStage<O> run(Endpoint<I, O> next, CallContext ctx, I request,
                                                 OutcomeClassifier<O> classifier, Ended ended) {
+        return run(next, ctx, request, classifier, 0, ended);
+    }
+
+    /** Calls {@code next} with {@code request} and reports its end, with {@code startMs}, to {@code ended}. */
+    public static <I, O> CompletionStage<O> run(Endpoint<I, O> next, CallContext ctx, I request,
+                                                OutcomeClassifier<O> classifier, long startMs, TimedEnded ended) {
         CompletionStage<O> stage;
         try {
             stage = next.call(ctx, request);
@@ -31,13 +52,13 @@ public final class GuardedCall {
         }
         final CompletableFuture<O> future = stage.toCompletableFuture();
         if (future.isDone() && !future.isCompletedExceptionally()) {
-            ended.ended(OutcomeClassifier.errorOf(classifier, future.join(), null));
+            ended.ended(startMs, OutcomeClassifier.errorOf(classifier, future.join(), null));
             return future;
         }
         final CompletableFuture<O> result = new CompletableFuture<>();
         future.whenComplete((response, failure) -> {
             try {
-                ended.ended(OutcomeClassifier.errorOf(classifier, response, failure));
+                ended.ended(startMs, OutcomeClassifier.errorOf(classifier, response, failure));
             } finally {
                 if (failure != null) {
                     result.completeExceptionally(failure);

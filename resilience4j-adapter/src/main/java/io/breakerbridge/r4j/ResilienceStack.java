@@ -33,6 +33,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,7 +51,6 @@ public final class ResilienceStack {
     private final SlidingWindowLimiter limiter;
     private final @Nullable CircuitBreakerRegistry registry;
     private final ProbeTiming timing;
-    private final LongAdder passed = new LongAdder();
     private final LongAdder rateLimited = new LongAdder();
     private final LongAdder circuitOpen = new LongAdder();
     private final LongAdder errors = new LongAdder();
@@ -62,10 +62,14 @@ public final class ResilienceStack {
     private final List<Consumer<BreakerEvent>> listeners = new CopyOnWriteArrayList<>();
     /** Bumped by every breaker transition and reload (see {@link Guard#stateVersion()}). */
     private final AtomicLong stateVersion = new AtomicLong();
+    /** One instance each for every call (a method reference per call would allocate). */
+    private final GuardedCall.TimedEnded completion = this::complete;
+    private final Supplier<List<BreakerState>> states = this::breakerStates;
     private int generation;
-    private ThresholdSpec spec;
-    private List<ExactBreaker> breakers;
-    private List<Loss> losses;
+    private volatile ThresholdSpec spec;
+    /** Immutable; replaced whole by a reload. */
+    private volatile List<ExactBreaker> breakers;
+    private volatile List<Loss> losses;
 
     private ResilienceStack(SnapshotKey key, ThresholdSpec spec, Clock clock,
                             @Nullable CircuitBreakerRegistry registry, ProbeTiming timing) {
@@ -78,10 +82,11 @@ public final class ResilienceStack {
         this.slowCallMs = BridgeMeters.slowCallMs(spec);
         this.losses = translation.losses();
         this.limiter = SlidingWindowLimiter.of(limits(translation.value()));
-        this.breakers = new ArrayList<>();
+        final List<ExactBreaker> created = new ArrayList<>();
         for (BreakerSpec breaker : translation.value().breakers()) {
-            breakers.add(newBreaker(breakers.size(), breaker));
+            created.add(newBreaker(created.size(), breaker));
         }
+        this.breakers = List.copyOf(created);
     }
 
     /** A stack enforcing {@code spec} for {@code key}, reading time from {@code clock}. */
@@ -118,17 +123,17 @@ public final class ResilienceStack {
     }
 
     /** The rules in force. */
-    public synchronized ThresholdSpec spec() {
+    public ThresholdSpec spec() {
         return spec;
     }
 
     /** What the rules in force cannot enforce alike with Sentinel. */
-    public synchronized List<Loss> losses() {
+    public List<Loss> losses() {
         return losses;
     }
 
     /** The state of each breaker, in list order. */
-    public synchronized List<BreakerStatus> breakerStatuses() {
+    public List<BreakerStatus> breakerStatuses() {
         return breakers.stream().map(b -> new BreakerStatus(b.state(), b.openings(), b.lastWaitMs())).toList();
     }
 
@@ -141,12 +146,12 @@ public final class ResilienceStack {
     }
 
     /** The state of each breaker, in the snapshot's order. */
-    public synchronized List<BreakerState> breakerStates() {
+    public List<BreakerState> breakerStates() {
         return breakers.stream().map(ExactBreaker::state).toList();
     }
 
     /** The Resilience4j breakers, in list order: subscribe to their events or bind their metrics. */
-    public synchronized List<CircuitBreaker> circuitBreakers() {
+    public List<CircuitBreaker> circuitBreakers() {
         return breakers.stream().map(ExactBreaker::circuitBreaker).toList();
     }
 
@@ -193,7 +198,7 @@ public final class ResilienceStack {
                 }
             }
         }
-        breakers = next;
+        breakers = List.copyOf(next);
         spec = newSpec;
         stateVersion.incrementAndGet();
         losses = translation.losses();
@@ -208,22 +213,13 @@ public final class ResilienceStack {
     public <I, O> Middleware<I, O> guard(OutcomeClassifier<O> classifier) {
         requireNonNull(classifier, "classifier");
         return next -> (ctx, request) -> {
-            final long start;
-            final RejectedException rejection;
-            synchronized (this) {
-                start = clock.millis();
-                rejection = admit(start);
-                if (rejection != null) {
-                    (rejection.reason() == RejectionReason.RATE_LIMITED ? rateLimited : circuitOpen).increment();
-                } else {
-                    passed.increment();
-                }
-            }
-            CallSpans.decided(Span.current(), EngineKind.RESILIENCE4J, ruleVersion, rejection, this::breakerStates);
+            final long start = clock.millis();
+            final RejectedException rejection = admit(start, null);
+            CallSpans.decided(Span.current(), EngineKind.RESILIENCE4J, ruleVersion, rejection, states);
             if (rejection != null) {
                 return CompletableFuture.failedFuture(rejection);
             }
-            return GuardedCall.run(next, ctx, request, classifier, error -> complete(start, error));
+            return GuardedCall.run(next, ctx, request, classifier, start, completion);
         };
     }
 
@@ -236,20 +232,10 @@ public final class ResilienceStack {
         return new Guard() {
             @Override
             public Permit admit() {
-                final long start;
+                final long start = clock.millis();
                 final List<ExactBreaker> probes = new ArrayList<>(1);
-                final RejectedException rejection;
-                synchronized (ResilienceStack.this) {
-                    start = clock.millis();
-                    rejection = ResilienceStack.this.admit(start, probes);
-                    if (rejection != null) {
-                        (rejection.reason() == RejectionReason.RATE_LIMITED ? rateLimited : circuitOpen).increment();
-                    } else {
-                        passed.increment();
-                    }
-                }
-                CallSpans.decided(Span.current(), EngineKind.RESILIENCE4J, ruleVersion, rejection,
-                                  ResilienceStack.this::breakerStates);
+                final RejectedException rejection = ResilienceStack.this.admit(start, probes);
+                CallSpans.decided(Span.current(), EngineKind.RESILIENCE4J, ruleVersion, rejection, states);
                 if (rejection != null) {
                     throw rejection;
                 }
@@ -261,9 +247,7 @@ public final class ResilienceStack {
 
                     @Override
                     public void release() {
-                        synchronized (ResilienceStack.this) {
-                            probes.forEach(ExactBreaker::abandonProbe);
-                        }
+                        probes.forEach(ExactBreaker::abandonProbe);
                     }
                 };
             }
@@ -280,21 +264,33 @@ public final class ResilienceStack {
         };
     }
 
-    private @Nullable RejectedException admit(long now) {
-        return admit(now, null);
+    /**
+     * Admits a call at {@code now}, adding to {@code admittedProbes} the breakers it is a probe of; or refuses, and
+     * counts either. Lock-free while the breakers are closed: the limits are checked first (a call they block takes
+     * no probe), then the breakers, then the pass is recorded only if the limits still permit it (another thread
+     * may have taken the last one meanwhile: then this call is blocked after all and gives its probes back).
+     */
+    private @Nullable RejectedException admit(long now, @Nullable List<ExactBreaker> admittedProbes) {
+        final RejectedException rejection = decide(now, admittedProbes);
+        if (rejection != null) { // a pass is counted by the limiter
+            (rejection.reason() == RejectionReason.RATE_LIMITED ? rateLimited : circuitOpen).increment();
+        }
+        return rejection;
     }
 
-    /** Admits a call at {@code now}, adding to {@code admittedProbes} the breakers it is a probe of; or refuses. */
-    private @Nullable RejectedException admit(long now, @Nullable List<ExactBreaker> admittedProbes) {
+    private @Nullable RejectedException decide(long now, @Nullable List<ExactBreaker> admittedProbes) {
+        final List<ExactBreaker> current = breakers;
+        if (allClosed(current)) { // the hot path: closed breakers let every call through, so only the limits decide
+            final int limit = limiter.tryPass(now);
+            return limit < 0 ? null : rateLimited(now, limit);
+        }
         final int blockingLimit = limiter.firstBlocking(now);
         if (blockingLimit >= 0) {
-            return new RejectedException(RejectionReason.RATE_LIMITED, key.resource(), blockingLimit,
-                                         SlidingWindowLimiter.BUCKET_MS
-                                         - Math.floorMod(now, SlidingWindowLimiter.BUCKET_MS));
+            return rateLimited(now, blockingLimit);
         }
         List<ExactBreaker> probes = null;
-        for (int i = 0; i < breakers.size(); i++) {
-            final ExactBreaker breaker = breakers.get(i);
+        for (int i = 0; i < current.size(); i++) {
+            final ExactBreaker breaker = current.get(i);
             if (!breaker.tryAcquire()) {
                 if (probes != null) {
                     probes.forEach(ExactBreaker::abandonProbe);
@@ -309,14 +305,35 @@ public final class ResilienceStack {
                 probes.add(breaker);
             }
         }
-        limiter.recordPass(now);
+        final int lateLimit = limiter.tryPass(now);
+        if (lateLimit >= 0) {
+            if (probes != null) {
+                probes.forEach(ExactBreaker::abandonProbe);
+            }
+            return rateLimited(now, lateLimit);
+        }
         if (admittedProbes != null && probes != null) {
             admittedProbes.addAll(probes);
         }
         return null;
     }
 
-    private synchronized void complete(long start, @Nullable Throwable error) {
+    private static boolean allClosed(List<ExactBreaker> current) {
+        for (int i = 0; i < current.size(); i++) {
+            if (!current.get(i).isClosed()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private RejectedException rateLimited(long now, int limit) {
+        final long bucketMs = SlidingWindowLimiter.BUCKET_MS;
+        final long untilNextBucket = bucketMs - Math.floorMod(now, bucketMs);
+        return new RejectedException(RejectionReason.RATE_LIMITED, key.resource(), limit, untilNextBucket);
+    }
+
+    private void complete(long start, @Nullable Throwable error) {
         final long now = clock.millis();
         final long rt = now - start;
         for (ExactBreaker breaker : breakers) {
@@ -338,7 +355,7 @@ public final class ResilienceStack {
 
     /** Calls let through, refused by a rate limit or an open breaker, completed with an error or slowly. */
     public StackMetrics metrics() {
-        return new StackMetrics(passed.sum(), rateLimited.sum(), circuitOpen.sum(), errors.sum(), slow.sum());
+        return new StackMetrics(limiter.totalPasses(), rateLimited.sum(), circuitOpen.sum(), errors.sum(), slow.sum());
     }
 
     private ExactBreaker newBreaker(int index, BreakerSpec breakerSpec) {

@@ -31,19 +31,21 @@ import org.jspecify.annotations.Nullable;
  * {@code slowCallMs} ms + 999 999 ns so that whole-millisecond durations are slow exactly when
  * {@code rt > slowCallMs} (for Resilience4j's metrics), and errors recorded as successes for a slow-ratio breaker.
  *
- * <p>Not thread-safe on its own: the stack that owns it serialises admissions and completions.
+ * <p>Thread-safe. A CLOSED breaker admits and records without a lock (Resilience4j's state is atomic, the window
+ * lock-free); every transition, and everything while OPEN or HALF_OPEN, happens under this breaker's monitor, with
+ * the state read again there.
  */
 public final class ExactBreaker {
     private static final Duration NEVER_SLOW = Duration.ofDays(365L * 100);
     private static final int HALF_OPEN_CAPACITY = 64;
 
-    private BreakerSpec spec;
+    private volatile BreakerSpec spec;
     private final Clock clock;
     private final CircuitBreaker breaker;
     private final TumblingWindow window;
     private final long instanceSalt;
     /** Consecutive openings: 1 when tripped from CLOSED, +1 per half-open episode that reopened, 0 when closed. */
-    private int openings;
+    private volatile int openings;
     /** The current half-open episode: probes admitted, good completions, when the last two probes came. */
     private int probesAdmitted;
     private int goodProbes;
@@ -52,16 +54,16 @@ public final class ExactBreaker {
     private final ProbeTiming timing;
     private long previousProbeAt;
     /** The wait chosen at the last opening (0 before the first). */
-    private long lastWaitMs;
+    private volatile long lastWaitMs;
     /**
      * While OPEN: the last millisecond Resilience4j still refuses a probe (it compares isAfter). Tracked here at
      * every transition to OPEN, all of which pass through this class, so no event consumer is needed on the
      * hot path.
      */
-    private long openUntilMs;
+    private volatile long openUntilMs;
     /** The value that tripped it from CLOSED last (ratio or count). */
     private double triggerValue;
-    private @Nullable TransitionListener listener;
+    private volatile @Nullable TransitionListener listener;
 
     /** Told of every state change, with the openings and wait after it; called on the deciding thread. */
     @FunctionalInterface
@@ -143,7 +145,7 @@ public final class ExactBreaker {
      * wait stay; the next waits and episodes follow the new section. False when this breaker cannot take it
      * (more permits than it was built for): the caller replaces it, taking its state over.
      */
-    public boolean reconfigureProbe(BreakerSpec withNewProbe) {
+    public synchronized boolean reconfigureProbe(BreakerSpec withNewProbe) {
         if (!withNewProbe.withProbe(null).equals(spec.withProbe(null))) {
             throw new IllegalArgumentException("spec: " + withNewProbe + " (expected: " + spec
                                                + " with another probe section only)");
@@ -193,8 +195,13 @@ public final class ExactBreaker {
         };
     }
 
+    /** Whether it is CLOSED now: then {@link #tryAcquire} lets any call through and changes nothing. */
+    public boolean isClosed() {
+        return breaker.getState() == CircuitBreaker.State.CLOSED;
+    }
+
     /** Milliseconds from {@code nowMs} until this breaker lets a probe through, or -1 while no probe may come. */
-    public long millisUntilProbe(long nowMs) {
+    public synchronized long millisUntilProbe(long nowMs) {
         return switch (state()) {
             case OPEN -> Math.max(0, openUntilMs + 1 - nowMs);
             case HALF_OPEN -> probesAdmitted < spec.probeOrDefault().permits()
@@ -209,9 +216,16 @@ public final class ExactBreaker {
      * {@code intervalMs} passed since the last one; every other call is refused until the episode ends.
      */
     public boolean tryAcquire() {
+        if (breaker.getState() == CircuitBreaker.State.CLOSED) {
+            return true; // the hot path: Resilience4j's closed state permits every call and records nothing
+        }
+        return tryAcquireNotClosed();
+    }
+
+    private synchronized boolean tryAcquireNotClosed() {
         final CircuitBreaker.State before = breaker.getState();
         if (before == CircuitBreaker.State.CLOSED) {
-            return breaker.tryAcquirePermission(); // the hot path: nothing to decide here
+            return breaker.tryAcquirePermission(); // closed meanwhile
         }
         final long now = clock.millis();
         if (before == CircuitBreaker.State.HALF_OPEN) {
@@ -243,7 +257,7 @@ public final class ExactBreaker {
      * count and spacing go back; without another probe the breaker is OPEN again with its wait unchanged (over),
      * so the next call may probe at once (Sentinel's behaviour).
      */
-    public void abandonProbe() {
+    public synchronized void abandonProbe() {
         if (breaker.getState() == CircuitBreaker.State.HALF_OPEN) {
             breaker.releasePermission();
             probesAdmitted--;
@@ -257,8 +271,14 @@ public final class ExactBreaker {
 
     /** Records a permitted call that completed at {@code now} (the stack's clock) after {@code rtMs}. */
     public void onComplete(long now, long rtMs, @Nullable Throwable failure) {
+        window.record(now, failure != null, rtMs > slowThresholdMs());
+        if (breaker.getState() != CircuitBreaker.State.CLOSED || !Double.isNaN(trippingValue(now))) {
+            decide(now, rtMs, failure); // the hot path (closed, not tripping) takes no lock
+        }
+    }
+
+    private synchronized void decide(long now, long rtMs, @Nullable Throwable failure) {
         final boolean error = failure != null;
-        window.record(now, error, rtMs > slowThresholdMs());
         final CircuitBreaker.State state = breaker.getState();
         // Closed, Resilience4j's own window decides nothing (its minimum number of calls is never reached): the
         // completion is recorded there only while half-open, where it gives back the probe's permission.
@@ -284,11 +304,15 @@ public final class ExactBreaker {
                 openings = 0;
                 told(BreakerState.HALF_OPEN, BreakerState.CLOSED);
             }
-        } else if (state == CircuitBreaker.State.CLOSED && tripped(now)) {
-            openings = 1;
-            lastWaitMs = waitFor(openings);
-            openUntil(now + lastWaitMs - 1);
-            told(BreakerState.CLOSED, BreakerState.OPEN);
+        } else if (state == CircuitBreaker.State.CLOSED) {
+            final double trip = trippingValue(now); // read again under the monitor: the window is shared
+            if (!Double.isNaN(trip)) {
+                triggerValue = trip;
+                openings = 1;
+                lastWaitMs = waitFor(openings);
+                openUntil(now + lastWaitMs - 1);
+                told(BreakerState.CLOSED, BreakerState.OPEN);
+            }
         }
     }
 
@@ -305,7 +329,7 @@ public final class ExactBreaker {
      * OPEN until the time the old one would have let a probe through; a HALF_OPEN one goes to OPEN with the
      * next call as the probe. A CLOSED one leaves this one CLOSED (with a fresh window, as Sentinel's).
      */
-    public void takeOverStateOf(ExactBreaker old) {
+    public synchronized void takeOverStateOf(ExactBreaker old) {
         switch (old.state()) {
             case OPEN -> openUntil(old.openUntilMs);
             case HALF_OPEN -> openUntil(clock.millis() - 1);
@@ -329,26 +353,22 @@ public final class ExactBreaker {
         return requireNonNull(spec.slowCallMs(), "slowCallMs");
     }
 
-    private boolean tripped(long now) {
-        final long total = window.total(now);
-        if (total < spec.minRequests()) {
-            return false;
+    /** The value that trips this CLOSED breaker at {@code now} (a ratio or a count), or NaN when it does not trip. */
+    private double trippingValue(long now) {
+        final BreakerSpec rule = spec;
+        final boolean slowKind = rule.trip() == TripKind.SLOW_RATIO;
+        final long bad = slowKind ? window.slow(now) : window.errors(now);
+        if (bad == 0) {
+            return Double.NaN; // thresholds are >= 0 and compared with '>' (1.0 with '>=' needs a bad call too)
         }
-        final double threshold = spec.threshold();
-        return switch (spec.trip()) {
-            case ERROR_RATIO -> {
-                triggerValue = window.errors(now) * 1.0d / total;
-                yield triggerValue > threshold;
-            }
-            case ERROR_COUNT -> {
-                triggerValue = window.errors(now);
-                yield triggerValue > threshold;
-            }
-            case SLOW_RATIO -> {
-                final double ratio = window.slow(now) * 1.0d / total;
-                triggerValue = ratio;
-                yield ratio > threshold || Double.compare(ratio, threshold) == 0 && Double.compare(threshold, 1.0) == 0;
-            }
-        };
+        final long total = window.total(now);
+        if (total < rule.minRequests()) {
+            return Double.NaN;
+        }
+        final double threshold = rule.threshold();
+        final double value = rule.trip() == TripKind.ERROR_COUNT ? bad : bad * 1.0d / total;
+        final boolean trips = value > threshold
+                || slowKind && Double.compare(value, threshold) == 0 && Double.compare(threshold, 1.0) == 0;
+        return trips ? value : Double.NaN;
     }
 }

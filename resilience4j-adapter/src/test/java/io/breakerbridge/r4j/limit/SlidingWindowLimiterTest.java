@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 class SlidingWindowLimiterTest {
@@ -72,5 +75,73 @@ class SlidingWindowLimiterTest {
     void negativeLimitIsRefused() {
         assertThatThrownBy(() -> SlidingWindowLimiter.of(-1))
                 .hasMessage("maxQps[0]: -1.0 (expected: a finite number >= 0)");
+    }
+
+    @RepeatedTest(5)
+    void racingCallersPassExactlyTheLimit() throws Exception {
+        final SlidingWindowLimiter limiter = SlidingWindowLimiter.of(1000);
+        final AtomicInteger passed = new AtomicInteger();
+
+        race(() -> {
+            for (int i = 0; i < 5000; i++) {
+                if (limiter.tryPass(T0 + 100) < 0) {
+                    passed.incrementAndGet();
+                }
+            }
+        });
+
+        assertThat(passed).hasValue(1000);
+        assertThat(limiter.passesInWindow(T0 + 100)).isEqualTo(1000);
+        assertThat(limiter.totalPasses()).isEqualTo(1000);
+    }
+
+    @RepeatedTest(5)
+    void racingCallersAcrossBucketRollsStayWithinTheLimit() throws Exception {
+        final SlidingWindowLimiter limiter = SlidingWindowLimiter.of(100);
+        final AtomicInteger passed = new AtomicInteger();
+
+        race(() -> {
+            for (long t = 0; t < 2000; t++) {
+                for (int i = 0; i < 3; i++) {
+                    if (limiter.tryPass(T0 + t) < 0) {
+                        passed.incrementAndGet();
+                    }
+                }
+            }
+        });
+
+        // Buckets [0, 500) + [500, 1000) and [1000, 1500) + [1500, 2000) are windows: at most 100 each.
+        assertThat(passed.get()).isBetween(100, 200);
+        assertThat(limiter.totalPasses()).isEqualTo(passed.get()); // no pass lost across the rolls
+        assertThat(limiter.passesInWindow(T0 + 1999)).isLessThanOrEqualTo(100);
+    }
+
+    @Test
+    void aClockSetBackStartsAfresh() {
+        final SlidingWindowLimiter limiter = SlidingWindowLimiter.of(1);
+        assertThat(limiter.tryPass(T0 + 5000)).isEqualTo(-1);
+        assertThat(limiter.tryPass(T0 + 4600)).isZero(); // a late caller counts in the newest bucket
+
+        assertThat(limiter.tryPass(T0 + 5000 - SlidingWindowLimiter.CLOCK_SET_BACK_MS)).isEqualTo(-1);
+    }
+
+    private static void race(Runnable perThread) throws InterruptedException {
+        final CyclicBarrier start = new CyclicBarrier(4);
+        final List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            final Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                perThread.run();
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
     }
 }
