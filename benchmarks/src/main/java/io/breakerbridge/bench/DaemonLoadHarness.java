@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * Load harness for the daemon over loopback: accepted durable CAS writes per second and write latency (p50,
  * p99) for 1, 4 and 16 concurrent writers (each on its own key, so every write is accepted), and the time
  * from a write's acknowledgement to its event on {@code /v1/watch}. Run:
- * {@code java -cp benchmarks/target/benchmarks.jar io.breakerbridge.bench.DaemonLoadHarness [seconds]}.
+ * {@code java -cp benchmarks/target/benchmarks.jar io.breakerbridge.bench.DaemonLoadHarness [seconds [daemon-url]]}
+ * (with a URL: a daemon in its own process whose token file holds {@code bench-token-0123456789abcdef}).
  */
 public final class DaemonLoadHarness {
     private static final String TOKEN = "bench-token-0123456789abcdef";
@@ -52,36 +53,40 @@ public final class DaemonLoadHarness {
         final Path dir = Files.createTempDirectory("breakerbridge-bench");
         final Path tokens = dir.resolve("tokens");
         DataFiles.createAtomically(tokens, TOKEN + "\n");
-        final EmbeddedStore store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
-        final DaemonServer server = DaemonServer.start(store, TokenAuth.fromFile(tokens), 0);
+        // With a URL, a daemon running in its own process (started with a token file holding TOKEN) is measured.
+        final EmbeddedStore store = args.length > 1 ? null : EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
+        final DaemonServer server = store == null ? null : DaemonServer.start(store, TokenAuth.fromFile(tokens), 0);
         final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        final String base = "http://127.0.0.1:" + server.port();
+        final String base = server == null ? args[1] : "http://127.0.0.1:" + server.port();
         System.out.println("command: java -cp benchmarks/target/benchmarks.jar "
-                           + "io.breakerbridge.bench.DaemonLoadHarness " + seconds);
-        System.out.println("data dir: " + dir + " (fsync on " + Files.getFileStore(dir).type() + ")");
+                           + "io.breakerbridge.bench.DaemonLoadHarness " + String.join(" ", args));
+        System.out.println("daemon: " + (server == null ? base + " (its own process)" : "in this process")
+                           + "; raw fsync in " + dir + " (" + Files.getFileStore(dir).type() + ")");
         final Result raw = rawFsync(dir.resolve("raw.log"), seconds);
         final double rawRate = raw.count / (double) seconds;
         System.out.printf("raw 500-byte append + fsync, 1 thread: %7.0f/s, p50 %.2f ms, p99 %.2f ms%n", rawRate,
                           raw.percentile(50), raw.percentile(99));
         try {
             for (int writers : new int[] {1, 4, 16}) {
-                run(http, base, store, writers, 1, "warmup-" + writers);
-                final long syncsBefore = store.syncCount();
-                final Result r = run(http, base, store, writers, seconds, "w" + writers);
+                run(http, base, writers, 2, "warmup-" + writers, true);
+                final long syncsBefore = store == null ? 0 : store.syncCount();
+                final Result r = run(http, base, writers, seconds, "w" + writers, true);
                 System.out.printf("%2d writers: %7.0f accepted writes/s (%.2fx raw), p50 %.2f ms (raw + %.2f ms), "
-                                  + "p99 %.2f ms, %.1f writes per fsync%n", writers, r.count / (double) seconds,
+                                  + "p99 %.2f ms%s%n", writers, r.count / (double) seconds,
                                   r.count / (double) seconds / rawRate, r.percentile(50),
                                   r.percentile(50) - raw.percentile(50), r.percentile(99),
-                                  r.count / (double) Math.max(1, store.syncCount() - syncsBefore));
+                                  store == null ? "" : String.format(", %.1f writes per fsync", r.count
+                                          / (double) Math.max(1, store.syncCount() - syncsBefore)));
             }
-            run(http, base, 1, 1, "warmup-jdk", false);
+            run(http, base, 1, 2, "warmup-jdk", false);
             final Result jdk = run(http, base, 1, seconds, "jdk", false);
-            System.out.printf(" 1 writer through the JDK HttpClient instead: %7.0f writes/s, p50 %.2f ms (the client's "
-                              + "own thread hops; the figures above use one blocking socket per writer)%n",
-                              jdk.count / (double) seconds, jdk.percentile(50));
+            System.out.printf(" 1 writer through the JDK HttpClient instead of a blocking socket: %7.0f writes/s, "
+                              + "p50 %.2f ms%n", jdk.count / (double) seconds, jdk.percentile(50));
             watchLatency(http, base);
         } finally {
-            server.close();
+            if (server != null) {
+                server.close();
+            }
         }
     }
 
@@ -109,11 +114,6 @@ public final class DaemonLoadHarness {
         double percentile(int p) {
             return Percentiles.of(latenciesMs, p);
         }
-    }
-
-    private static Result run(HttpClient http, String base, EmbeddedStore store, int writers, int seconds,
-                              String prefix) throws Exception {
-        return run(http, base, writers, seconds, prefix, true);
     }
 
     /**

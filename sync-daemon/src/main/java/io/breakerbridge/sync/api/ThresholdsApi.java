@@ -206,7 +206,7 @@ public final class ThresholdsApi implements HttpService {
         if (result instanceof WriteResult.Applied applied) {
             final ThresholdSnapshot stored = requireNonNull(applied.change().snapshot(), "a put's snapshot");
             metrics.accepted();
-            log.info("accepted write {} v{} by {} origin {}", key, stored.version(), stored.updatedBy(),
+            log.debug("accepted write {} v{} by {} origin {}", key, stored.version(), stored.updatedBy(),
                      stored.origin());
             return snapshotResponse(expected == 0 ? HttpStatus.CREATED : HttpStatus.OK, stored);
         }
@@ -234,7 +234,7 @@ public final class ThresholdsApi implements HttpService {
             }
             if (result instanceof WriteResult.Applied applied) {
                 metrics.accepted();
-                log.info("accepted delete {} v{} by {} origin {}", key, applied.change().version(), writer.name(),
+                log.debug("accepted delete {} v{} by {} origin {}", key, applied.change().version(), writer.name(),
                          writer.origin());
                 return HttpResponse.of(ResponseHeaders.of(HttpStatus.NO_CONTENT));
             }
