@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * the same CAS behind the thinnest Armeria endpoint, the ceiling of any HTTP API on the machine). Without it the
  * daemon runs on its embedded store and the subscribers follow {@code /v1/watch}. Run:
  * {@code [NACOS_ADDR=127.0.0.1:8848] java [-Dbench.warmUp=20000] [-Dbench.client=armeria] -cp
- * benchmarks/target/benchmarks.jar io.breakerbridge.bench.PropagationHarness [writes [pauseMs [no-propagation]]]}.
+ * benchmarks/target/benchmarks.jar io.breakerbridge.bench.PropagationHarness [writes [pauseMs [no-propagation|latency]]]}.
  */
 public final class PropagationHarness {
     static final String TOKEN = "bench-token-0123456789abcdef";
@@ -63,6 +63,7 @@ public final class PropagationHarness {
     private static final int WARM_UP_WRITES = Integer.getInteger("bench.warmUp", 20000);
 
     private PropagationHarness() {}
+
 
     /** Runs the harness and prints its figures. */
     public static void main(String[] args) throws Exception {
@@ -73,12 +74,14 @@ public final class PropagationHarness {
         // "no-propagation": the daemon only stores (no Sentinel side), to show what HTTP + CAS alone keep of raw
         // CAS; the write -> active part is skipped then.
         final boolean propagate = !(args.length > 2 && args[2].equals("no-propagation"));
+        // "latency": only the publish -> listener and write -> active delays (no throughput rounds).
+        final boolean latencyOnly = args.length > 2 && args[2].equals("latency");
         final String addr = System.getenv("NACOS_ADDR");
         final String run = UUID.randomUUID().toString().substring(0, 8);
         final String app = "bench-" + run;
         System.out.println("command: " + (addr == null ? "" : "NACOS_ADDR=" + addr + " ")
                            + "java -cp benchmarks/target/benchmarks.jar io.breakerbridge.bench.PropagationHarness "
-                           + writes + " " + pauseMs + (propagate ? "" : " no-propagation"));
+                           + writes + " " + pauseMs + (args.length > 2 ? " " + args[2] : ""));
         System.out.println(addr == null ? "store: embedded (subscribers follow /v1/watch)"
                                         : "store: Nacos at " + addr + " (subscribers listen to Nacos)");
         final Path dir = Files.createTempDirectory("breakerbridge-bench");
@@ -112,12 +115,16 @@ public final class PropagationHarness {
                 final List<Double> push = pushDelays(raw, pushId, subscriber, Math.min(writes, 100), pauseMs);
                 System.out.printf("Nacos publish -> listener (other JVM): p50 %.1f ms, p99 %.1f ms (%d samples)%n",
                                   Percentiles.of(push, 50), Percentiles.of(push, 99), push.size());
-                final Server proxy = proxy(raw);
-                try {
-                    throughput(raw, store, api, proxy.activeLocalPort(), run, writes, 1);
-                    throughput(raw, store, api, proxy.activeLocalPort(), run, writes, 4);
-                } finally {
-                    proxy.stop().join();
+                if (latencyOnly) {
+                    System.out.println("throughput: skipped (latency)");
+                } else {
+                    final Server proxy = proxy(raw);
+                    try {
+                        throughput(raw, store, api, proxy.activeLocalPort(), run, writes, 1);
+                        throughput(raw, store, api, proxy.activeLocalPort(), run, writes, 4);
+                    } finally {
+                        proxy.stop().join();
+                    }
                 }
             }
             if (!propagate) {
@@ -204,6 +211,7 @@ public final class PropagationHarness {
         final String[] proxyContent = new String[writers];
         final long[] apiVersion = new long[writers];
         final long[] storeVersion = new long[writers];
+        final long[] oneServiceVersion = new long[writers];
         final BenchApi proxy = new BenchApi(proxyPort);
         for (int w = 0; w < writers; w++) {
             rawContent[w] = "v0";
@@ -211,6 +219,8 @@ public final class PropagationHarness {
             raw.publishConfig(rawId(run, writers, w), PUSH_GROUP, rawContent[w]);
             raw.publishConfig(proxyId(run, writers, w), PUSH_GROUP, proxyContent[w]);
             api.put(tpPath(run, writers, w), 0, 1);
+            api.put(oneServicePath(run, writers, w), 0, 1);
+            oneServiceVersion[w] = 1;
             store.put(directKey(run, writers, w), 0, spec(1), new Writer("bench", Origin.API));
             apiVersion[w] = 1;
             storeVersion[w] = 1;
@@ -232,6 +242,11 @@ public final class PropagationHarness {
         steps.put("daemon API", (w, i) -> {
             api.put(tpPath(run, writers, w), apiVersion[w], apiVersion[w] + 1);
             apiVersion[w]++;
+        });
+        // All writers on resources of ONE service: one Nacos document, so the writes queue on one CAS (batched).
+        steps.put("daemon API, one service", (w, i) -> {
+            api.put(oneServicePath(run, writers, w), oneServiceVersion[w], oneServiceVersion[w] + 1);
+            oneServiceVersion[w]++;
         });
         steps.put("store in-process", (w, i) -> {
             if (!(store.put(directKey(run, writers, w), storeVersion[w], spec(storeVersion[w] + 1),
@@ -265,11 +280,15 @@ public final class PropagationHarness {
                 "%.0f writes/s = %.0f %% of raw (%s)", Percentiles.of(rates.get(label), 50),
                 100 * Percentiles.of(rates.get(label), 50) / rawMedian, rounded(rates.get(label)));
         System.out.printf("%d writer(s), medians of 5 interleaved rounds after a warm-up of %d each: raw "
-                          + "publishConfigCas %.0f writes/s (%s); ACCEPTED API WRITES THROUGH THE DAEMON %s; the "
-                          + "same CAS behind the thinnest Armeria endpoint (HTTP ceiling) %s; the daemon's store "
-                          + "called in-process, no HTTP %s%n", writers, Math.max(writes, WARM_UP_WRITES), rawMedian,
-                          rounded(rates.get("raw")), figure.apply("daemon API"), figure.apply("proxy"),
-                          figure.apply("store in-process"));
+                          + "publishConfigCas %.0f writes/s (%s); ACCEPTED API WRITES THROUGH THE DAEMON %s; "
+                          + "THE SAME, ALL WRITERS ON ONE SERVICE (batched) %s; the same CAS behind the thinnest "
+                          + "Armeria endpoint (HTTP ceiling) %s; the daemon's store called in-process, no HTTP %s%n",
+                          writers, Math.max(writes, WARM_UP_WRITES), rawMedian, rounded(rates.get("raw")),
+                          figure.apply("daemon API"), figure.apply("daemon API, one service"),
+                          figure.apply("proxy"), figure.apply("store in-process"));
+        if (store instanceof NacosSnapshotStore nacos) {
+            System.out.printf("  the store's batches so far: %s%n", nacos.batching());
+        }
         final StringBuilder cpu = new StringBuilder();
         CPU.forEach((label, values) -> cpu.append(String.format("%s %.2f, ", label, Percentiles.of(values, 50))));
         System.out.printf("  CPU ms per write (medians; \"jvm\" = this JVM: daemon, proxy, the writers' HTTP "
@@ -365,6 +384,10 @@ public final class PropagationHarness {
 
     private static String tpPath(String run, int writers, int w) {
         return "/v1/thresholds/bench-tp-" + run + "-" + writers + "-" + w + "/r";
+    }
+
+    private static String oneServicePath(String run, int writers, int w) {
+        return "/v1/thresholds/bench-one-" + run + "-" + writers + "/r" + w;
     }
 
     private static SnapshotKey directKey(String run, int writers, int w) {

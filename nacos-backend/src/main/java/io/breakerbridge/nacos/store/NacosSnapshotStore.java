@@ -20,7 +20,6 @@ import io.breakerbridge.store.StoreUnavailableException;
 import io.breakerbridge.store.Subscription;
 import io.breakerbridge.store.WriteResult;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +34,6 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.LongFunction;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,8 +54,11 @@ import org.slf4j.LoggerFactory;
  * same empty document, and the write proper is a compare-and-swap over it, so a lost race is retried on top of
  * the winner.
  *
- * <p>Local writes are serialised per service. The watch holds this store's changes and other writers' as pushes
- * show them (coalesced); its sequences are local. History: see {@link #history}.
+ * <p>Local writes are serialised per service and batched (group commit): writes that arrive while a
+ * compare-and-swap is in flight go into the next one, each judged by its own expected version as if alone, and
+ * one revision then carries all their changes ({@code changes}, or {@code change} for one). The watch holds this
+ * store's changes and other writers' as pushes show them (coalesced); its sequences are local. History: see
+ * {@link #history}.
  */
 public final class NacosSnapshotStore implements SnapshotStore {
     /** The default group of the neutral dataIds. */
@@ -65,12 +66,17 @@ public final class NacosSnapshotStore implements SnapshotStore {
 
     private static final Logger log = LoggerFactory.getLogger(NacosSnapshotStore.class);
     private static final int ATTEMPTS = 8;
+    /** The most writes one revision holds (the document carries each one's change). */
+    private static final int MAX_BATCH = 32;
 
     private final ConfigService config;
     private final NacosDocuments documents;
     private final Clock clock;
     private final Map<String, ServiceDoc> docs = new ConcurrentHashMap<>();
+    /** Per service: held while a batch is committed or a push adopted. */
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    /** Per service: its writes, batched while a compare-and-swap is in flight. */
+    private final Map<String, GroupCommit<WriteBatch.Pending, WriteResult>> queues = new ConcurrentHashMap<>();
     private final SeenChanges seen = new SeenChanges(SeenChanges.DEFAULT_WINDOW);
     private final ServicesIndex index;
     private final HistoryTrail trail;
@@ -167,79 +173,86 @@ public final class NacosSnapshotStore implements SnapshotStore {
         return write(key, expectedVersion, writer, null);
     }
 
-    /** One attempt of a write: the document it would make and the change it would record. */
-    private record Attempt(ServiceDoc next, LongFunction<Change> change) {}
-
-    /** A put ({@code spec} set) or a delete ({@code spec} null), by compare-and-swap on the service document. */
+    /**
+     * A put ({@code spec} set) or a delete ({@code spec} null), by compare-and-swap on the service document,
+     * batched with the writes of the same service that wait while another batch is being written.
+     */
     private WriteResult write(SnapshotKey key, long expected, Writer writer, @Nullable ThresholdSpec spec) {
         ensureOpen();
-        final ReentrantLock lock = locks.computeIfAbsent(key.service(), s -> new ReentrantLock());
+        final WriteBatch.Pending write = new WriteBatch.Pending(key, expected, writer, spec);
+        return queues.computeIfAbsent(key.service(), s -> new GroupCommit<>(MAX_BATCH))
+                     .submit(write, batch -> commit(key.service(), batch));
+    }
+
+    /** Batches committed and the writes in them, over all services (a batch of one is a write alone). */
+    public GroupCommit.Counts batching() {
+        long batches = 0;
+        long writes = 0;
+        for (GroupCommit<WriteBatch.Pending, WriteResult> queue : queues.values()) {
+            final GroupCommit.Counts counts = queue.counts();
+            batches += counts.batches();
+            writes += counts.writes();
+        }
+        return new GroupCommit.Counts(batches, writes);
+    }
+
+    /** Lands {@code writes} of {@code service} in one new revision (each judged by its own expected version). */
+    private List<WriteResult> commit(String service, List<WriteBatch.Pending> writes) {
+        final ReentrantLock lock = locks.computeIfAbsent(service, s -> new ReentrantLock());
         lock.lock();
         try {
-            // md5 of each content this call published -> what it would mean: a false from Nacos may hide a
-            // write that landed, recognised when reading back any of them.
-            final Map<String, Attempt> attempts = new HashMap<>();
-            long backoff = 50;
-            for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-                final ServiceDoc doc = doc(key.service());
-                if (doc.md5() == null) {
-                    createEmpty(key.service());
-                    continue;
-                }
-                final ThresholdSnapshot current = doc.snapshots().get(key.resource());
-                final long currentVersion = current == null ? 0 : current.version();
-                if (currentVersion != expected || spec == null && current == null) {
-                    // Answered from the cached document, which Nacos pushes keep fresh (they lag a write by about
-                    // 100 ms). No read here: nacos-client throttles repeated reads to ~5/s, so reading on every
-                    // conflict would starve busy writers (see docs/ENGINES.md, Nacos).
-                    return WriteResult.Conflict.of(current);
-                }
-                final long version = doc.versions().getOrDefault(key.resource(), 0L) + 1;
-                final Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-                final TreeMap<String, Long> versions = new TreeMap<>(doc.versions());
-                versions.put(key.resource(), version);
-                final TreeMap<String, ThresholdSnapshot> snapshots = new TreeMap<>(doc.snapshots());
-                final ThresholdSnapshot stored = spec == null ? null : new ThresholdSnapshot(
-                        key, version, spec, now, writer.name(), writer.origin());
-                if (stored == null) {
-                    snapshots.remove(key.resource());
-                } else {
-                    snapshots.put(key.resource(), stored);
-                }
-                final LongFunction<Change> made = stored == null ? c -> Change.delete(c, key, version, now, writer)
-                                                                 : c -> Change.put(c, stored, writer.note());
-                final long revision = doc.revision() + 1;
-                final String content = ServiceDoc.render(key.service(), revision, versions, snapshots,
-                                                         made.apply(revision));
-                final ServiceDoc next = new ServiceDoc(key.service(), revision, md5(content), versions, snapshots);
-                final Attempt mine = new Attempt(next, made);
-                attempts.put(next.md5(), mine);
-                Attempt landed = cas(dataId(key.service()), content, doc.md5()) ? mine : null;
-                if (landed == null) {
-                    final String read = readDocument(key.service());
-                    if (read != null && attempts.containsKey(md5(read))) {
-                        landed = attempts.get(md5(read));
-                    } else if (read == null || !adopt(key.service(), read, null)) {
-                        // Nothing newer to be seen yet: a stale read or a failure. Wait and try again.
-                        sleep(backoff);
-                        backoff = Math.min(1000, backoff * 2);
-                    }
-                }
-                if (landed != null) {
-                    docs.put(key.service(), landed.next());
-                    index.add(key.service());
-                    final Change change = seen.record(landed.change());
-                    if (revisions == null) {
-                        trail.append(change); // Nacos's own history keeps it otherwise
-                    }
-                    return new WriteResult.Applied(change);
-                }
-            }
-            throw new StoreUnavailableException("Nacos did not accept the write of " + key + " after " + ATTEMPTS
-                                                + " attempts (no conflicting revision seen)");
+            return commitLocked(service, writes);
         } finally {
             lock.unlock();
         }
+    }
+
+    private List<WriteResult> commitLocked(String service, List<WriteBatch.Pending> writes) {
+        // md5 of each content this call published -> what it would mean: a false from Nacos may hide a write that
+        // landed, recognised when reading back any of them.
+        final Map<String, WriteBatch> attempts = new HashMap<>();
+        long backoff = 50;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            final ServiceDoc doc = doc(service);
+            if (doc.md5() == null) {
+                createEmpty(service);
+                continue;
+            }
+            // Judged on the cached document, which Nacos pushes keep fresh (they lag a write by about 100 ms). No
+            // read for a conflict: nacos-client throttles repeated reads to ~5/s, so reading on every conflict
+            // would starve busy writers (see docs/ENGINES.md, Nacos).
+            final WriteBatch batch = WriteBatch.on(doc, writes, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+            if (batch.applied() == 0) {
+                return batch.results(made -> {
+                    throw new IllegalStateException("nothing applies");
+                });
+            }
+            attempts.put(batch.next().md5(), batch);
+            WriteBatch landed = cas(dataId(service), batch.content(), doc.md5()) ? batch : null;
+            if (landed == null) {
+                final String read = readDocument(service);
+                if (read != null && attempts.containsKey(md5(read))) {
+                    landed = attempts.get(md5(read));
+                } else if (read == null || !adopt(service, read, null)) {
+                    // Nothing newer to be seen yet: a stale read or a failure. Wait and try again.
+                    sleep(backoff);
+                    backoff = Math.min(1000, backoff * 2);
+                }
+            }
+            if (landed != null) {
+                docs.put(service, landed.next());
+                index.add(service);
+                return landed.results(made -> {
+                    final Change change = seen.record(made);
+                    if (revisions == null) {
+                        trail.append(change); // Nacos's own history keeps it otherwise
+                    }
+                    return change;
+                });
+            }
+        }
+        throw new StoreUnavailableException("Nacos did not accept the writes of " + service + " after " + ATTEMPTS
+                                            + " attempts (no conflicting revision seen)");
     }
 
     private @Nullable String readDocument(String service) {

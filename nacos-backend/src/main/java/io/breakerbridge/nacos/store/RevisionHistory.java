@@ -37,10 +37,10 @@ final class RevisionHistory {
     private final ConfigHistory history;
     private final NacosDocuments documents;
     /**
-     * service -> row id -> the change that made the revision the row holds (null: not a readable service document,
-     * or written before revisions carried their change).
+     * service -> row id -> the changes that made the revision the row holds (none: not a readable service document,
+     * or written before revisions carried their changes).
      */
-    private final Map<String, TreeMap<Long, @Nullable Change>> rows = new HashMap<>();
+    private final Map<String, TreeMap<Long, List<Change>>> rows = new HashMap<>();
 
     RevisionHistory(ConfigHistory history, NacosDocuments documents) {
         this.history = history;
@@ -95,7 +95,7 @@ final class RevisionHistory {
     synchronized TreeMap<Long, Change> changes(SnapshotKey key) throws IOException {
         final String service = key.service();
         final String dataId = NacosLayout.serviceDocument(service);
-        final TreeMap<Long, @Nullable Change> known = rows.computeIfAbsent(service, s -> new TreeMap<>());
+        final TreeMap<Long, List<Change>> known = rows.computeIfAbsent(service, s -> new TreeMap<>());
         for (int page = 1; known.size() < MAX_ROWS; page++) {
             final ConfigHistory.Page listed = history.page(dataId, page, PAGE_SIZE);
             boolean reachedKnown = false;
@@ -113,15 +113,16 @@ final class RevisionHistory {
         while (known.size() > MAX_ROWS) {
             known.pollFirstEntry();
         }
-        final List<@Nullable Change> made = new ArrayList<>(known.values());
+        final List<Change> made = new ArrayList<>();
+        known.values().forEach(made::addAll);
         try {
-            made.add(madeBy(service, documents.read(dataId))); // the current revision is not a row until replaced
+            made.addAll(madeBy(service, documents.read(dataId))); // the current revision is not a row until replaced
         } catch (NacosException e) {
             throw new IOException("cannot read " + dataId + ": " + e.getErrMsg(), e);
         }
         final TreeMap<Long, Change> out = new TreeMap<>();
         for (Change change : made) {
-            if (change != null && change.key().equals(key)) {
+            if (change.key().equals(key)) {
                 out.put(change.version(), change);
             }
         }
@@ -129,26 +130,36 @@ final class RevisionHistory {
     }
 
     /**
-     * The change that made the revision a content holds, numbered by that revision (the same on every daemon); null
-     * when the content is no readable document or carries no change.
+     * The changes that made the revision a content holds ({@code change}, or {@code changes} for a batch), numbered
+     * by that revision (the same on every daemon); none when the content is no readable document or carries none.
      */
-    private static @Nullable Change madeBy(String service, @Nullable String content) {
+    private static List<Change> madeBy(String service, @Nullable String content) {
         if (content == null) {
-            return null;
+            return List.of();
         }
         try {
             final JsonNode node = StrictJson.parseTree(content.getBytes(StandardCharsets.UTF_8));
             final ServiceDocument document = ServiceDocument.parse(service, node);
-            final JsonNode made = node.get("change");
-            if (made == null || document.revision() < 1) {
-                return null;
+            if (document.revision() < 1) {
+                return List.of();
             }
-            final Change change = ChangeJson.fromNode(made);
-            return new Change(document.revision(), change.kind(), change.key(), change.version(), change.at(),
-                              change.by(), change.origin(), change.snapshot(), change.note());
+            final List<JsonNode> made = new ArrayList<>();
+            if (node.get("change") != null) {
+                made.add(node.get("change"));
+            }
+            if (node.get("changes") != null) {
+                node.get("changes").forEach(made::add);
+            }
+            final List<Change> changes = new ArrayList<>();
+            for (JsonNode one : made) {
+                final Change change = ChangeJson.fromNode(one);
+                changes.add(new Change(document.revision(), change.kind(), change.key(), change.version(),
+                                       change.at(), change.by(), change.origin(), change.snapshot(), change.note()));
+            }
+            return changes;
         } catch (RuntimeException e) {
             log.debug("a history row of {} is not a readable document: {}", service, e.getMessage());
-            return null;
+            return List.of();
         }
     }
 }

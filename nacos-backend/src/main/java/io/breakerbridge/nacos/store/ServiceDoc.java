@@ -1,5 +1,6 @@
 package io.breakerbridge.nacos.store;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.json.ServiceDocument;
@@ -7,6 +8,7 @@ import io.breakerbridge.model.json.StrictJson;
 import io.breakerbridge.nacos.NacosDocuments;
 import io.breakerbridge.store.Change;
 import io.breakerbridge.store.ChangeJson;
+import java.util.List;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -29,13 +31,19 @@ record ServiceDoc(String service, long revision, @Nullable String md5, TreeMap<S
     }
 
     /**
-     * The JSON of a revision of the document, with the change that makes it ({@code change}, numbered by the
-     * revision), which Nacos's config history then keeps for every daemon's history.
+     * The JSON of a revision of the document, with the changes that make it, numbered by the revision, which Nacos's
+     * config history then keeps for every daemon's history: {@code change} when there is one (the format of
+     * earlier releases), {@code changes} (in order) when a batch made several.
      */
     static String render(String service, long revision, TreeMap<String, Long> versions,
-                         TreeMap<String, ThresholdSnapshot> snapshots, Change change) {
+                         TreeMap<String, ThresholdSnapshot> snapshots, List<Change> changes) {
         final ObjectNode node = new ServiceDocument(service, revision, versions, snapshots).toNode();
-        node.set("change", ChangeJson.toNode(change));
+        if (changes.size() == 1) {
+            node.set("change", ChangeJson.toNode(changes.get(0)));
+        } else {
+            final ArrayNode all = node.putArray("changes");
+            changes.forEach(change -> all.add(ChangeJson.toNode(change)));
+        }
         return StrictJson.serialize(node);
     }
 }

@@ -46,7 +46,7 @@ class NacosHistoryTest {
     }
 
     /** The double's history rows through the {@link ConfigHistory} interface (row ids: oldest is 1). */
-    private static ConfigHistory historyOf(InMemoryNacos nacos, String group) {
+    static ConfigHistory historyOf(InMemoryNacos nacos, String group) {
         return new ConfigHistory() {
             @Override
             public Page page(String dataId, int pageNo, int pageSize) {
