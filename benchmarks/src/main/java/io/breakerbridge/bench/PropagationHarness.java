@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * the same CAS behind the thinnest Armeria endpoint, the ceiling of any HTTP API on the machine). Without it the
  * daemon runs on its embedded store and the subscribers follow {@code /v1/watch}. Run:
  * {@code [NACOS_ADDR=127.0.0.1:8848] java [-Dbench.warmUp=20000] [-Dbench.client=armeria] -cp
- * benchmarks/target/benchmarks.jar io.breakerbridge.bench.PropagationHarness [writes [pauseMs [no-propagation|latency]]]}.
+ * benchmarks/target/benchmarks.jar io.breakerbridge.bench.PropagationHarness
+ * [writes [pauseMs [no-propagation|latency]]]}.
  */
 public final class PropagationHarness {
     static final String TOKEN = "bench-token-0123456789abcdef";
