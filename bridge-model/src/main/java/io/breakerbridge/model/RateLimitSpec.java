@@ -14,9 +14,10 @@ import org.jspecify.annotations.Nullable;
  * @param warmUpSec for {@link LimitBehavior#WARM_UP} only: warm-up period, {@code >= 1}
  * @param coldFactor for {@link LimitBehavior#WARM_UP} only: {@code > 1}, default {@value #DEFAULT_COLD_FACTOR}
  * @param maxQueueMs for {@link LimitBehavior#QUEUE} only: the longest a call may wait, {@code >= 0}
+ * @param adaptive lets the daemon's controller move {@code maxQps} (which must lie within its range); null: fixed
  */
 public record RateLimitSpec(double maxQps, LimitBehavior behavior, @Nullable Integer warmUpSec,
-                            @Nullable Double coldFactor, @Nullable Long maxQueueMs) {
+                            @Nullable Double coldFactor, @Nullable Long maxQueueMs, @Nullable AdaptiveSpec adaptive) {
     /** Sentinel's default cold factor for warm-up. */
     public static final double DEFAULT_COLD_FACTOR = 3.0;
 
@@ -47,6 +48,26 @@ public record RateLimitSpec(double maxQps, LimitBehavior behavior, @Nullable Int
         } else {
             onlyFor("maxQueueMs", maxQueueMs, "QUEUE");
         }
+        if (adaptive != null && (maxQps < adaptive.floor() || maxQps > adaptive.ceiling())) {
+            throw new InvalidValueException("maxQps", maxQps, "a number within adaptive [floor, ceiling] = ["
+                                                              + adaptive.floor() + ", " + adaptive.ceiling() + "]");
+        }
+    }
+
+    /** A limit with the given settings and no adaptive section. */
+    public RateLimitSpec(double maxQps, LimitBehavior behavior, @Nullable Integer warmUpSec,
+                         @Nullable Double coldFactor, @Nullable Long maxQueueMs) {
+        this(maxQps, behavior, warmUpSec, coldFactor, maxQueueMs, null);
+    }
+
+    /** This limit with another {@code maxQps} (the adaptive section and the behaviour kept). */
+    public RateLimitSpec withMaxQps(double newMaxQps) {
+        return new RateLimitSpec(newMaxQps, behavior, warmUpSec, coldFactor, maxQueueMs, adaptive);
+    }
+
+    /** This limit with another adaptive section, or none. */
+    public RateLimitSpec withAdaptive(@Nullable AdaptiveSpec newAdaptive) {
+        return new RateLimitSpec(maxQps, behavior, warmUpSec, coldFactor, maxQueueMs, newAdaptive);
     }
 
     /** A limit that rejects calls over {@code maxQps}. */

@@ -15,6 +15,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.breakerbridge.model.AdaptiveSpec;
 import io.breakerbridge.model.BreakerSpec;
 import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.model.FallbackMode;
@@ -51,7 +52,9 @@ public final class SnapshotReader {
             "origin", "migration");
     private static final Set<String> MIGRATION_FIELDS = Set.of("incumbent", "candidate", "enforcePercent");
     private static final Set<String> LIMIT_FIELDS = Set.of("maxQps", "behavior", "warmUpSec", "coldFactor",
-                                                           "maxQueueMs");
+                                                           "maxQueueMs", "adaptive");
+    private static final Set<String> ADAPTIVE_FIELDS = Set.of("floor", "ceiling", "targetErrorRatio",
+                                                              "targetP95Ms");
     private static final Set<String> BREAKER_FIELDS = Set.of("trip", "threshold", "slowCallMs", "minRequests",
                                                              "statWindowMs", "openMs", "probe");
     private static final Set<String> PROBE_FIELDS = Set.of("backoff", "maxOpenMs", "jitter", "jitterSeed",
@@ -153,9 +156,22 @@ public final class SnapshotReader {
         final Long warmUpSec = integer(object, "warmUpSec", path, Integer.MAX_VALUE);
         final Double coldFactor = number(object, "coldFactor", path);
         final Long maxQueueMs = integer(object, "maxQueueMs", path, Long.MAX_VALUE);
+        final JsonNode adaptiveNode = object.get("adaptive");
+        final AdaptiveSpec adaptive = adaptiveNode == null ? null : adaptive(adaptiveNode, join(path, "adaptive"));
         return rethrowUnder(path, () -> new RateLimitSpec(
                 maxQps, behavior == null ? LimitBehavior.REJECT : behavior,
-                warmUpSec == null ? null : warmUpSec.intValue(), coldFactor, maxQueueMs));
+                warmUpSec == null ? null : warmUpSec.intValue(), coldFactor, maxQueueMs, adaptive));
+    }
+
+    /** An adaptive section: {@code floor} and {@code ceiling} are required. */
+    private static AdaptiveSpec adaptive(JsonNode node, String path) {
+        final ObjectNode object = object(node, path, ADAPTIVE_FIELDS);
+        final double floor = required(path, "floor", number(object, "floor", path), "a finite number >= 0");
+        final double ceiling = required(path, "ceiling", number(object, "ceiling", path), "a finite number >= floor");
+        final Double target = number(object, "targetErrorRatio", path);
+        final Long p95 = integer(object, "targetP95Ms", path, Long.MAX_VALUE);
+        return rethrowUnder(path, () -> new AdaptiveSpec(
+                floor, ceiling, target == null ? AdaptiveSpec.DEFAULT_TARGET_ERROR_RATIO : target, p95));
     }
 
     private static BreakerSpec breaker(JsonNode node, String path) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.breakerbridge.model.AdaptiveSpec;
 import io.breakerbridge.model.BreakerSpec;
 import io.breakerbridge.model.MigrationSpec;
 import io.breakerbridge.model.ProbeSpec;
@@ -77,6 +78,16 @@ public final class SnapshotWriter {
             }
             if (limit.maxQueueMs() != null) {
                 l.put("maxQueueMs", limit.maxQueueMs());
+            }
+            final AdaptiveSpec adaptive = limit.adaptive();
+            if (adaptive != null) {
+                final ObjectNode a = l.putObject("adaptive");
+                putNumber(a, "floor", adaptive.floor());
+                putNumber(a, "ceiling", adaptive.ceiling());
+                putNumber(a, "targetErrorRatio", adaptive.targetErrorRatio());
+                if (adaptive.targetP95Ms() != null) {
+                    a.put("targetP95Ms", adaptive.targetP95Ms());
+                }
             }
         }
         final ArrayNode breakers = node.putArray("breakers");
