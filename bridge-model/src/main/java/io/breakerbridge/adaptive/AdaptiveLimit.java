@@ -82,6 +82,16 @@ public final class AdaptiveLimit {
         return capacity;
     }
 
+    /** The EWMA of the error ratio, NaN before the first judged window. */
+    public double smoothedErrorRatio() {
+        return smoothedErrors;
+    }
+
+    /** The EWMA of the P95 latency in ms, NaN before the first judged window. */
+    public double smoothedP95Ms() {
+        return smoothedP95;
+    }
+
     /** A person set the limit: the controller starts over from it (capacity estimate forgotten). */
     public void follow() {
         capacity = Double.NaN;

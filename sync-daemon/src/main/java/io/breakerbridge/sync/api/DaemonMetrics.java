@@ -1,6 +1,7 @@
 package io.breakerbridge.sync.api;
 
 import io.breakerbridge.nacos.propagate.SentinelPropagation;
+import io.breakerbridge.sync.adaptive.AdaptiveController;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 
-/** The daemon's own metrics: writes by outcome, watch subscribers, the store's last sequence. */
+/** The daemon's own metrics: writes by outcome, watch subscribers, the store's last sequence, adaptive counts. */
 public final class DaemonMetrics {
     private final MeterRegistry registry;
     private final Counter accepted;
@@ -43,6 +44,20 @@ public final class DaemonMetrics {
                 "refused", p -> p.metrics().refused());
         results.forEach((result, count) -> FunctionCounter.builder("breakerbridge.sync.documents", propagation, count)
                 .tag("result", result).description("Sentinel rule documents by result").register(registry));
+    }
+
+    /** Publishes the adaptive controller's counters: signals by result, versions written, writes lost. */
+    public void bindAdaptive(AdaptiveController adaptive) {
+        final Map<String, ToDoubleFunction<AdaptiveController>> signals = Map.of(
+                "kept", a -> a.counts().signalsKept(),
+                "dropped", a -> a.counts().signalsDropped(),
+                "ignored", a -> a.counts().signalsIgnored());
+        signals.forEach((result, count) -> FunctionCounter.builder("breakerbridge.adaptive.signals", adaptive, count)
+                .tag("result", result).description("Reported signals by result").register(registry));
+        FunctionCounter.builder("breakerbridge.adaptive.writes", adaptive, a -> a.counts().writes())
+                .description("Versions the adaptive controller wrote").register(registry);
+        FunctionCounter.builder("breakerbridge.adaptive.writes.lost", adaptive, a -> a.counts().writesLost())
+                .description("Controller writes that met a newer version (the newer one wins)").register(registry);
     }
 
     void accepted() {

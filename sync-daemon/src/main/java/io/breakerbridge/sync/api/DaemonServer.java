@@ -10,17 +10,21 @@ import com.linecorp.armeria.server.docs.DocService;
 import com.linecorp.armeria.server.file.FileService;
 import io.breakerbridge.nacos.propagate.SentinelPropagation;
 import io.breakerbridge.store.SnapshotStore;
+import io.breakerbridge.sync.adaptive.AdaptiveController;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's HTTP server: {@code /v1/thresholds} and {@code /v1/watch} behind bearer-token auth,
+ * The daemon's HTTP server: {@code /v1/thresholds}, {@code /v1/watch}, {@code /v1/signals} and
+ * {@code /v1/adaptive} (the adaptive controller runs in it) behind bearer-token auth,
  * {@code /health} and {@code /metrics} (Prometheus) open, {@code /docs} (Armeria's DocService). Stopping it
  * finishes in-flight requests (a write either completes with its fsync or is not acknowledged), then closes
  * the store.
@@ -35,13 +39,18 @@ public final class DaemonServer implements AutoCloseable {
     private final SnapshotStore store;
     private final WatchService watch;
     private final @Nullable SentinelPropagation propagation;
+    private final AdaptiveController adaptive;
+    private final ScheduledExecutorService scheduler;
 
     private DaemonServer(Server server, SnapshotStore store, WatchService watch,
-                         @Nullable SentinelPropagation propagation) {
+                         @Nullable SentinelPropagation propagation, AdaptiveController adaptive,
+                         ScheduledExecutorService scheduler) {
         this.server = server;
         this.store = store;
         this.watch = watch;
         this.propagation = propagation;
+        this.adaptive = adaptive;
+        this.scheduler = scheduler;
     }
 
     /** Starts serving {@code store} on {@code port} (0: any free port) with {@code auth}. */
@@ -58,7 +67,19 @@ public final class DaemonServer implements AutoCloseable {
     /** Like {@link #start(SnapshotStore, TokenAuth, int, SentinelPropagation)} with bounds on watch streams. */
     public static DaemonServer start(SnapshotStore store, TokenAuth auth, int port,
                                      @Nullable SentinelPropagation propagation, WatchLimits watchLimits) {
+        return start(store, auth, port, propagation, watchLimits, Clock.systemUTC(),
+                     AdaptiveController.Settings.DEFAULT);
+    }
+
+    /**
+     * Like {@link #start(SnapshotStore, TokenAuth, int, SentinelPropagation, WatchLimits)} with the adaptive
+     * controller's clock and settings (it decides only while this daemon holds the propagation lease, if any).
+     */
+    public static DaemonServer start(SnapshotStore store, TokenAuth auth, int port,
+                                     @Nullable SentinelPropagation propagation, WatchLimits watchLimits,
+                                     Clock clock, AdaptiveController.Settings adaptiveSettings) {
         requireNonNull(store, "store");
+        requireNonNull(clock, "clock");
         requireNonNull(watchLimits, "watchLimits");
         requireNonNull(auth, "auth");
         final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -69,6 +90,15 @@ public final class DaemonServer implements AutoCloseable {
         final AuthDecorator authDecorator = new AuthDecorator(auth, metrics);
         final ThresholdsApi api = new ThresholdsApi(store, metrics);
         final WatchService watch = new WatchService(store, metrics, watchLimits);
+        final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            final Thread thread = new Thread(r, "adaptive-controller");
+            thread.setDaemon(true);
+            return thread;
+        });
+        final AdaptiveController adaptive = new AdaptiveController(
+                store, clock, () -> propagation == null || propagation.propagating(), adaptiveSettings)
+                .start(scheduler);
+        metrics.bindAdaptive(adaptive);
         final Server server = Server.builder()
                 .http(port)
                 .meterRegistry(registry)
@@ -86,6 +116,9 @@ public final class DaemonServer implements AutoCloseable {
                 .annotatedService()
                 .decorator(authDecorator::serve)
                 .build(new DivergencesApi(new DivergenceLog(), Clock.systemUTC()))
+                .annotatedService()
+                .decorator(authDecorator::serve)
+                .build(new AdaptiveApi(adaptive))
                 .serviceUnder("/docs", DocService.builder().build())
                 // The status page: static files, no token (the page asks for one and sends it to the API).
                 .serviceUnder("/ui/", FileService.builder(DaemonServer.class.getClassLoader(), "io/breakerbridge/ui")
@@ -95,7 +128,7 @@ public final class DaemonServer implements AutoCloseable {
         server.start().join();
         log.info("breakerbridge daemon listening on port {}", ((InetSocketAddress) server.activePort().localAddress())
                 .getPort());
-        return new DaemonServer(server, store, watch, propagation);
+        return new DaemonServer(server, store, watch, propagation, adaptive, scheduler);
     }
 
     /** The port the server listens on. */
@@ -109,6 +142,8 @@ public final class DaemonServer implements AutoCloseable {
         log.info("breakerbridge daemon stopping");
         try {
             watch.closeAll();
+            adaptive.close();
+            scheduler.shutdown();
             server.stop().join();
         } finally {
             if (propagation != null) {

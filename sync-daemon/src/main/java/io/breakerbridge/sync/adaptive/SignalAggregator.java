@@ -1,0 +1,123 @@
+package io.breakerbridge.sync.adaptive;
+
+import static java.util.Objects.requireNonNull;
+
+import io.breakerbridge.adaptive.WindowSignal;
+import io.breakerbridge.adaptive.WindowTotals;
+import io.breakerbridge.model.SnapshotKey;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Collects the signals of open windows, one per instance (a resent signal replaces the first), and hands out the
+ * windows that closed, summed over their instances. Bounded: at most {@code maxWindows} open windows of at most
+ * {@code maxInstances} instances each; what does not fit, and signals of windows already decided, are dropped
+ * and counted. Thread-safe.
+ */
+public final class SignalAggregator {
+    private final int maxWindows;
+    private final int maxInstances;
+    /** Open windows by (key, start, length): the instance's signal by instance. */
+    private final Map<WindowId, Map<String, WindowSignal>> open = new LinkedHashMap<>();
+    /** The latest window end handed out per key: signals of windows ending no later are late. */
+    private final Map<SnapshotKey, Long> decidedThrough = new TreeMap<>();
+    private long accepted;
+    private long dropped;
+
+    /** An aggregator holding at most {@code maxWindows} open windows of at most {@code maxInstances} each. */
+    public SignalAggregator(int maxWindows, int maxInstances) {
+        if (maxWindows < 1 || maxInstances < 1) {
+            throw new IllegalArgumentException("maxWindows/maxInstances: " + maxWindows + "/" + maxInstances
+                                               + " (expected: both >= 1)");
+        }
+        this.maxWindows = maxWindows;
+        this.maxInstances = maxInstances;
+    }
+
+    /** Adds {@code signals}; returns how many were kept (the rest were late or over a bound). */
+    public synchronized int add(List<WindowSignal> signals) {
+        int kept = 0;
+        for (WindowSignal s : signals) {
+            requireNonNull(s, "signal");
+            final Long through = decidedThrough.get(s.key());
+            if (through != null && s.windowStartMs() + s.windowMs() <= through) {
+                dropped++;
+                continue;
+            }
+            final WindowId id = new WindowId(s.key(), s.windowStartMs(), s.windowMs());
+            Map<String, WindowSignal> instances = open.get(id);
+            if (instances == null) {
+                if (open.size() >= maxWindows) {
+                    dropped++;
+                    continue;
+                }
+                instances = new LinkedHashMap<>();
+                open.put(id, instances);
+            }
+            if (!instances.containsKey(s.instance()) && instances.size() >= maxInstances) {
+                dropped++;
+                continue;
+            }
+            instances.put(s.instance(), s);
+            kept++;
+        }
+        accepted += kept;
+        return kept;
+    }
+
+    /**
+     * Removes and returns the windows that ended at least {@code graceMs} before {@code nowMs}, summed, oldest
+     * first per key; later signals of those windows are dropped as late.
+     */
+    public synchronized List<Closed> closed(long nowMs, long graceMs) {
+        final List<Closed> out = new ArrayList<>();
+        final Iterator<Map.Entry<WindowId, Map<String, WindowSignal>>> it = open.entrySet().iterator();
+        while (it.hasNext()) {
+            final Map.Entry<WindowId, Map<String, WindowSignal>> e = it.next();
+            final WindowId id = e.getKey();
+            final long end = id.startMs() + id.windowMs();
+            if (end + graceMs <= nowMs) {
+                it.remove();
+                out.add(new Closed(id.key(), WindowTotals.of(List.copyOf(e.getValue().values()))));
+                decidedThrough.merge(id.key(), end, Math::max);
+            }
+        }
+        out.sort((a, b) -> Long.compare(a.totals().windowStartMs(), b.totals().windowStartMs()));
+        return out;
+    }
+
+    /** Forgets what is known of {@code key} (its rules are gone or no longer adaptive). */
+    public synchronized void forget(SnapshotKey key) {
+        decidedThrough.remove(key);
+        open.keySet().removeIf(id -> id.key().equals(key));
+    }
+
+    /** Signals kept so far. */
+    public synchronized long accepted() {
+        return accepted;
+    }
+
+    /** Signals dropped so far: late (their window was decided) or over a bound. */
+    public synchronized long dropped() {
+        return dropped;
+    }
+
+    /** How many windows are open now. */
+    public synchronized int openWindows() {
+        return open.size();
+    }
+
+    /**
+     * A window that closed.
+     *
+     * @param key the resource
+     * @param totals its signals summed over the instances that reported
+     */
+    public record Closed(SnapshotKey key, WindowTotals totals) {}
+
+    private record WindowId(SnapshotKey key, long startMs, long windowMs) {}
+}
