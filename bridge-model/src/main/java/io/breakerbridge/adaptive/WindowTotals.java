@@ -46,7 +46,7 @@ public record WindowTotals(long windowStartMs, long windowMs, int instances, lon
             slow += s.slow();
             weighted += (double) s.p95Ms() * s.passed();
             maxP95 = Math.max(maxP95, s.p95Ms());
-            breaker = worse(breaker, s.breaker());
+            breaker = BreakerState.worst(List.of(breaker, s.breaker()));
         }
         final double p95 = passed == 0 ? maxP95 : weighted / passed;
         return new WindowTotals(first.windowStartMs(), first.windowMs(), signals.size(), passed, blocked, errors,
@@ -69,13 +69,5 @@ public record WindowTotals(long windowStartMs, long windowMs, int instances, lon
     /** Errors over passed calls; 0 when none passed. */
     public double errorRatio() {
         return passed == 0 ? 0 : (double) errors / passed;
-    }
-
-    private static BreakerState worse(BreakerState a, BreakerState b) {
-        if (a == BreakerState.OPEN || b == BreakerState.OPEN) {
-            return BreakerState.OPEN;
-        }
-        return a == BreakerState.HALF_OPEN || b == BreakerState.HALF_OPEN ? BreakerState.HALF_OPEN
-                                                                          : BreakerState.CLOSED;
     }
 }

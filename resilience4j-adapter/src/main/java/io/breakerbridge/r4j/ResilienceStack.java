@@ -2,6 +2,7 @@ package io.breakerbridge.r4j;
 
 import static java.util.Objects.requireNonNull;
 
+import io.breakerbridge.adaptive.SignalRecorder;
 import io.breakerbridge.endpoint.BreakerEvent;
 import io.breakerbridge.endpoint.BreakerState;
 import io.breakerbridge.endpoint.Guard;
@@ -59,6 +60,8 @@ public final class ResilienceStack {
     private volatile long slowCallMs;
     /** The version of the rules in force, for spans (set by whoever applies versions, e.g. the registry). */
     private volatile long ruleVersion;
+    /** Where this stack's calls are recorded for adaptive limits, or null when nothing reports them. */
+    private volatile @Nullable SignalRecorder signals;
     private final List<Consumer<BreakerEvent>> listeners = new CopyOnWriteArrayList<>();
     /** Bumped by every breaker transition and reload (see {@link Guard#stateVersion()}). */
     private final AtomicLong stateVersion = new AtomicLong();
@@ -273,7 +276,16 @@ public final class ResilienceStack {
     private @Nullable RejectedException admit(long now, @Nullable List<ExactBreaker> admittedProbes) {
         final RejectedException rejection = decide(now, admittedProbes);
         if (rejection != null) { // a pass is counted by the limiter
-            (rejection.reason() == RejectionReason.RATE_LIMITED ? rateLimited : circuitOpen).increment();
+            final boolean limited = rejection.reason() == RejectionReason.RATE_LIMITED;
+            (limited ? rateLimited : circuitOpen).increment();
+            final SignalRecorder recorder = signals;
+            if (recorder != null) {
+                if (limited) {
+                    recorder.blocked();
+                } else {
+                    recorder.breakerRefused();
+                }
+            }
         }
         return rejection;
     }
@@ -343,9 +355,22 @@ public final class ResilienceStack {
             errors.increment();
         }
         final long slowMs = slowCallMs;
-        if (slowMs >= 0 && rt > slowMs) {
+        final boolean slowCall = slowMs >= 0 && rt > slowMs;
+        if (slowCall) {
             slow.increment();
         }
+        final SignalRecorder recorder = signals;
+        if (recorder != null) {
+            recorder.completed(rt, error != null, slowCall);
+        }
+    }
+
+    /**
+     * Records this stack's calls in {@code recorder} from now on (null: stops), for the adaptive controller: calls
+     * completed with their latency, errors and slow ones, calls a rate limit blocked, breaker refusals.
+     */
+    public void recordSignals(@Nullable SignalRecorder recorder) {
+        signals = recorder;
     }
 
     /** Sets the version of the rules in force, which spans report ({@code breakerbridge.rule.version}). */

@@ -2,7 +2,10 @@ package io.breakerbridge.r4j;
 
 import static java.util.Objects.requireNonNull;
 
+import io.breakerbridge.adaptive.SignalReporter;
+import io.breakerbridge.adaptive.SignalSink;
 import io.breakerbridge.endpoint.BreakerEvent;
+import io.breakerbridge.endpoint.BreakerState;
 import io.breakerbridge.endpoint.Middleware;
 import io.breakerbridge.endpoint.OutcomeClassifier;
 import io.breakerbridge.metrics.BridgeMeters;
@@ -18,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The live {@link ResilienceStack} of every resource, kept up to date from snapshots. The version decides: a
@@ -30,6 +34,7 @@ public final class StackRegistry {
     private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
     private final List<MeterRegistry> meters = new CopyOnWriteArrayList<>();
     private final List<Consumer<BreakerEvent>> breakerListeners = new CopyOnWriteArrayList<>();
+    private volatile @Nullable SignalReporter signals;
 
     private StackRegistry(Clock clock) {
         this.clock = requireNonNull(clock, "clock");
@@ -54,6 +59,10 @@ public final class StackRegistry {
                 stack.ruleVersion(snapshot.version());
                 breakerListeners.forEach(stack::addBreakerListener);
                 meters.forEach(meter -> bindCalls(stack, meter));
+                final SignalReporter reporter = signals;
+                if (reporter != null) {
+                    stack.recordSignals(reporter.recorder(key));
+                }
                 return new Entry(stack, snapshot.version());
             }
             if (snapshot.version() <= entry.version) {
@@ -81,6 +90,10 @@ public final class StackRegistry {
             }
             removed[0] = true;
             entry.stack.circuitBreakers().forEach(cb -> breakers.remove(cb.getName()));
+            final SignalReporter reporter = signals;
+            if (reporter != null) {
+                reporter.forget(k);
+            }
             return null;
         });
         return removed[0];
@@ -104,6 +117,22 @@ public final class StackRegistry {
             return entry == null ? next.call(ctx, request)
                                  : entry.stack.<I, O>guard(classifier).wrap(next).call(ctx, request);
         };
+    }
+
+    /**
+     * Reports the signals of every stack, present and future, through a reporter built from {@code settings}
+     * (breaker states read from the stacks) that sends to {@code sink}; start the returned reporter on a scheduler.
+     * The adaptive controller of the daemon reads them.
+     */
+    public SignalReporter reportSignals(SignalReporter.Builder settings, SignalSink sink) {
+        requireNonNull(settings, "settings");
+        final SignalReporter reporter = settings.breakers(key -> {
+            final Entry entry = entries.get(key);
+            return entry == null ? BreakerState.CLOSED : BreakerState.worst(entry.stack.breakerStates());
+        }).build(sink);
+        signals = reporter;
+        entries.forEach((key, entry) -> entry.stack.recordSignals(reporter.recorder(key)));
+        return reporter;
     }
 
     /** The version applied for {@code key}, or 0. */

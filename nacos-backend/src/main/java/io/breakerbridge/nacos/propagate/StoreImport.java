@@ -2,10 +2,12 @@ package io.breakerbridge.nacos.propagate;
 
 import static java.util.Objects.requireNonNull;
 
+import io.breakerbridge.model.AdaptiveSpec;
 import io.breakerbridge.model.BreakerSpec;
 import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.ProbeSpec;
+import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
@@ -57,7 +59,7 @@ final class StoreImport {
                 final ThresholdSnapshot current = store.get(key).orElse(null);
                 final ThresholdSpec fromSentinel = sentinel.get(key);
                 final ThresholdSpec wanted = new ThresholdSpec(
-                        fromSentinel == null ? List.of() : fromSentinel.rateLimits(),
+                        fromSentinel == null ? List.of() : withAdaptive(fromSentinel.rateLimits(), current),
                         fromSentinel == null ? List.of() : withProbes(fromSentinel.breakers(), current),
                         current == null ? FallbackSpec.FAIL_FAST : current.fallback(),
                         current == null ? null : current.spec().migration());
@@ -105,6 +107,29 @@ final class StoreImport {
                 probe = atIndex;
             }
             out.add(breaker.withProbe(probe));
+        }
+        return out;
+    }
+
+    /**
+     * Sentinel's rate limits with the adaptive sections Sentinel's rules cannot hold, taken from the current
+     * neutral rules: a limit keeps the section of the limit at its index with the same behavior when its
+     * {@code maxQps} (the controller's or a person's in the dashboard) lies within the section's range; a value
+     * outside it drops the section (the person's value wins, the controller stops moving it).
+     */
+    static List<RateLimitSpec> withAdaptive(List<RateLimitSpec> fromSentinel, @Nullable ThresholdSnapshot current) {
+        if (current == null) {
+            return fromSentinel;
+        }
+        final List<RateLimitSpec> had = current.spec().rateLimits();
+        final List<RateLimitSpec> out = new ArrayList<>();
+        for (int i = 0; i < fromSentinel.size(); i++) {
+            final RateLimitSpec limit = fromSentinel.get(i);
+            final AdaptiveSpec adaptive = i < had.size() && had.get(i).behavior() == limit.behavior()
+                                          ? had.get(i).adaptive() : null;
+            final boolean fits = adaptive != null && limit.maxQps() >= adaptive.floor()
+                                 && limit.maxQps() <= adaptive.ceiling();
+            out.add(fits ? limit.withAdaptive(adaptive) : limit);
         }
         return out;
     }
