@@ -168,7 +168,7 @@ public final class SoakHarness {
         return null;
     }
 
-    private static int port(Process daemon) throws IOException {
+    static int port(Process daemon) throws IOException {
         final BufferedReader out = new BufferedReader(new InputStreamReader(daemon.getInputStream(),
                                                                             StandardCharsets.UTF_8));
         for (String line; (line = out.readLine()) != null; ) {
