@@ -9,21 +9,25 @@ import java.util.Locale;
 
 /**
  * The adaptive controller of one rate limit: once per window it reads the signals summed over instances and
- * decides the next integer limit. Its rules, in order:
+ * decides the next integer limit (per instance). Its rules, in order:
  * <ol>
- * <li>a breaker that is not closed freezes the limit, and so does too little traffic (fewer than
- *     {@value #MIN_CALLS} calls): no signal is trusted then;</li>
- * <li>the error ratio and P95 latency are smoothed (EWMA, weight {@value #ALPHA} for the newest window); overload
- *     is when both the smoothed and this window's value exceed a target (hysteresis: one bad window does not
- *     lower, one good window after bad ones does not raise). Overload lowers the limit to
- *     {@value #DECREASE_TO} of the good calls per second (what the dependency did serve), at most halving it;
- *     that rate is kept as the capacity estimate. When the errors did not fall after the last decrease although
- *     the admitted rate did, they are not overload and the limit holds (the seed formula's ratchet);</li>
- * <li>the limit rises only while the traffic presses it (more than 1 % of calls blocked) and both signals are
- *     well under their targets (under {@value #WARM} of each): up to {@value #HEADROOM} of the demand, at most
- *     doubling per window, and beyond the capacity estimate by {@value #PROBE_STEP} per window only. The estimate
- *     is forgotten when the latency falls under {@value #COOL} of its target (the capacity came back) or, without
- *     a latency target, after {@value #FORGET_AFTER} pressing healthy windows;</li>
+ * <li>a breaker that is not closed freezes the limit; too little traffic (fewer than {@value #MIN_CALLS} calls)
+ *     holds it: no signal is trusted then;</li>
+ * <li>the error ratio and P95 are smoothed (EWMA, weight {@value #ALPHA} for the newest window); overload is when
+ *     both the smoothed and this window's value exceed a target (hysteresis), or, right after an increase, this
+ *     window alone;</li>
+ * <li>calls queueing (the P95 more than {@value #QUEUEING_RISE} times what it was before the last increase, or
+ *     before this window while pressed, with completions under {@value #SATURATED} of the limit) send the limit
+ *     back to what the dependency served;</li>
+ * <li>overload lowers the limit to {@value #DECREASE_TO} of the good calls per second, at most halving it, and
+ *     keeps that rate as the capacity estimate; while the dependency serves all the limit admits, one step of
+ *     {@value #EDGE_STEP}; for {@value #DRAIN_WINDOWS} windows after a decrease such overload is a draining
+ *     queue (hold); errors that did not fall with the admitted rate are not overload (hold);</li>
+ * <li>the limit rises only while the traffic presses it (over {@value #PRESSING} of calls blocked) and both
+ *     signals are under {@value #WARM} of their targets: to {@value #HEADROOM} of the demand, at most doubling,
+ *     not beyond the capacity estimate; the estimate is forgotten when the P95 falls under {@value #COOL} of its
+ *     value at the estimate, or after {@value #FORGET_AFTER} pressed healthy windows (then +{@value #PROBE_STEP}
+ *     per window);</li>
  * <li>the result is clamped to {@code [floor, ceiling]}.</li>
  * </ol>
  * Unlike {@code EWMA(QPS) * (1 - 0.8 * errorRate)}, it sees the demand (passed plus blocked), so a limit below the
