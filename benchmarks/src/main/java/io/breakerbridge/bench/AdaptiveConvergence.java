@@ -58,16 +58,18 @@ public final class AdaptiveConvergence {
         for (Row row : rows) {
             final Result r = run(row, seed, row.name().equals(System.getProperty("bench.trace")));
             results.add(r);
-            System.out.printf(Locale.ROOT, "%-30s %-22s %11.1f%% %10.1f %9.2f%%%n", row.name(), r.convergenceText(),
+            System.out.printf(Locale.ROOT, "%-30s %-22s %11.2f%% %10.1f %9.2f%%%n", row.name(), r.convergenceText(),
                               100 * r.oscillation(), r.goodput(), 100 * r.errorRatio());
         }
         final Result ours = results.get(results.size() - 1);
+        System.out.println("oscillation per step, BreakerBridge: " + ours.perStepText() + "; fixed limit (the "
+                           + "arrivals' own noise where it does not bind): " + results.get(0).perStepText());
         double bestOther = 0;
         for (int i = 0; i < results.size() - 1; i++) {
             bestOther = Math.max(bestOther, results.get(i).goodput());
         }
         System.out.printf(Locale.ROOT, "BreakerBridge targets: converge within 3 windows of each step: %s; oscillation"
-                                       + " <= 5%%: %s (%.1f%%); errors < %.0f%%: %s (%.2f%%); goodput >= every other "
+                                       + " <= 5%%: %s (%.2f%%); errors < %.0f%%: %s (%.2f%%); goodput >= every other "
                                        + "row: %s (%.1f vs best other %.1f)%n",
                           ours.maxConvergence() <= 3 ? "met" : "MISSED", ours.oscillation() <= 0.05 ? "met" : "MISSED",
                           100 * ours.oscillation(), 100 * SPEC.targetErrorRatio(),
@@ -171,9 +173,10 @@ public final class AdaptiveConvergence {
     record Row(String name, Supplier<Admission> make) {}
 
     /** One row's figures. */
-    record Result(int[] convergence, double oscillation, double goodput, double errorRatio) {
+    record Result(int[] convergence, double[] perStep, double oscillation, double goodput, double errorRatio) {
         static Result of(long[] admitted, double goodput, double errorRatio) {
             final int[] windows = new int[STEPS.length];
+            final double[] perStep = new double[STEPS.length];
             double worst = 0;
             for (int s = 0; s < STEPS.length; s++) {
                 final double target = Math.min(STEPS[s][0], STEPS[s][1]);
@@ -195,10 +198,13 @@ public final class AdaptiveConvergence {
                         max = Math.max(max, admitted[from + w]);
                         sum += admitted[from + w];
                     }
-                    worst = Math.max(worst, (max - min) / (sum / (WINDOWS_PER_STEP - converged + 1)));
+                    perStep[s] = (max - min) / (sum / (WINDOWS_PER_STEP - converged + 1));
+                    worst = Math.max(worst, perStep[s]);
+                } else {
+                    perStep[s] = Double.NaN;
                 }
             }
-            return new Result(windows, worst, goodput, errorRatio);
+            return new Result(windows, perStep, worst, goodput, errorRatio);
         }
 
         int maxConvergence() {
@@ -207,6 +213,15 @@ public final class AdaptiveConvergence {
                 max = Math.max(max, w);
             }
             return max;
+        }
+
+        String perStepText() {
+            final StringBuilder out = new StringBuilder();
+            for (double o : perStep) {
+                out.append(out.length() == 0 ? "" : " ").append(Double.isNaN(o) ? "-"
+                                                                 : String.format(Locale.ROOT, "%.1f%%", 100 * o));
+            }
+            return out.toString();
         }
 
         String convergenceText() {

@@ -73,6 +73,7 @@ public final class AdaptiveLimit {
     private Action lastAction = Action.HOLD;
     private double lastP95 = Double.NaN;
     private double settledP95 = Double.NaN;
+    private boolean cooled;
     private boolean probing;
     private double decreasedAtErrorRatio = Double.NaN;
     private double decreasedAtPassedQps = Double.NaN;
@@ -127,6 +128,8 @@ public final class AdaptiveLimit {
                                                    + "at least " + MIN_CALLS + ")");
         }
         final double errorRatio = w.errorRatio();
+        final double previousSmoothedP95 = smoothedP95;
+        final double previousSmoothedErrors = smoothedErrors;
         smoothedErrors = Double.isNaN(smoothedErrors) ? errorRatio
                                                       : ALPHA * errorRatio + (1 - ALPHA) * smoothedErrors;
         smoothedP95 = Double.isNaN(smoothedP95) ? w.p95Ms() : ALPHA * w.p95Ms() + (1 - ALPHA) * smoothedP95;
@@ -141,10 +144,14 @@ public final class AdaptiveLimit {
         final String signals = signals(spec, w);
         windowsSinceIncrease = lastAction == Action.INCREASE ? 1 : after(windowsSinceIncrease);
         windowsSinceDecrease = lastAction == Action.DECREASE ? 1 : after(windowsSinceDecrease);
+        settle(limit, w);
         final Decision decision;
         if (queueing(spec, limit, w)) {
             decision = saturated(spec, limit, w, signals);
-        } else if ((errorsOver || latencyOver) && windowsSinceDecrease <= DRAIN_WINDOWS
+        } else if ((errorsOver || latencyOver)
+                   && (windowsSinceDecrease <= DRAIN_WINDOWS
+                       || windowsSinceDecrease != Integer.MAX_VALUE && smoothedP95 < previousSmoothedP95
+                          && !(smoothedErrors > previousSmoothedErrors))
                    && w.ratePerInstance(w.passed() - w.errors()) >= DECREASE_TO * limit) {
             healthyPressing = 0;
             decision = decision(w, Action.HOLD, limit, "draining: the dependency serves what the lowered limit "
@@ -165,6 +172,23 @@ public final class AdaptiveLimit {
         }
         lastAction = decision.action();
         return decision;
+    }
+
+    /**
+     * Follows the P95 of pressed windows at the capacity estimate (slowly, so that a drop shows at once) and notes
+     * whether this window's P95 fell under {@value #COOL} of it: the capacity grew.
+     */
+    private void settle(long limit, WindowTotals w) {
+        cooled = false;
+        if (Double.isNaN(capacity) || limit < DECREASE_TO * capacity
+            || w.blocked() <= PRESSING * (w.passed() + w.blocked())) {
+            return;
+        }
+        cooled = !Double.isNaN(settledP95) && w.p95Ms() < COOL * settledP95;
+        if (!cooled) {
+            settledP95 = Double.isNaN(settledP95) ? w.p95Ms()
+                                                  : SETTLE_ALPHA * w.p95Ms() + (1 - SETTLE_ALPHA) * settledP95;
+        }
     }
 
     private static int after(int windows) {
@@ -203,7 +227,10 @@ public final class AdaptiveLimit {
         settledP95 = Double.NaN;
         probing = false;
         windowsSinceIncrease = Integer.MAX_VALUE;
-        final long next = Math.round(spec.clamp(Math.floor(Math.max(served, limit * MAX_DOWN))));
+        // A queue over the latency target needs headroom to drain; a shorter one drains at the served rate.
+        final Long p95Target = spec.targetP95Ms();
+        final double to = p95Target != null && w.p95Ms() > p95Target ? served * DECREASE_TO : served;
+        final long next = Math.round(spec.clamp(Math.floor(Math.max(to, limit * MAX_DOWN))));
         if (next >= limit) {
             return decision(w, Action.HOLD, limit, "calls queue, but the limit is at the floor: " + signals);
         }
@@ -264,12 +291,6 @@ public final class AdaptiveLimit {
         decreasedAtPassedQps = Double.NaN;
         String forgot = "";
         if (!Double.isNaN(capacity)) {
-            // This window's P95 against the P95 settled at the estimate (slow to follow, so a drop shows at once).
-            final boolean cooled = !Double.isNaN(settledP95) && w.p95Ms() < COOL * settledP95;
-            if (limit >= capacity && !cooled) {
-                settledP95 = Double.isNaN(settledP95) ? w.p95Ms()
-                                                      : SETTLE_ALPHA * w.p95Ms() + (1 - SETTLE_ALPHA) * settledP95;
-            }
             if (cooled) {
                 forgot = "; capacity estimate forgotten (P95 fell under " + Math.round(100 * COOL) + " % of its "
                          + Math.round(settledP95) + " ms at the estimate: the capacity grew)";
