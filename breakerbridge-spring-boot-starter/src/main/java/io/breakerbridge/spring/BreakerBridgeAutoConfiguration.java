@@ -1,6 +1,8 @@
 package io.breakerbridge.spring;
 
 import com.alibaba.nacos.api.exception.NacosException;
+import io.breakerbridge.adaptive.HttpSignalSink;
+import io.breakerbridge.adaptive.SignalReporter;
 import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.nacos.source.NacosSnapshotSource;
@@ -11,8 +13,11 @@ import io.breakerbridge.source.SnapshotSource;
 import io.breakerbridge.telemetry.AuditLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -55,6 +60,35 @@ public class BreakerBridgeAutoConfiguration {
                                                               daemon.resolveToken(), properties.service());
         source.start(SnapshotListener.of(registry::update, registry::remove));
         return source;
+    }
+
+    /**
+     * Reports every stack's signals to the daemon once per window (its own scheduler thread; calls never wait),
+     * for adaptive rate limits.
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(prefix = "breakerbridge.signals", name = "enabled", havingValue = "true")
+    @ConditionalOnMissingBean
+    public SignalReporter breakerBridgeSignalReporter(BreakerBridgeProperties properties, StackRegistry registry,
+                                                      ScheduledExecutorService breakerBridgeSignalScheduler) {
+        final BreakerBridgeProperties.Signals signals = properties.signals();
+        final SignalReporter reporter = registry.reportSignals(
+                SignalReporter.builder(signals.resolveInstance(), EngineKind.RESILIENCE4J).windowMs(signals.windowMs()),
+                new HttpSignalSink(Objects.requireNonNull(properties.daemon().url(), "url"),
+                                   Objects.requireNonNull(signals.token(), "token"), Duration.ofSeconds(5)));
+        reporter.start(breakerBridgeSignalScheduler);
+        return reporter;
+    }
+
+    /** The thread that cuts and sends the signals. */
+    @Bean(destroyMethod = "shutdownNow")
+    @ConditionalOnProperty(prefix = "breakerbridge.signals", name = "enabled", havingValue = "true")
+    public ScheduledExecutorService breakerBridgeSignalScheduler() {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            final Thread thread = new Thread(r, "breakerbridge-signals");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /** Follows the service's document in Nacos into the registry (with {@code nacos-backend} on the class path). */

@@ -3,7 +3,9 @@ package io.breakerbridge.spring;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.SnapshotKey;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +22,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param service the service whose rules the application follows (required with a source)
  * @param daemon follow the daemon's watch
  * @param nacos follow the rules kept in Nacos (needs {@code nacos-backend} on the class path)
+ * @param signals report the stacks' signals to the daemon for adaptive rate limits
  */
 @ConfigurationProperties("breakerbridge")
 public record BreakerBridgeProperties(@DefaultValue("true") boolean enabled, @Nullable String service,
-                                      @DefaultValue Daemon daemon, @DefaultValue Nacos nacos) {
+                                      @DefaultValue Daemon daemon, @DefaultValue Nacos nacos,
+                                      @DefaultValue Signals signals) {
     /** Checks the service and that at most one source is set. */
     public BreakerBridgeProperties {
         if (daemon.url() != null && nacos.serverAddr() != null) {
@@ -38,6 +42,10 @@ public record BreakerBridgeProperties(@DefaultValue("true") boolean enabled, @Nu
             }
         } else if (daemon.url() != null || nacos.serverAddr() != null) {
             throw new InvalidValueException("breakerbridge.service", null, "the service whose rules to follow");
+        }
+        if (signals.enabled() && daemon.url() == null) {
+            throw new InvalidValueException("breakerbridge.daemon.url", null,
+                                            "the daemon to send signals to (breakerbridge.signals.enabled is true)");
         }
     }
 
@@ -83,6 +91,43 @@ public record BreakerBridgeProperties(@DefaultValue("true") boolean enabled, @Nu
                                                 "a readable file holding a token (" + e + ")");
             }
             throw new InvalidValueException("breakerbridge.daemon.token-file", file, "a file holding a token");
+        }
+    }
+
+    /**
+     * Reporting of signals (calls passed, blocked, errors, slow, P95 per resource and window) to the daemon at
+     * {@code breakerbridge.daemon.url}, which moves adaptive rate limits from them.
+     *
+     * @param enabled true to report
+     * @param token a writer token of the daemon (signals are writes)
+     * @param instance this process's name in the signals (default: host name and process id)
+     * @param windowMs the window length, 100 to 60000 ms
+     */
+    public record Signals(@DefaultValue("false") boolean enabled, @Nullable String token, @Nullable String instance,
+                          @DefaultValue("1000") long windowMs) {
+        /** Checks that a token goes with reporting and the window's length. */
+        public Signals {
+            if (enabled && (token == null || token.isBlank())) {
+                throw new InvalidValueException("breakerbridge.signals.token", null,
+                                                "a writer token of the daemon when breakerbridge.signals.enabled");
+            }
+            if (windowMs < 100 || windowMs > 60_000) {
+                throw new InvalidValueException("breakerbridge.signals.window-ms", windowMs, "100 to 60000");
+            }
+        }
+
+        /** The instance name: the configured one, else host name and process id. */
+        String resolveInstance() {
+            if (instance != null && !instance.isBlank()) {
+                return instance;
+            }
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+            return host + ":" + ProcessHandle.current().pid();
         }
     }
 

@@ -2,10 +2,12 @@ package io.breakerbridge.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.breakerbridge.adaptive.SignalReporter;
 import io.breakerbridge.endpoint.CallContext;
 import io.breakerbridge.endpoint.Endpoint;
 import io.breakerbridge.endpoint.OutcomeClassifier;
 import io.breakerbridge.endpoint.RejectedException;
+import io.breakerbridge.model.AdaptiveSpec;
 import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.RateLimitSpec;
@@ -23,6 +25,10 @@ import io.breakerbridge.testing.Eventually;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,6 +110,47 @@ class BreakerBridgeAutoConfigurationTest {
                   store.put(QUOTE, 1, ThresholdSpec.EMPTY, new Writer("ops", Origin.API));
                   Eventually.within(Duration.ofSeconds(10), () -> registry.version(QUOTE) == 2);
               });
+    }
+
+    @Test
+    void signalsReachTheDaemonsAdaptiveController() {
+        store.put(QUOTE, 0, new ThresholdSpec(List.of(RateLimitSpec.reject(5).withAdaptive(
+                          new AdaptiveSpec(1, 100, 0.05, null))), List.of(), FallbackSpec.FAIL_FAST),
+                  new Writer("ops", Origin.API));
+        runner.withPropertyValues(url(), "breakerbridge.daemon.token=" + TOKEN, "breakerbridge.service=shop",
+                                  "breakerbridge.signals.enabled=true", "breakerbridge.signals.token=" + TOKEN,
+                                  "breakerbridge.signals.instance=spring-1", "breakerbridge.signals.window-ms=200")
+              .run(context -> {
+                  assertThat(context).hasNotFailed().hasSingleBean(SignalReporter.class);
+                  final StackRegistry registry = context.getBean(StackRegistry.class);
+                  Eventually.within(Duration.ofSeconds(10), () -> registry.version(QUOTE) == 1);
+                  final Endpoint<String, String> guarded = registry.<String, String>guard(QUOTE, OutcomeClassifier
+                          .exceptions()).wrap((ctx, request) -> CompletableFuture.completedFuture("ok"));
+                  final HttpClient http = HttpClient.newHttpClient();
+                  final HttpRequest view = HttpRequest.newBuilder(URI.create(
+                          "http://127.0.0.1:" + server.port() + "/v1/adaptive/shop/GET:%2Fquote"))
+                          .header("Authorization", "Bearer " + TOKEN).build();
+                  Eventually.within(Duration.ofSeconds(20), () -> {
+                      guarded.call(CallContext.EMPTY, "req");
+                      return answers(http, view).contains("\"instances\":1");
+                  });
+                  assertThat(context.getBean(SignalReporter.class).counts().sent()).isPositive();
+              });
+        runner.withPropertyValues(url(), "breakerbridge.daemon.token=" + TOKEN, "breakerbridge.service=shop",
+                                  "breakerbridge.signals.enabled=true")
+              .run(context -> assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining(
+                      "breakerbridge.signals.token: missing"));
+    }
+
+    private static String answers(HttpClient http, HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e.toString();
+        }
     }
 
     @Test
