@@ -57,9 +57,7 @@ public final class AdaptiveEndToEnd {
         DataFiles.createAtomically(tokens, "harness " + TOKEN + "\n");
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         final String classPath = System.getProperty("java.class.path");
-        final Process daemon = new ProcessBuilder(java, "-Xmx256m", "-cp", classPath, "io.breakerbridge.sync.cli.Main",
-                                                  "serve", "--port", "0", "--data-dir", dir.resolve("data").toString(),
-                                                  "--token-file", tokens.toString()).redirectErrorStream(true).start();
+        final Process daemon = SoakHarness.daemon(dir, tokens);
         final List<Process> apps = new ArrayList<>();
         final ScheduledExecutorService load = Executors.newScheduledThreadPool(2);
         try {

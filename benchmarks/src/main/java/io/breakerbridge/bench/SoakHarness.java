@@ -52,12 +52,7 @@ public final class SoakHarness {
         final Path dir = Files.createTempDirectory("breakerbridge-soak");
         final Path tokens = dir.resolve("tokens");
         DataFiles.createAtomically(tokens, "soak " + TOKEN + "\n");
-        final Process daemon = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
-                System.getProperty("java.class.path"), "io.breakerbridge.sync.cli.Main", "serve", "--port", "0",
-                "--data-dir", dir.resolve("data").toString(), "--token-file", tokens.toString(),
-                "--history-keep", "100")
-                .redirectErrorStream(true).start();
+        final Process daemon = daemon(dir, tokens, "--history-keep", "100");
         final int port = port(daemon);
         final String base = "http://127.0.0.1:" + port;
         final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -168,6 +163,17 @@ public final class SoakHarness {
         return null;
     }
 
+    /** Starts a daemon process on a free port over {@code dir}/data with {@code tokens} and {@code more} options. */
+    static Process daemon(Path dir, Path tokens, String... more) throws IOException {
+        final List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), "io.breakerbridge.sync.cli.Main", "serve", "--port", "0",
+                "--data-dir", dir.resolve("data").toString(), "--token-file", tokens.toString()));
+        command.addAll(List.of(more));
+        return new ProcessBuilder(command).redirectErrorStream(true).start();
+    }
+
+    /** The port a daemon process started by {@link #daemon} listens on, from its output. */
     static int port(Process daemon) throws IOException {
         final BufferedReader out = new BufferedReader(new InputStreamReader(daemon.getInputStream(),
                                                                             StandardCharsets.UTF_8));

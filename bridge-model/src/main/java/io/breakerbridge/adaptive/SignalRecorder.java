@@ -42,6 +42,11 @@ public final class SignalRecorder {
         latency[bucket(latencyMs)].increment();
     }
 
+    /** A rate limit ({@code byLimit}) or a breaker refused a call. */
+    public void refused(boolean byLimit) {
+        (byLimit ? blocked : breakerRefusals).increment();
+    }
+
     /** A rate limit refused a call. */
     public void blocked() {
         blocked.increment();

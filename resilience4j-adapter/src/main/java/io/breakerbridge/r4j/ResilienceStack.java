@@ -280,11 +280,7 @@ public final class ResilienceStack {
             (limited ? rateLimited : circuitOpen).increment();
             final SignalRecorder recorder = signals;
             if (recorder != null) {
-                if (limited) {
-                    recorder.blocked();
-                } else {
-                    recorder.breakerRefused();
-                }
+                recorder.refused(limited);
             }
         }
         return rejection;

@@ -165,12 +165,18 @@ public final class SentinelMetrics implements AutoCloseable {
         }
     }
 
+    /** The entry of a call that completed (ran and ended), null for a blocked or released one. */
+    static @Nullable Entry completed(Context context) {
+        final Entry entry = context.getCurEntry();
+        return entry == null || entry.getBlockError() != null || SentinelProbes.isReleased(entry) ? null : entry;
+    }
+
     /** Counts errors and slow calls at their completion (blocked entries and released ones do not complete). */
     private final class Exits implements ProcessorSlotExitCallback {
         @Override
         public void onExit(Context context, ResourceWrapper wrapper, int count, Object... args) {
-            final Entry entry = context.getCurEntry();
-            if (entry == null || entry.getBlockError() != null || SentinelProbes.isReleased(entry)) {
+            final Entry entry = completed(context);
+            if (entry == null) {
                 return;
             }
             final Resource resource = resource(wrapper.getName());

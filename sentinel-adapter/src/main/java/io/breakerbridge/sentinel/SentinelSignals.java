@@ -21,7 +21,6 @@ import io.breakerbridge.endpoint.BreakerState;
 import io.breakerbridge.metrics.BridgeMeters;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
-import io.breakerbridge.sentinel.probe.SentinelProbes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -112,8 +111,8 @@ public final class SentinelSignals implements AutoCloseable {
     private final class Exits implements ProcessorSlotExitCallback {
         @Override
         public void onExit(Context context, ResourceWrapper wrapper, int count, Object... args) {
-            final Entry entry = context.getCurEntry();
-            if (entry == null || entry.getBlockError() != null || SentinelProbes.isReleased(entry)) {
+            final Entry entry = SentinelMetrics.completed(context);
+            if (entry == null) {
                 return;
             }
             final ThresholdSnapshot applied = applier.appliedFor(wrapper.getName());
