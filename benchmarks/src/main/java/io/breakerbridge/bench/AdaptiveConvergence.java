@@ -61,6 +61,13 @@ public final class AdaptiveConvergence {
             System.out.printf(Locale.ROOT, "%-30s %-22s %11.2f%% %10.1f %9.2f%%%n", row.name(), r.convergenceText(),
                               100 * r.oscillation(), r.goodput(), 100 * r.errorRatio());
         }
+        double ceiling = 0;
+        for (double[] step : STEPS) {
+            ceiling += Math.min(step[0], step[1]) / STEPS.length;
+        }
+        System.out.printf(Locale.ROOT, "goodput ceiling (every window serving min(load, capacity)): %.1f/s; a timeout "
+                                       + "costs the simulated dependency no capacity, so a fixed limit at the "
+                                       + "capacity reaches it%n", ceiling);
         final Result ours = results.get(results.size() - 1);
         System.out.println("oscillation per step, BreakerBridge: " + ours.perStepText() + "; fixed limit (the "
                            + "arrivals' own noise where it does not bind): " + results.get(0).perStepText());
