@@ -48,6 +48,11 @@ public record RateLimitSpec(double maxQps, LimitBehavior behavior, @Nullable Int
         } else {
             onlyFor("maxQueueMs", maxQueueMs, "QUEUE");
         }
+        if (adaptive != null && behavior == LimitBehavior.WARM_UP) {
+            // Sentinel rebuilds a warm-up controller on every rule load: each move would start the warm-up over.
+            throw new InvalidValueException("adaptive", "(set)", "absent for behavior WARM_UP (every change of "
+                                                                 + "maxQps would restart the warm-up)");
+        }
         if (adaptive != null && (maxQps < adaptive.floor() || maxQps > adaptive.ceiling())) {
             throw new InvalidValueException("maxQps", maxQps, "a number within adaptive [floor, ceiling] = ["
                                                               + adaptive.floor() + ", " + adaptive.ceiling() + "]");

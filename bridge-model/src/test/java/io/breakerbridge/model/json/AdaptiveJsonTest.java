@@ -57,5 +57,8 @@ class AdaptiveJsonTest {
                 .hasMessageContaining("targetErrorRatio: 1.5");
         assertThatThrownBy(() -> read("{\"maxQps\":60,\"adaptive\":{\"floor\":50,\"ceiling\":100,\"step\":2}}"))
                 .hasMessageContaining("adaptive.step");
+        assertThatThrownBy(() -> read("{\"maxQps\":60,\"behavior\":\"WARM_UP\",\"warmUpSec\":10,"
+                                      + "\"adaptive\":{\"floor\":50,\"ceiling\":100}}"))
+                .hasMessageContaining("rateLimits[0].adaptive").hasMessageContaining("absent for behavior WARM_UP");
     }
 }
