@@ -56,6 +56,8 @@ public final class AdaptiveLimit {
     public static final double COOL = 0.5;
     /** The capacity estimate is forgotten after this many pressing healthy windows (then probed for more). */
     public static final int FORGET_AFTER = 30;
+    /** Pressed windows completing under this share of the limit are no evidence (calls did not complete). */
+    public static final double MIN_COMPLETED = 0.5;
     /** The share of blocked calls above which the traffic presses the limit. */
     public static final double PRESSING = 0.01;
     /** After an increase, a P95 more than this multiple of the P95 before it means calls queue at the dependency. */
@@ -103,7 +105,15 @@ public final class AdaptiveLimit {
         settledP95 = Double.NaN;
         probing = false;
         decreasedAtPassedQps = Double.NaN;
+        p95BeforeIncrease = Double.NaN;
+        notApplied();
+    }
+
+    /** The last decision's move was not written (a newer version came first, or the store failed). */
+    public void notApplied() {
         lastAction = Action.HOLD;
+        windowsSinceIncrease = Integer.MAX_VALUE;
+        windowsSinceDecrease = Integer.MAX_VALUE;
         healthyPressing = 0;
     }
 
@@ -126,6 +136,15 @@ public final class AdaptiveLimit {
             healthyPressing = 0;
             return decision(w, Action.HOLD, limit, "too little traffic: " + calls + " calls in the window (expected: "
                                                    + "at least " + MIN_CALLS + ")");
+        }
+        if (w.blocked() > PRESSING * calls && w.ratePerInstance(w.passed()) < MIN_COMPLETED * limit) {
+            // Calls let through did not complete (a hung dependency, timeouts longer than the window): their
+            // errors and latency are not known yet, so this window is no evidence of health.
+            healthyPressing = 0;
+            return decision(w, Action.HOLD, limit, "calls let through did not complete: "
+                                                   + Math.round(w.ratePerInstance(w.passed())) + "/s per instance "
+                                                   + "completed under a limit of " + limit + " with "
+                                                   + Math.round(w.ratePerInstance(w.blocked())) + "/s blocked");
         }
         final double errorRatio = w.errorRatio();
         final double previousSmoothedP95 = smoothedP95;
@@ -230,7 +249,7 @@ public final class AdaptiveLimit {
         // A queue over the latency target needs headroom to drain; a shorter one drains at the served rate.
         final Long p95Target = spec.targetP95Ms();
         final double to = p95Target != null && w.p95Ms() > p95Target ? served * DECREASE_TO : served;
-        final long next = Math.round(spec.clamp(Math.floor(Math.max(to, limit * MAX_DOWN))));
+        final long next = spec.clampToInteger(Math.floor(Math.max(to, limit * MAX_DOWN)));
         if (next >= limit) {
             return decision(w, Action.HOLD, limit, "calls queue, but the limit is at the floor: " + signals);
         }
@@ -252,12 +271,13 @@ public final class AdaptiveLimit {
         capacity = good;
         settledP95 = Double.NaN;
         probing = false;
-        decreasedAtPassedQps = passedQps;
+        // Only an error-driven decrease sets what the "errors did not fall" guard compares with.
+        decreasedAtPassedQps = errorsOver ? passedQps : Double.NaN;
         decreasedAtErrorRatio = w.errorRatio();
         // When the dependency served all the limit admits, the limit sits at the edge: one step down.
         final double to = good >= DECREASE_TO * limit ? limit * EDGE_STEP
                                                       : Math.max(good * DECREASE_TO, limit * MAX_DOWN);
-        final long next = Math.round(spec.clamp(Math.floor(to)));
+        final long next = spec.clampToInteger(Math.floor(to));
         if (next >= limit) {
             return decision(w, Action.HOLD, limit, "overload, but the limit is at the floor: " + signals);
         }
@@ -305,18 +325,24 @@ public final class AdaptiveLimit {
                 healthyPressing = 0;
             }
         }
-        double up = Math.min(limit * MAX_UP, w.ratePerInstance(calls) * HEADROOM);
+        double up = Math.min(Math.max(limit, 1) * MAX_UP, w.ratePerInstance(calls) * HEADROOM);
         if (!Double.isNaN(capacity)) {
             up = Math.min(up, capacity);
         } else if (probing) {
             up = Math.min(up, limit * (1 + PROBE_STEP));
         }
-        final long next = Math.min(Math.round(spec.clamp(Math.floor(up))), (long) spec.ceiling());
+        final long next = spec.clampToInteger(Math.floor(up));
         if (next <= limit) {
-            return decision(w, Action.HOLD, limit, (Double.isNaN(capacity) ? "pressed, but at the ceiling: "
-                                                                            : "pressed, at the capacity estimate "
-                                                                              + Math.round(capacity) + "/s: ")
-                                                   + signals);
+            final String why;
+            if (limit >= (long) Math.floor(spec.ceiling())) {
+                why = "pressed, but at the ceiling: ";
+            } else if (!Double.isNaN(capacity) && up >= capacity) {
+                why = "pressed, at the capacity estimate " + Math.round(capacity) + "/s: ";
+            } else {
+                why = "pressed, but the demand per instance is within the headroom of the limit (instances share "
+                      + "it unevenly): ";
+            }
+            return decision(w, Action.HOLD, limit, why + signals);
         }
         return decision(w, Action.INCREASE, next, "pressed and healthy: " + signals + forgot);
     }

@@ -63,10 +63,11 @@ public final class SignalRecorder {
      */
     public synchronized Cut cut(BreakerState breakerNow) {
         final long[] now = new long[last.length];
-        now[0] = completed.sum();
-        now[1] = blocked.sum();
+        // Read in the reverse order of completed(): every error or slow call read belongs to a completion read.
         now[2] = errors.sum();
         now[3] = slow.sum();
+        now[0] = completed.sum();
+        now[1] = blocked.sum();
         now[4] = breakerRefusals.sum();
         for (int i = 0; i < latency.length; i++) {
             now[5 + i] = latency[i].sum();

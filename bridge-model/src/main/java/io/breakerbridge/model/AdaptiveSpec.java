@@ -24,6 +24,10 @@ public record AdaptiveSpec(double floor, double ceiling, double targetErrorRatio
         if (!(ceiling >= floor) || Double.isInfinite(ceiling)) {
             throw new InvalidValueException("ceiling", ceiling, "a finite number >= floor (" + floor + ")");
         }
+        if (Math.ceil(floor) > ceiling) {
+            throw new InvalidValueException("ceiling", ceiling, "at least the first integer from floor (" + floor
+                                                                + "): the controller writes integer limits");
+        }
         if (!(targetErrorRatio > 0 && targetErrorRatio < 1)) {
             throw new InvalidValueException("targetErrorRatio", targetErrorRatio, "a number > 0 and < 1");
         }
@@ -35,5 +39,10 @@ public record AdaptiveSpec(double floor, double ceiling, double targetErrorRatio
     /** {@code value} clamped to {@code [floor, ceiling]}. */
     public double clamp(double value) {
         return Math.max(floor, Math.min(ceiling, value));
+    }
+
+    /** {@code value} rounded, then clamped to the integers within {@code [floor, ceiling]}: a limit to write. */
+    public long clampToInteger(double value) {
+        return Math.max((long) Math.ceil(floor), Math.min((long) Math.floor(ceiling), Math.round(value)));
     }
 }

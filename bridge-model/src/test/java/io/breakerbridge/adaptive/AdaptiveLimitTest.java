@@ -1,6 +1,7 @@
 package io.breakerbridge.adaptive;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.breakerbridge.adaptive.Decision.Action;
 import io.breakerbridge.endpoint.BreakerState;
@@ -154,5 +155,55 @@ class AdaptiveLimitTest {
         controller.follow();
 
         assertThat(controller.capacityEstimate()).isNaN();
+    }
+
+    @Test
+    void pressedWindowsWhoseCallsDidNotCompleteAreNoEvidence() {
+        final Decision d = decide(200, 3, 500, 0, 0); // a hung dependency: nothing completes, P95 unknown
+
+        assertThat(d.action()).isEqualTo(Action.HOLD);
+        assertThat(d.reason()).contains("did not complete");
+        assertThat(d.smoothedP95Ms()).isNaN();
+    }
+
+    @Test
+    void errorsRisingAfterALatencyDecreaseStillLowerTheLimit() {
+        final Decision latency = decide(400, 400, 100, 0, 900);
+        assertThat(latency.action()).isEqualTo(Action.DECREASE);
+        assertThat(latency.reason()).contains("P95 latency over target");
+        long limit = latency.limit();
+        for (int i = 0; i < 8; i++) { // recovered, pressed and healthy: back up to the estimate
+            limit = decide(limit, limit, 100, 0, 100).limit();
+        }
+        final Decision errors = decide(limit, limit, 100, limit / 5, 100); // errors appear: 20 %
+
+        assertThat(errors.action()).isEqualTo(Action.DECREASE);
+        assertThat(errors.reason()).contains("error ratio over target");
+    }
+
+    @Test
+    void errorsAppearingRightAfterALatencyDecreaseAreOverload() {
+        final Decision latency = decide(400, 300, 100, 0, 900);
+        assertThat(latency.limit()).isEqualTo(285);
+        assertThat(decide(285, 285, 200, 0, 100).action()).isEqualTo(Action.HOLD); // recovering
+        final Decision errors = decide(285, 270, 200, 54, 100);
+
+        assertThat(errors.action()).isEqualTo(Action.DECREASE);
+    }
+
+    @Test
+    void limitsAreIntegersWithinTheRangeAndAZeroLimitCanRise() {
+        final AdaptiveSpec fractional = new AdaptiveSpec(2.4, 9.6, 0.05, null);
+        assertThat(fractional.clampToInteger(1)).isEqualTo(3);
+        assertThat(fractional.clampToInteger(12)).isEqualTo(9);
+        assertThat(fractional.clampToInteger(5.5)).isEqualTo(6);
+        assertThatThrownBy(() -> new AdaptiveSpec(2.4, 2.6, 0.05, null)).hasMessageContaining("ceiling: 2.6");
+
+        final AdaptiveSpec fromZero = new AdaptiveSpec(0, 100, 0.05, null);
+        final Decision d = decide(fromZero, 0, 1, 0, 0, 0, 0, BreakerState.CLOSED);
+        assertThat(d.action()).isEqualTo(Action.HOLD); // too little traffic
+        final Decision rising = decide(fromZero, 0, 1, 0, 50, 0, 0, BreakerState.CLOSED); // all blocked at limit 0
+        assertThat(rising.action()).isEqualTo(Action.INCREASE);
+        assertThat(rising.limit()).isEqualTo(2);
     }
 }
