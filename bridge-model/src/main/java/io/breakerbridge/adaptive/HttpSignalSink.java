@@ -12,8 +12,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Sends signals to a BreakerBridge daemon: {@code POST {base}/v1/signals} with a writer token; a 4xx answer is a
- * refusal (dropped), anything else not 2xx, and every I/O failure, is retried by the reporter.
+ * Sends signals to a BreakerBridge daemon: {@code POST {base}/v1/signals} with a writer token; a 4xx answer other
+ * than 408 and 429 is a refusal (dropped, logged); anything else not 2xx (a 503 from a daemon that stands by
+ * included), and every I/O failure, is retried by the reporter.
  */
 public final class HttpSignalSink implements SignalSink {
     private final HttpClient http;
@@ -26,7 +27,8 @@ public final class HttpSignalSink implements SignalSink {
         requireNonNull(base, "base");
         this.token = requireNonNull(token, "token");
         this.timeout = requireNonNull(timeout, "timeout");
-        this.uri = base.resolve("/v1/signals");
+        final String text = base.toString();
+        this.uri = URI.create((text.endsWith("/") ? text.substring(0, text.length() - 1) : text) + "/v1/signals");
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
     }
 
@@ -43,7 +45,7 @@ public final class HttpSignalSink implements SignalSink {
             throw new IOException("interrupted while sending signals to " + uri, e);
         }
         final int status = response.statusCode();
-        if (status >= 400 && status < 500) {
+        if (status >= 400 && status < 500 && status != 408 && status != 429) {
             throw new RefusedSignalsException("POST " + uri + ": " + status + " " + response.body());
         }
         if (status / 100 != 2) {

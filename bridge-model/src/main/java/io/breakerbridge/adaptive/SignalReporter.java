@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -39,8 +40,11 @@ public final class SignalReporter implements AutoCloseable {
     private final Clock clock;
     private final Function<SnapshotKey, BreakerState> breakers;
     private final Map<SnapshotKey, SignalRecorder> recorders = new ConcurrentHashMap<>();
-    private final Deque<WindowSignal> queue = new ArrayDeque<>();
-    private long lastCutWindow = -1;
+    private final Deque<Queued> queue = new ArrayDeque<>();
+    /** One send at a time (the scheduled run and a caller's {@link #flush} may meet). */
+    private final ReentrantLock sending = new ReentrantLock();
+    private long lastCutWindow;
+    private long nextSequence;
     private long sent;
     private long dropped;
     private long failures;
@@ -55,6 +59,8 @@ public final class SignalReporter implements AutoCloseable {
         this.sink = sink;
         this.clock = b.clock;
         this.breakers = b.breakers;
+        // The window before the one this reporter starts in: the first cut is of the window it started in.
+        this.lastCutWindow = Math.floorDiv(clock.millis(), windowMs) * windowMs - windowMs;
     }
 
     /** A reporter for {@code engine}'s resources in the process named {@code instance}. */
@@ -95,16 +101,26 @@ public final class SignalReporter implements AutoCloseable {
         flush();
     }
 
-    /** Queues the signals of the window that ended before now, unless it was cut already. */
+    /**
+     * Queues the signals of the window that ended before now, unless it was cut already. When windows were missed
+     * (the reporter ran late), the counts since the last cut span several windows: they are dropped and counted,
+     * never reported as one window's.
+     */
     public synchronized void cut() {
         final long windowStart = Math.floorDiv(clock.millis(), windowMs) * windowMs - windowMs;
         if (windowStart <= lastCutWindow) {
             return;
         }
+        final boolean late = windowStart > lastCutWindow + windowMs;
         lastCutWindow = windowStart;
         recorders.forEach((key, recorder) -> {
             final SignalRecorder.Cut cut = recorder.cut(breakers.apply(key));
-            if (!cut.isEmpty()) {
+            if (cut.isEmpty()) {
+                return;
+            }
+            if (late) {
+                dropped++;
+            } else {
                 enqueue(new WindowSignal(key, instance, engine, windowStart, windowMs, cut.passed(), cut.blocked(),
                                          cut.errors(), cut.slow(), cut.p95Ms(), cut.breaker()));
             }
@@ -113,35 +129,45 @@ public final class SignalReporter implements AutoCloseable {
 
     /** Sends the queue in batches; stops at the first failure (kept for the next window) or refusal (dropped). */
     public void flush() {
-        while (true) {
-            final List<WindowSignal> batch;
-            synchronized (this) {
-                if (queue.isEmpty()) {
+        if (!sending.tryLock()) {
+            return; // another send is under way; it takes what is queued
+        }
+        try {
+            while (true) {
+                final List<WindowSignal> batch = new ArrayList<>();
+                final long last;
+                synchronized (this) {
+                    if (queue.isEmpty()) {
+                        return;
+                    }
+                    queue.stream().limit(SignalJson.MAX_SIGNALS).forEach(q -> batch.add(q.signal()));
+                    last = queue.stream().limit(SignalJson.MAX_SIGNALS).mapToLong(Queued::sequence).max()
+                                .orElseThrow();
+                }
+                try {
+                    sink.send(batch);
+                    synchronized (this) {
+                        queue.removeIf(q -> q.sequence() <= last); // those evicted meanwhile were counted dropped
+                        sent += batch.size();
+                    }
+                } catch (SignalSink.RefusedSignalsException e) {
+                    synchronized (this) {
+                        final int before = queue.size();
+                        queue.removeIf(q -> q.sequence() <= last);
+                        dropped += before - queue.size();
+                        failures++;
+                    }
+                    log.warn("signals refused, {} dropped: {}", batch.size(), e.getMessage());
+                } catch (IOException | RuntimeException e) {
+                    synchronized (this) {
+                        failures++;
+                    }
+                    log.debug("signals not sent, kept for the next window: {}", e.toString());
                     return;
                 }
-                batch = new ArrayList<>(Math.min(queue.size(), SignalJson.MAX_SIGNALS));
-                queue.stream().limit(SignalJson.MAX_SIGNALS).forEach(batch::add);
             }
-            try {
-                sink.send(batch);
-                synchronized (this) {
-                    remove(batch.size());
-                    sent += batch.size();
-                }
-            } catch (SignalSink.RefusedSignalsException e) {
-                synchronized (this) {
-                    remove(batch.size());
-                    dropped += batch.size();
-                    failures++;
-                }
-                log.warn("signals refused, {} dropped: {}", batch.size(), e.getMessage());
-            } catch (IOException | RuntimeException e) {
-                synchronized (this) {
-                    failures++;
-                }
-                log.debug("signals not sent, kept for the next window: {}", e.toString());
-                return;
-            }
+        } finally {
+            sending.unlock();
         }
     }
 
@@ -171,20 +197,18 @@ public final class SignalReporter implements AutoCloseable {
             queue.removeFirst();
             dropped++;
         }
-        queue.addLast(signal);
+        queue.addLast(new Queued(nextSequence++, signal));
     }
 
-    private void remove(int n) {
-        for (int i = 0; i < n && !queue.isEmpty(); i++) {
-            queue.removeFirst();
-        }
-    }
+    /** A queued signal and its place in the queue's order. */
+    private record Queued(long sequence, WindowSignal signal) {}
 
     /**
      * A reporter's counts since start.
      *
      * @param sent signals the sink took
-     * @param dropped signals lost: the queue was full (the oldest go) or the receiver refused them
+     * @param dropped signals lost: the queue was full (the oldest go), the receiver refused them, or a late cut
+     *     spanned several windows
      * @param failures sends that failed
      * @param queued signals waiting now
      */

@@ -59,6 +59,21 @@ class SignalReporterTest {
     }
 
     @Test
+    void aLateCutSpanningSeveralWindowsIsDroppedNotReportedAsOne() {
+        final SignalReporter reporter = reporter(100);
+        reporter.recorder(KEY).completed(5, false, false);
+        clock.set(13_500); // windows 10 s and 11 s were never cut
+        reporter.run();
+
+        assertThat(sent).isEmpty();
+        assertThat(reporter.counts().dropped()).isEqualTo(1);
+        reporter.recorder(KEY).completed(5, false, false);
+        clock.set(14_000);
+        reporter.run();
+        assertThat(sent.get(0)).extracting(WindowSignal::windowStartMs).containsExactly(13_000L);
+    }
+
+    @Test
     void aBreakerRefusalMarksTheWindowOpen() {
         final SignalReporter reporter = reporter(100);
         reporter.recorder(KEY).breakerRefused();

@@ -15,12 +15,14 @@ import java.util.TreeMap;
 /**
  * Collects the signals of open windows, one per instance (a resent signal replaces the first), and hands out the
  * windows that closed, summed over their instances. Bounded: at most {@code maxWindows} open windows of at most
- * {@code maxInstances} instances each; what does not fit, and signals of windows already decided, are dropped
- * and counted. Thread-safe.
+ * {@code maxInstances} instances each and {@code maxSignals} signals in all; what does not fit, and signals of
+ * windows already decided, are dropped and counted. Thread-safe.
  */
 public final class SignalAggregator {
     private final int maxWindows;
     private final int maxInstances;
+    private final int maxSignals;
+    private int held;
     /** Open windows by (key, start, length): the instance's signal by instance. */
     private final Map<WindowId, Map<String, WindowSignal>> open = new LinkedHashMap<>();
     /** The latest window end handed out per key: signals of windows ending no later are late. */
@@ -28,14 +30,18 @@ public final class SignalAggregator {
     private long accepted;
     private long dropped;
 
-    /** An aggregator holding at most {@code maxWindows} open windows of at most {@code maxInstances} each. */
-    public SignalAggregator(int maxWindows, int maxInstances) {
-        if (maxWindows < 1 || maxInstances < 1) {
-            throw new IllegalArgumentException("maxWindows/maxInstances: " + maxWindows + "/" + maxInstances
-                                               + " (expected: both >= 1)");
+    /**
+     * An aggregator holding at most {@code maxWindows} open windows of at most {@code maxInstances} each and
+     * {@code maxSignals} signals in all.
+     */
+    public SignalAggregator(int maxWindows, int maxInstances, int maxSignals) {
+        if (maxWindows < 1 || maxInstances < 1 || maxSignals < 1) {
+            throw new IllegalArgumentException("maxWindows/maxInstances/maxSignals: " + maxWindows + "/"
+                                               + maxInstances + "/" + maxSignals + " (expected: all >= 1)");
         }
         this.maxWindows = maxWindows;
         this.maxInstances = maxInstances;
+        this.maxSignals = maxSignals;
     }
 
     /** Adds {@code signals}; returns how many were kept (the rest were late or over a bound). */
@@ -58,11 +64,16 @@ public final class SignalAggregator {
                 instances = new LinkedHashMap<>();
                 open.put(id, instances);
             }
-            if (!instances.containsKey(s.instance()) && instances.size() >= maxInstances) {
+            if (!instances.containsKey(s.instance()) && (instances.size() >= maxInstances || held >= maxSignals)) {
                 dropped++;
+                if (instances.isEmpty()) {
+                    open.remove(id);
+                }
                 continue;
             }
-            instances.put(s.instance(), s);
+            if (instances.put(s.instance(), s) == null) {
+                held++;
+            }
             kept++;
         }
         accepted += kept;
@@ -82,6 +93,7 @@ public final class SignalAggregator {
             final long end = id.startMs() + id.windowMs();
             if (end + graceMs <= nowMs) {
                 it.remove();
+                held -= e.getValue().size();
                 out.add(new Closed(id.key(), WindowTotals.of(List.copyOf(e.getValue().values()))));
                 decidedThrough.merge(id.key(), end, Math::max);
             }
@@ -93,7 +105,25 @@ public final class SignalAggregator {
     /** Forgets what is known of {@code key} (its rules are gone or no longer adaptive). */
     public synchronized void forget(SnapshotKey key) {
         decidedThrough.remove(key);
-        open.keySet().removeIf(id -> id.key().equals(key));
+        open.entrySet().removeIf(e -> {
+            final boolean ofKey = e.getKey().key().equals(key);
+            if (ofKey) {
+                held -= e.getValue().size();
+            }
+            return ofKey;
+        });
+    }
+
+    /** Forgets everything held (the signals are dropped; counts stay). */
+    public synchronized void clear() {
+        open.clear();
+        decidedThrough.clear();
+        held = 0;
+    }
+
+    /** Counts {@code n} signals dropped before they reached the aggregator. */
+    public synchronized void countDropped(int n) {
+        dropped += n;
     }
 
     /** Signals kept so far. */

@@ -9,6 +9,7 @@ import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.annotation.Blocking;
 import com.linecorp.armeria.server.annotation.Description;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
@@ -40,10 +41,15 @@ final class AdaptiveApi {
     @Post("/v1/signals")
     @Description("Per-window signals of guarded resources (an array of {service, resource, instance, engine, "
                  + "windowStartMs, windowMs, passed, blocked, errors, slow, p95Ms, breaker?}); 202 with how many "
-                 + "were kept, ignored (no adaptive rate limit) and dropped (late or over a bound).")
+                 + "were kept, ignored (no adaptive rate limit) and dropped (late, too far from the daemon's clock, "
+                 + "or over a bound); 503 on a daemon that stands by (another holds the propagation lease).")
     public HttpResponse signals(ServiceRequestContext ctx, AggregatedHttpRequest request) {
         if (AuthDecorator.principal(ctx).readOnly()) {
             return ApiErrors.of(HttpStatus.FORBIDDEN, "read-only token (expected: a writer token)");
+        }
+        if (!controller.deciding()) {
+            return ApiErrors.of(HttpStatus.SERVICE_UNAVAILABLE, "this daemon stands by: send signals to the daemon "
+                                                                + "holding the propagation lease");
         }
         if (request.content().length() > SignalJson.MAX_BYTES) {
             return ApiErrors.of(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "body: " + request.content().length()
@@ -64,6 +70,7 @@ final class AdaptiveApi {
         return ApiErrors.json(HttpStatus.ACCEPTED, out);
     }
 
+    @Blocking
     @Get("/v1/adaptive/{service}/{resource}")
     @Description("The adaptive controller's view of a resource: limits in force, frozen or not and why, capacity "
                  + "estimate and smoothed signals per rate limit, the last window judged, the last decisions.")

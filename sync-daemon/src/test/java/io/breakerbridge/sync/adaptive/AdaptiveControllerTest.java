@@ -178,9 +178,42 @@ class AdaptiveControllerTest {
     }
 
     @Test
+    void signalsFarFromTheDaemonsClockAndOverTheTotalAreDropped() {
+        final AdaptiveController small = new AdaptiveController(store, clock, () -> true,
+                                                                new AdaptiveController.Settings(100, 500, 100, 100, 3,
+                                                                                                30_000, 5));
+        create(400);
+        final List<WindowSignal> signals = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            signals.add(new WindowSignal(KEY, "pod-" + i, EngineKind.SENTINEL, window, 1000, 5, 0, 0, 0, 1,
+                                         BreakerState.CLOSED));
+        }
+        signals.add(new WindowSignal(KEY, "pod-x", EngineKind.SENTINEL, window + 3_600_000, 1000, 5, 0, 0, 0, 1,
+                                     BreakerState.CLOSED));
+        signals.add(new WindowSignal(KEY, "pod-y", EngineKind.SENTINEL, window - 60_000, 1000, 5, 0, 0, 0, 1,
+                                     BreakerState.CLOSED));
+
+        assertThat(small.accept(signals)).isEqualTo(new AdaptiveController.Accepted(3, 0, 4));
+        assertThat(small.counts().signalsDropped()).isEqualTo(4);
+    }
+
+    @Test
+    void aDaemonThatLosesTheLeaseForgetsItsState() {
+        create(400);
+        window(400, 0, 80, 120, BreakerState.CLOSED);
+        assertThat(controller.view(KEY).orElseThrow().decisions()).isNotEmpty();
+
+        leader.set(false);
+        controller.tick();
+
+        assertThat(controller.view(KEY).orElseThrow().decisions()).isEmpty();
+        assertThat(controller.deciding()).isFalse();
+    }
+
+    @Test
     void openWindowsAreBounded() {
         final AdaptiveController small = new AdaptiveController(store, clock, () -> true,
-                                                                new AdaptiveController.Settings(100, 500, 2, 2, 5));
+                                                                new AdaptiveController.Settings(100, 500, 2, 2, 100_000, 30_000, 5));
         create(400);
         final List<WindowSignal> many = new ArrayList<>();
         for (int i = 0; i < 5; i++) {

@@ -81,13 +81,17 @@ class AdaptiveLeaseTest {
     }
 
     @Test
-    void aStandbyDaemonHoldsTheLimit() throws Exception {
+    void aStandbyDaemonRefusesSignalsAndHoldsTheLimit() throws Exception {
         start(() -> false);
-        reportOverload();
+        final long window = (System.currentTimeMillis() / 1000 - 10) * 1000;
 
-        Eventually.within(Duration.ofSeconds(10), () -> send("GET", "/v1/adaptive/payment/POST:%2Fpay", null)
-                .contains("\"action\":\"FROZEN\""));
-        assertThat(send("GET", "/v1/adaptive/payment/POST:%2Fpay", null)).contains("stands by");
+        assertThat(send("POST", "/v1/signals", "[{\"service\":\"payment\",\"resource\":\"POST:/pay\",\"instance\":"
+                                               + "\"a\",\"engine\":\"SENTINEL\",\"windowStartMs\":" + window
+                                               + ",\"windowMs\":1000,\"passed\":400,\"blocked\":0,\"errors\":80,"
+                                               + "\"slow\":0,\"p95Ms\":100}]"))
+                .contains("stands by").contains("propagation lease");
+        assertThat(send("GET", "/v1/adaptive/payment/POST:%2Fpay", null)).contains("\"frozen\":true")
+                                                                          .contains("stands by");
         assertThat(store.get(KEY).orElseThrow().version()).isEqualTo(1);
     }
 
