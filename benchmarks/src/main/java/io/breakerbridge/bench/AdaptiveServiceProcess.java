@@ -57,7 +57,7 @@ public final class AdaptiveServiceProcess {
         final String token = args[2];
         final String instance = args[3];
         final double capacity = Double.parseDouble(args[4]);
-        final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
+        final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3);
         final Dependency dependency = new Dependency(capacity, scheduler);
         final HttpSignalSink sink = new HttpSignalSink(daemon, token, Duration.ofSeconds(2));
         final DaemonWatchSource source = DaemonWatchSource.of(daemon, token, QUOTE.service());
@@ -72,7 +72,7 @@ public final class AdaptiveServiceProcess {
             }, applier::remove));
             final SentinelSignals signals = SentinelSignals.bind(
                     applier, SignalReporter.builder(instance, EngineKind.SENTINEL), sink);
-            signals.reporter().start(scheduler);
+            signals.reporter().start(scheduler, scheduler);
             server.decorator("/quote", ArmeriaGuard.newDecorator(
                     SentinelMiddleware.of(QUOTE.resource(), ArmeriaGuard.SERVER_ERRORS)));
             engine = () -> {
@@ -87,7 +87,7 @@ public final class AdaptiveServiceProcess {
             }, registry::remove));
             final SignalReporter reporter = registry.reportSignals(
                     SignalReporter.builder(instance, EngineKind.RESILIENCE4J), sink);
-            reporter.start(scheduler);
+            reporter.start(scheduler, scheduler);
             server.decorator("/quote", ArmeriaGuard.newDecorator(registry.guard(QUOTE, ArmeriaGuard.SERVER_ERRORS)));
             engine = reporter;
         }

@@ -76,15 +76,15 @@ public class BreakerBridgeAutoConfiguration {
                 SignalReporter.builder(signals.resolveInstance(), EngineKind.RESILIENCE4J).windowMs(signals.windowMs()),
                 new HttpSignalSink(Objects.requireNonNull(properties.daemon().url(), "url"),
                                    Objects.requireNonNull(signals.token(), "token"), Duration.ofSeconds(5)));
-        reporter.start(breakerBridgeSignalScheduler);
+        reporter.start(breakerBridgeSignalScheduler, breakerBridgeSignalScheduler);
         return reporter;
     }
 
-    /** The thread that cuts and sends the signals. */
+    /** The threads that cut and send the signals (two: a slow send never delays a cut). */
     @Bean(destroyMethod = "shutdownNow")
     @ConditionalOnProperty(prefix = "breakerbridge.signals", name = "enabled", havingValue = "true")
     public ScheduledExecutorService breakerBridgeSignalScheduler() {
-        return Executors.newSingleThreadScheduledExecutor(r -> {
+        return Executors.newScheduledThreadPool(2, r -> {
             final Thread thread = new Thread(r, "breakerbridge-signals");
             thread.setDaemon(true);
             return thread;

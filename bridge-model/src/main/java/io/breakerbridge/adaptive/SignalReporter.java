@@ -13,6 +13,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -87,10 +88,20 @@ public final class SignalReporter implements AutoCloseable {
 
     /** Cuts and sends at every window end (plus 1 % of a window) on {@code scheduler}. */
     public synchronized SignalReporter start(ScheduledExecutorService scheduler) {
+        return start(scheduler, scheduler);
+    }
+
+    /**
+     * Cuts at every window end (plus 1 % of a window) on {@code scheduler} and sends on {@code sender}, so that a
+     * slow daemon never delays a cut (a late cut spanning windows is dropped).
+     */
+    public synchronized SignalReporter start(ScheduledExecutorService scheduler, Executor sender) {
+        requireNonNull(sender, "sender");
         if (loop == null) {
             final long now = clock.millis();
             final long firstDelay = windowMs - Math.floorMod(now, windowMs) + windowMs / 100;
-            loop = scheduler.scheduleAtFixedRate(this::runLogged, firstDelay, windowMs, TimeUnit.MILLISECONDS);
+            loop = scheduler.scheduleAtFixedRate(() -> window(sender), firstDelay, windowMs,
+                                                 TimeUnit.MILLISECONDS);
         }
         return this;
     }
@@ -184,9 +195,17 @@ public final class SignalReporter implements AutoCloseable {
         }
     }
 
-    private void runLogged() {
+    /** One window end: cuts here, sends on {@code sender}. */
+    void window(Executor sender) {
         try {
-            run();
+            cut();
+            sender.execute(() -> {
+                try {
+                    flush();
+                } catch (RuntimeException e) {
+                    log.warn("signal reporter: a send failed, the next window tries again", e);
+                }
+            });
         } catch (RuntimeException e) {
             log.warn("signal reporter: a window failed, the next one tries again", e);
         }

@@ -74,6 +74,23 @@ class SignalReporterTest {
     }
 
     @Test
+    void aSendThatHasNotRunYetDoesNotHoldUpTheNextCut() {
+        final SignalReporter reporter = reporter(100);
+        final List<Runnable> sends = new ArrayList<>();
+        reporter.recorder(KEY).completed(5, false, false);
+        clock.set(11_010);
+        reporter.window(sends::add); // the sender is busy: the send waits
+        reporter.recorder(KEY).completed(5, false, false);
+        clock.set(12_010);
+        reporter.window(sends::add);
+
+        assertThat(reporter.counts().queued()).isEqualTo(2); // both windows cut on time, none merged or dropped
+        sends.forEach(Runnable::run);
+        assertThat(sent).flatExtracting(batch -> batch).extracting(WindowSignal::windowStartMs)
+                        .containsExactly(10_000L, 11_000L);
+    }
+
+    @Test
     void aBreakerRefusalMarksTheWindowOpen() {
         final SignalReporter reporter = reporter(100);
         reporter.recorder(KEY).breakerRefused();
