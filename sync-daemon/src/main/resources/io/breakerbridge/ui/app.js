@@ -29,7 +29,8 @@
 
   function rulesSummary(s) {
     const parts = [];
-    (s.rateLimits || []).forEach((l) => parts.push(`limit ${l.maxQps}/s ${l.behavior || 'REJECT'}`));
+    (s.rateLimits || []).forEach((l) => parts.push(`limit ${l.maxQps}/s ${l.behavior || 'REJECT'}` +
+      (l.adaptive ? ` adaptive [${l.adaptive.floor}, ${l.adaptive.ceiling}]` : '')));
     (s.breakers || []).forEach((b) => parts.push(`breaker ${b.trip} ${b.threshold}` +
       (b.slowCallMs !== undefined ? ` >${b.slowCallMs}ms` : '') + `, open ${b.openMs} ms`));
     if (s.fallback && s.fallback.mode !== 'FAIL_FAST') parts.push('fallback ' + s.fallback.mode);
@@ -87,6 +88,29 @@
       }
     }
     showDivergences(service);
+    showAdaptive(service, resource);
+  }
+
+  async function showAdaptive(service, resource) {
+    const path = '/v1/adaptive/' + encodeURIComponent(service) + '/' + encodeURIComponent(resource);
+    const response = await api('GET', path);
+    $('adaptive').replaceChildren();
+    if (!response.ok) {
+      $('adaptive-hint').textContent = service + '/' + resource + ' has no adaptive rate limit.';
+      return;
+    }
+    const view = await response.json();
+    $('adaptive-hint').textContent = `Controller of ${service}/${resource}: ` +
+      (view.frozen ? 'frozen, ' + view.frozenWhy : 'deciding') + '.';
+    const number = (value, unit) => value === null || value === undefined ? 'unknown' : value + unit;
+    for (const l of view.rateLimits) {
+      $('adaptive').append(text('li', `limit ${l.maxQps}/s in [${l.floor}, ${l.ceiling}], capacity estimate ` +
+        `${number(l.capacityEstimate, '/s')}, smoothed errors ${number(l.smoothedErrorRatio, '')}, smoothed P95 ` +
+        `${number(l.smoothedP95Ms, ' ms')}`));
+    }
+    for (const d of view.decisions.slice(-5).reverse()) {
+      $('adaptive').append(text('li', `${d.at} ${d.action} ${d.limit}: ${d.reason}`));
+    }
   }
 
   async function showDivergences(service) {

@@ -3,6 +3,7 @@ package io.breakerbridge.sync.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.breakerbridge.model.AdaptiveSpec;
 import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.RateLimitSpec;
@@ -113,6 +114,21 @@ class StatusPageBrowserTest {
         browser.findElement(By.cssSelector("button[aria-label='History of shop/GET:/quote']")).click();
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("history"),
                                                                            "rateLimits[0].maxQps: 50 → 80"));
+
+        assertThat(browser.findElement(By.id("adaptive-hint")).getText()).contains("has no adaptive rate limit");
+
+        // An adaptive limit: the controller's view next to the history.
+        final SnapshotKey pay = new SnapshotKey("shop", "POST:/pay");
+        store.put(pay, 0, new ThresholdSpec(List.of(RateLimitSpec.reject(400).withAdaptive(
+                new AdaptiveSpec(50, 1000, 0.05, 300L))), List.of(), FallbackSpec.FAIL_FAST),
+                  new Writer("alice", Origin.API));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("tr[data-key='shop/POST:/pay']"), "adaptive [50, 1000]"));
+        browser.findElement(By.cssSelector("button[aria-label='History of shop/POST:/pay']")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("adaptive"),
+                                                                           "limit 400/s in [50, 1000]"));
+        assertThat(browser.findElement(By.id("adaptive-hint")).getText()).contains("deciding");
+        assertThat(browser.findElement(By.id("adaptive")).getText()).contains("capacity estimate unknown");
 
         Files.createDirectories(Path.of("target"));
         Files.write(Path.of("target", "status-page.png"),
