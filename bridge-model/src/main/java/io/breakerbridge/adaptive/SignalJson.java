@@ -1,5 +1,7 @@
 package io.breakerbridge.adaptive;
 
+import static io.breakerbridge.model.json.JsonFields.required;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -8,14 +10,12 @@ import io.breakerbridge.endpoint.BreakerState;
 import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.json.JsonFields;
 import io.breakerbridge.model.json.StrictJson;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON form of signals, {@code POST /v1/signals}'s body: an array of objects with {@code service},
@@ -76,24 +76,16 @@ public final class SignalJson {
     }
 
     private static WindowSignal signal(JsonNode node, String path) {
-        if (!(node instanceof ObjectNode object)) {
-            throw new InvalidValueException(path, abbreviate(node.toString()), "a JSON object");
-        }
-        final Iterator<String> names = object.fieldNames();
-        while (names.hasNext()) {
-            final String name = names.next();
-            if (!FIELDS.contains(name)) {
-                throw new InvalidValueException(path + "." + name, abbreviate(object.get(name).toString()),
-                                                "no such field; known fields: " + String.join(", ", FIELDS));
-            }
-        }
-        final String service = text(object, "service", path);
-        final String resource = text(object, "resource", path);
-        final SnapshotKey key = under(path, () -> new SnapshotKey(service, resource));
-        final String instance = text(object, "instance", path);
-        final EngineKind engine = engine(text(object, "engine", path), path);
-        final String breakerName = object.has("breaker") ? text(object, "breaker", path) : "CLOSED";
-        final BreakerState breaker = breaker(breakerName, path);
+        final ObjectNode object = JsonFields.object(node, path, FIELDS);
+        final String service = required(path, "service", JsonFields.text(object, "service", path), "a string");
+        final String resource = required(path, "resource", JsonFields.text(object, "resource", path), "a string");
+        final SnapshotKey key = JsonFields.rethrowUnder(path, () -> new SnapshotKey(service, resource));
+        final String instance = required(path, "instance", JsonFields.text(object, "instance", path), "a string");
+        final EngineKind engine = required(path, "engine",
+                                           JsonFields.enumValue(object, "engine", path, EngineKind.class),
+                                           "one of " + JsonFields.names(EngineKind.values()));
+        final BreakerState reported = JsonFields.enumValue(object, "breaker", path, BreakerState.class);
+        final BreakerState breaker = reported == null ? BreakerState.CLOSED : reported;
         final long windowStartMs = integer(object, "windowStartMs", path);
         final long windowMs = integer(object, "windowMs", path);
         final long passed = integer(object, "passed", path);
@@ -101,59 +93,15 @@ public final class SignalJson {
         final long errors = integer(object, "errors", path);
         final long slow = integer(object, "slow", path);
         final long p95Ms = integer(object, "p95Ms", path);
-        return under(path, () -> new WindowSignal(key, instance, engine, windowStartMs, windowMs, passed, blocked,
-                                                  errors, slow, p95Ms, breaker));
-    }
-
-    private static EngineKind engine(String name, String path) {
-        for (EngineKind kind : EngineKind.values()) {
-            if (kind.name().equals(name)) {
-                return kind;
-            }
-        }
-        throw new InvalidValueException(path + ".engine", name, "SENTINEL or RESILIENCE4J");
-    }
-
-    private static BreakerState breaker(String name, String path) {
-        for (BreakerState state : BreakerState.values()) {
-            if (state.name().equals(name)) {
-                return state;
-            }
-        }
-        throw new InvalidValueException(path + ".breaker", name, "CLOSED, OPEN or HALF_OPEN");
-    }
-
-    private static String text(ObjectNode object, String field, String path) {
-        final JsonNode node = object.get(field);
-        if (node == null || !node.isTextual()) {
-            throw new InvalidValueException(path + "." + field, node == null ? null : abbreviate(node.toString()),
-                                            "a string");
-        }
-        return node.textValue();
+        return JsonFields.rethrowUnder(path, () -> new WindowSignal(key, instance, engine, windowStartMs, windowMs,
+                                                                    passed, blocked, errors, slow, p95Ms, breaker));
     }
 
     private static long integer(ObjectNode object, String field, String path) {
-        final JsonNode node = object.get(field);
-        if (node == null || !node.isIntegralNumber() || !node.canConvertToLong()) {
-            throw new InvalidValueException(path + "." + field, node == null ? null : abbreviate(node.toString()),
-                                            "an integer");
-        }
-        return node.longValue();
+        return required(path, field, JsonFields.integer(object, field, path, Long.MAX_VALUE), "an integer");
     }
 
-    /** Runs {@code make}; a field error it throws is re-thrown with its path under {@code path}. */
-    private static <T> T under(String path, Supplier<T> make) {
-        try {
-            return make.get();
-        } catch (InvalidValueException e) {
-            throw new InvalidValueException(path + "." + e.path(), e.value(), e.expected());
-        }
-    }
-
-    private static String abbreviate(@Nullable String text) {
-        if (text == null) {
-            return "null";
-        }
+    private static String abbreviate(String text) {
         return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 }

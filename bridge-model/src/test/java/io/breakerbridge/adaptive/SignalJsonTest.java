@@ -47,7 +47,7 @@ class SignalJsonTest {
         assertThatThrownBy(() -> read("[" + GOOD.replace("60000", "60001") + "}]"))
                 .hasMessageContaining("$[0].windowStartMs: 60001").hasMessageContaining("multiple of windowMs");
         assertThatThrownBy(() -> read("[" + GOOD.replace("\"SENTINEL\"", "\"HYSTRIX\"") + "}]"))
-                .hasMessageContaining("$[0].engine: HYSTRIX");
+                .hasMessageContaining("$[0].engine: \"HYSTRIX\"");
         assertThatThrownBy(() -> read("[" + GOOD.replace("\"windowMs\":1000", "\"windowMs\":10") + "}]"))
                 .hasMessageContaining("$[0].windowMs: 10");
         assertThatThrownBy(() -> read("[" + GOOD.replace("\"passed\":120", "\"passed\":1.5") + "}]"))
