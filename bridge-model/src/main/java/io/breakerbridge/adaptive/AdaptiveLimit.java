@@ -137,7 +137,7 @@ public final class AdaptiveLimit {
             return decision(w, Action.HOLD, limit, "too little traffic: " + calls + " calls in the window (expected: "
                                                    + "at least " + MIN_CALLS + ")");
         }
-        if (w.blocked() > PRESSING * calls && w.ratePerInstance(w.passed()) < MIN_COMPLETED * limit) {
+        if (pressed(w) && w.ratePerInstance(w.passed()) < MIN_COMPLETED * limit) {
             // Calls let through did not complete (a hung dependency, timeouts longer than the window): their
             // errors and latency are not known yet, so this window is no evidence of health.
             healthyPressing = 0;
@@ -199,8 +199,7 @@ public final class AdaptiveLimit {
      */
     private void settle(long limit, WindowTotals w) {
         cooled = false;
-        if (Double.isNaN(capacity) || limit < DECREASE_TO * capacity
-            || w.blocked() <= PRESSING * (w.passed() + w.blocked())) {
+        if (Double.isNaN(capacity) || limit < DECREASE_TO * capacity || !pressed(w)) {
             return;
         }
         cooled = !Double.isNaN(settledP95) && w.p95Ms() < COOL * settledP95;
@@ -208,6 +207,18 @@ public final class AdaptiveLimit {
             settledP95 = Double.isNaN(settledP95) ? w.p95Ms()
                                                   : SETTLE_ALPHA * w.p95Ms() + (1 - SETTLE_ALPHA) * settledP95;
         }
+    }
+
+    /** Whether the traffic presses the limit: more than {@value #PRESSING} of the window's calls were blocked. */
+    private static boolean pressed(WindowTotals w) {
+        return w.blocked() > PRESSING * (w.passed() + w.blocked());
+    }
+
+    /** Keeps {@code rate} (calls per second and instance) as the capacity estimate, settled anew. */
+    private void estimate(double rate) {
+        capacity = rate;
+        settledP95 = Double.NaN;
+        probing = false;
     }
 
     private static int after(int windows) {
@@ -234,17 +245,14 @@ public final class AdaptiveLimit {
         if (windowsSinceIncrease <= 2 && !Double.isNaN(p95BeforeIncrease)) {
             return rose(spec, w, p95BeforeIncrease);
         }
-        final boolean pressed = w.blocked() > PRESSING * (w.passed() + w.blocked());
-        return pressed && !Double.isNaN(lastP95) && rose(spec, w, lastP95);
+        return pressed(w) && !Double.isNaN(lastP95) && rose(spec, w, lastP95);
     }
 
     private Decision saturated(AdaptiveSpec spec, long limit, WindowTotals w, String signals) {
         healthyPressing = 0;
         final double before = windowsSinceIncrease <= 2 ? p95BeforeIncrease : lastP95;
         final double served = w.ratePerInstance(w.passed() - w.errors());
-        capacity = served;
-        settledP95 = Double.NaN;
-        probing = false;
+        estimate(served);
         windowsSinceIncrease = Integer.MAX_VALUE;
         // A queue over the latency target needs headroom to drain; a shorter one drains at the served rate.
         final Long p95Target = spec.targetP95Ms();
@@ -268,9 +276,7 @@ public final class AdaptiveLimit {
                                                    + "decrease, so they are not overload: " + signals);
         }
         final double good = w.ratePerInstance(w.passed() - w.errors());
-        capacity = good;
-        settledP95 = Double.NaN;
-        probing = false;
+        estimate(good);
         // Only an error-driven decrease sets what the "errors did not fall" guard compares with.
         decreasedAtPassedQps = errorsOver ? passedQps : Double.NaN;
         decreasedAtErrorRatio = w.errorRatio();
@@ -287,8 +293,7 @@ public final class AdaptiveLimit {
     }
 
     private Decision healthy(AdaptiveSpec spec, long limit, WindowTotals w, String signals) {
-        final long calls = w.passed() + w.blocked();
-        if (w.blocked() <= PRESSING * calls) {
+        if (!pressed(w)) {
             healthyPressing = 0;
             return decision(w, Action.HOLD, limit, "traffic under the limit: " + signals);
         }
@@ -300,9 +305,7 @@ public final class AdaptiveLimit {
         }
         if (windowsSinceIncrease == 1 && !Double.isNaN(p95BeforeIncrease) && rose(spec, w, p95BeforeIncrease)) {
             healthyPressing = 0;
-            capacity = Math.min(Double.isNaN(capacity) ? limit : capacity, limit);
-            settledP95 = Double.NaN;
-            probing = false;
+            estimate(Math.min(Double.isNaN(capacity) ? limit : capacity, limit));
             return decision(w, Action.HOLD, limit, "pressed, but the P95 rose from " + Math.round(p95BeforeIncrease)
                                                    + " ms with the last increase (near capacity; " + limit
                                                    + "/s kept as capacity estimate): " + signals);
@@ -325,7 +328,7 @@ public final class AdaptiveLimit {
                 healthyPressing = 0;
             }
         }
-        double up = Math.min(Math.max(limit, 1) * MAX_UP, w.ratePerInstance(calls) * HEADROOM);
+        double up = Math.min(Math.max(limit, 1) * MAX_UP, w.ratePerInstance(w.passed() + w.blocked()) * HEADROOM);
         if (!Double.isNaN(capacity)) {
             up = Math.min(up, capacity);
         } else if (probing) {

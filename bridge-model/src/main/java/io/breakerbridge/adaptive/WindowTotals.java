@@ -32,7 +32,6 @@ public record WindowTotals(long windowStartMs, long windowMs, int instances, lon
         long slow = 0;
         double weighted = 0;
         double maxP95 = 0;
-        BreakerState breaker = BreakerState.CLOSED;
         for (WindowSignal s : signals) {
             if (s.windowStartMs() != first.windowStartMs() || s.windowMs() != first.windowMs()
                 || !s.key().equals(first.key())) {
@@ -46,9 +45,9 @@ public record WindowTotals(long windowStartMs, long windowMs, int instances, lon
             slow += s.slow();
             weighted += (double) s.p95Ms() * s.passed();
             maxP95 = Math.max(maxP95, s.p95Ms());
-            breaker = BreakerState.worst(List.of(breaker, s.breaker()));
         }
         final double p95 = passed == 0 ? maxP95 : weighted / passed;
+        final BreakerState breaker = BreakerState.worst(signals.stream().map(WindowSignal::breaker).toList());
         return new WindowTotals(first.windowStartMs(), first.windowMs(), signals.size(), passed, blocked, errors,
                                 slow, p95, breaker);
     }
