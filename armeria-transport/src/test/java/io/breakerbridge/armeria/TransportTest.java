@@ -23,7 +23,7 @@ import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.r4j.ResilienceStack;
 import io.breakerbridge.r4j.TimeoutMiddleware;
-import io.breakerbridge.time.VirtualClock;
+import io.breakerbridge.testing.VirtualClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

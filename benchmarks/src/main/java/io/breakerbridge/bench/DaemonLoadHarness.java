@@ -3,7 +3,7 @@ package io.breakerbridge.bench;
 import io.breakerbridge.sync.api.DaemonServer;
 import io.breakerbridge.sync.api.TokenAuth;
 import io.breakerbridge.sync.store.DataFiles;
-import io.breakerbridge.sync.store.EmbeddedStore;
+import io.breakerbridge.sync.store.JournaledStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,7 +54,8 @@ public final class DaemonLoadHarness {
         final Path tokens = dir.resolve("tokens");
         DataFiles.createAtomically(tokens, TOKEN + "\n");
         // With a URL, a daemon running in its own process (started with a token file holding TOKEN) is measured.
-        final EmbeddedStore store = args.length > 1 ? null : EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
+        final JournaledStore store = args.length > 1 ? null
+                                                     : JournaledStore.open(dir.resolve("data"), Clock.systemUTC());
         final DaemonServer server = store == null ? null : DaemonServer.start(store, TokenAuth.fromFile(tokens), 0);
         final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         final String base = server == null ? args[1] : "http://127.0.0.1:" + server.port();

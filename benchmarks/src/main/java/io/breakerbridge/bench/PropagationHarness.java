@@ -13,15 +13,15 @@ import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
-import io.breakerbridge.nacos.propagate.PropagationMetrics;
-import io.breakerbridge.nacos.propagate.SentinelPropagation;
+import io.breakerbridge.model.store.SnapshotStore;
+import io.breakerbridge.model.store.WriteResult;
 import io.breakerbridge.nacos.store.NacosSnapshotStore;
-import io.breakerbridge.store.SnapshotStore;
-import io.breakerbridge.store.WriteResult;
+import io.breakerbridge.propagation.PropagationMetrics;
+import io.breakerbridge.propagation.SentinelPropagation;
 import io.breakerbridge.sync.api.DaemonServer;
 import io.breakerbridge.sync.api.TokenAuth;
 import io.breakerbridge.sync.store.DataFiles;
-import io.breakerbridge.sync.store.EmbeddedStore;
+import io.breakerbridge.sync.store.JournaledStore;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -104,7 +104,7 @@ public final class PropagationHarness {
             raw.publishConfig(pushId, PUSH_GROUP, "p0");
         } else {
             raw = null;
-            server = DaemonServer.start(EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC()), auth, 0);
+            server = DaemonServer.start(JournaledStore.open(dir.resolve("data"), Clock.systemUTC()), auth, 0);
         }
         final String base = "http://127.0.0.1:" + server.port();
         final SubscriberJvm subscriber = addr != null

@@ -1,11 +1,11 @@
 package io.breakerbridge.bench;
 
-import io.breakerbridge.adaptive.AdaptiveLimit;
-import io.breakerbridge.adaptive.Decision;
-import io.breakerbridge.adaptive.WindowTotals;
 import io.breakerbridge.endpoint.BreakerState;
 import io.breakerbridge.model.AdaptiveSpec;
 import io.breakerbridge.r4j.limit.SlidingWindowLimiter;
+import io.breakerbridge.sync.adaptive.AdaptiveLimit;
+import io.breakerbridge.sync.adaptive.Decision;
+import io.breakerbridge.sync.adaptive.WindowTotals;
 
 /**
  * A rate limit (BreakerBridge's exact two-bucket limiter) whose {@code maxQps} a rule moves after each window;

@@ -7,10 +7,10 @@ import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
-import io.breakerbridge.store.Change;
-import io.breakerbridge.store.HistoryRetention;
-import io.breakerbridge.sync.store.EmbeddedStore;
+import io.breakerbridge.model.store.Change;
 import io.breakerbridge.sync.store.FileChangeJournal;
+import io.breakerbridge.sync.store.HistoryRetention;
+import io.breakerbridge.sync.store.JournaledStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +43,9 @@ public final class StoreScaleHarness {
                           SERVICES * RESOURCES_PER_SERVICE, seconds(t0), bytes(dir));
 
         final long full = System.nanoTime();
-        final EmbeddedStore.Compaction compaction;
+        final JournaledStore.Compaction compaction;
         final double fullStartup;
-        try (EmbeddedStore store = open(dir)) {
+        try (JournaledStore store = open(dir)) {
             fullStartup = seconds(full);
             System.out.printf("start-up, whole log:       %6.2f s%n", fullStartup);
             final long c = System.nanoTime();
@@ -53,7 +53,7 @@ public final class StoreScaleHarness {
             System.out.printf("compaction:                %6.2f s (%s)%n", seconds(c), compaction);
         }
         final long checkpoint = System.nanoTime();
-        try (EmbeddedStore store = open(dir)) {
+        try (JournaledStore store = open(dir)) {
             final double startup = seconds(checkpoint);
             System.out.printf("start-up, compacted log:   %6.2f s (ratio to the whole log: %.3f)%n", startup,
                               startup / fullStartup);
@@ -71,20 +71,20 @@ public final class StoreScaleHarness {
                               (System.nanoTime() - h) / 1e6, history);
         }
         System.out.printf("disk after compaction: %,d bytes (log %,d, archive %,d)%n", bytes(dir),
-                          Files.size(dir.resolve(EmbeddedStore.LOG_FILE)), bytes(dir.resolve("history")));
+                          Files.size(dir.resolve(JournaledStore.LOG_FILE)), bytes(dir.resolve("history")));
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
         }
     }
 
-    private static EmbeddedStore open(Path dir) throws IOException {
-        return EmbeddedStore.open(dir, Clock.systemUTC(), new EmbeddedStore.Options(
+    private static JournaledStore open(Path dir) throws IOException {
+        return JournaledStore.open(dir, Clock.systemUTC(), new JournaledStore.Options(
                 HistoryRetention.DEFAULT, Long.MAX_VALUE, Runnable::run));
     }
 
     /** Writes {@code changes} puts round-robin over every resource straight into the log, then one fsync. */
     private static void write(Path dir, int changes) throws IOException {
-        final FileChangeJournal.Recovered recovered = FileChangeJournal.open(dir.resolve(EmbeddedStore.LOG_FILE));
+        final FileChangeJournal.Recovered recovered = FileChangeJournal.open(dir.resolve(JournaledStore.LOG_FILE));
         try (FileChangeJournal journal = recovered.journal()) {
             final int keys = SERVICES * RESOURCES_PER_SERVICE;
             final Instant at = Instant.parse("2026-12-03T00:00:00Z");

@@ -1,16 +1,19 @@
 package io.breakerbridge.spring;
 
 import com.alibaba.nacos.api.exception.NacosException;
-import io.breakerbridge.adaptive.HttpSignalSink;
-import io.breakerbridge.adaptive.SignalReporter;
+import io.breakerbridge.client.DaemonConnection;
+import io.breakerbridge.client.DaemonSignalSink;
+import io.breakerbridge.client.DaemonWatchSource;
 import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.model.InvalidValueException;
+import io.breakerbridge.model.source.SnapshotListener;
+import io.breakerbridge.model.source.SnapshotSource;
 import io.breakerbridge.nacos.source.NacosSnapshotSource;
+import io.breakerbridge.observability.AuditLog;
+import io.breakerbridge.observability.CallSpans;
+import io.breakerbridge.observability.StackMeters;
 import io.breakerbridge.r4j.StackRegistry;
-import io.breakerbridge.source.DaemonWatchSource;
-import io.breakerbridge.source.SnapshotListener;
-import io.breakerbridge.source.SnapshotSource;
-import io.breakerbridge.telemetry.AuditLog;
+import io.breakerbridge.signals.SignalReporter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +48,8 @@ public class BreakerBridgeAutoConfiguration {
                                                     ObjectProvider<Clock> clock) {
         final Clock time = clock.getIfAvailable(Clock::systemUTC);
         final StackRegistry registry = StackRegistry.create(time);
-        meterRegistry.ifAvailable(registry::bindMetrics);
+        meterRegistry.ifAvailable(meters -> StackMeters.bind(registry, meters));
+        registry.decisions(CallSpans.decisions()); // span attributes: a check per call without an OpenTelemetry SDK
         registry.addBreakerListener(AuditLog.toSlf4j(EngineKind.RESILIENCE4J, registry::version, time)::breaker);
         return registry;
     }
@@ -74,8 +78,9 @@ public class BreakerBridgeAutoConfiguration {
         final BreakerBridgeProperties.Signals signals = properties.signals();
         final SignalReporter reporter = registry.reportSignals(
                 SignalReporter.builder(signals.resolveInstance(), EngineKind.RESILIENCE4J).windowMs(signals.windowMs()),
-                new HttpSignalSink(Objects.requireNonNull(properties.daemon().url(), "url"),
-                                   Objects.requireNonNull(signals.token(), "token"), Duration.ofSeconds(5)));
+                DaemonSignalSink.of(DaemonConnection.of(Objects.requireNonNull(properties.daemon().url(), "url"),
+                                                        Objects.requireNonNull(signals.token(), "token")),
+                                    Duration.ofSeconds(5)));
         reporter.start(breakerBridgeSignalScheduler, breakerBridgeSignalScheduler);
         return reporter;
     }

@@ -2,7 +2,7 @@ package io.breakerbridge.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.breakerbridge.adaptive.SignalReporter;
+import io.breakerbridge.client.DaemonWatchSource;
 import io.breakerbridge.endpoint.CallContext;
 import io.breakerbridge.endpoint.Endpoint;
 import io.breakerbridge.endpoint.OutcomeClassifier;
@@ -14,13 +14,13 @@ import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
+import io.breakerbridge.model.source.SnapshotSource;
 import io.breakerbridge.r4j.StackRegistry;
-import io.breakerbridge.source.DaemonWatchSource;
-import io.breakerbridge.source.SnapshotSource;
+import io.breakerbridge.signals.SignalReporter;
 import io.breakerbridge.sync.api.DaemonServer;
 import io.breakerbridge.sync.api.TokenAuth;
 import io.breakerbridge.sync.store.DataFiles;
-import io.breakerbridge.sync.store.EmbeddedStore;
+import io.breakerbridge.sync.store.JournaledStore;
 import io.breakerbridge.testing.Eventually;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -49,7 +49,7 @@ class BreakerBridgeAutoConfigurationTest {
     @TempDir
     Path dir;
 
-    private EmbeddedStore store;
+    private JournaledStore store;
     private DaemonServer server;
     private Path tokens;
 
@@ -60,7 +60,7 @@ class BreakerBridgeAutoConfigurationTest {
     void start() throws IOException {
         tokens = dir.resolve("tokens");
         DataFiles.createAtomically(tokens, "# readers\nspring-app " + TOKEN + "\n");
-        store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
+        store = JournaledStore.open(dir.resolve("data"), Clock.systemUTC());
         server = DaemonServer.start(store, TokenAuth.fromFile(tokens), 0);
     }
 

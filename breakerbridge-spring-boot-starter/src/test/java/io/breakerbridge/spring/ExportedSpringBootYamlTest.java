@@ -2,6 +2,7 @@ package io.breakerbridge.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.breakerbridge.formats.spring.SpringBootYaml;
 import io.breakerbridge.model.BreakerSpec;
 import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.model.LimitBehavior;
@@ -12,7 +13,6 @@ import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.TripKind;
-import io.breakerbridge.r4j.format.SpringBootYaml;
 import io.breakerbridge.testing.RandomSpecs;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;

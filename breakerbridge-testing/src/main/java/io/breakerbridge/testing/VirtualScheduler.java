@@ -2,7 +2,6 @@ package io.breakerbridge.testing;
 
 import static java.util.Objects.requireNonNull;
 
-import io.breakerbridge.time.VirtualClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;

@@ -35,6 +35,22 @@ public record ThresholdSpec(List<RateLimitSpec> rateLimits, List<BreakerSpec> br
         return new ThresholdSpec(rateLimits, breakers, fallback, newMigration);
     }
 
+    /**
+     * The slow-call threshold of these rules: the least {@code slowCallMs} of their SLOW_RATIO breakers (a call is
+     * slow when it takes longer), or -1 when they have none (then no call counts as slow). Both engines count slow
+     * calls by it.
+     */
+    public long slowCallMs() {
+        long least = -1;
+        for (BreakerSpec breaker : breakers) {
+            final Long slow = breaker.slowCallMs();
+            if (breaker.trip() == TripKind.SLOW_RATIO && slow != null && (least < 0 || slow < least)) {
+                least = slow;
+            }
+        }
+        return least;
+    }
+
     private static <T> List<T> copy(List<T> list, String field) {
         requireNonNull(list, field);
         for (int i = 0; i < list.size(); i++) {

@@ -7,7 +7,7 @@ import io.breakerbridge.endpoint.OutcomeClassifier;
 import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.model.MigrationSpec;
 import io.breakerbridge.model.ThresholdSpec;
-import io.breakerbridge.time.VirtualClock;
+import io.breakerbridge.testing.VirtualClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;

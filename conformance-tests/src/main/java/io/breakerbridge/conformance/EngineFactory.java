@@ -1,7 +1,7 @@
 package io.breakerbridge.conformance;
 
 import io.breakerbridge.model.ThresholdSpec;
-import io.breakerbridge.time.VirtualClock;
+import io.breakerbridge.testing.VirtualClock;
 
 /** Builds an engine for one trace's rules, reading the given virtual clock. */
 @FunctionalInterface

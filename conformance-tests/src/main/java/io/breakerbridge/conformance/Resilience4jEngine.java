@@ -5,8 +5,8 @@ import io.breakerbridge.endpoint.Guard;
 import io.breakerbridge.model.InstanceSalt;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.observability.StackMeters;
 import io.breakerbridge.r4j.ResilienceStack;
-import io.breakerbridge.r4j.StackMeters;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 

@@ -3,7 +3,7 @@ package io.breakerbridge.conformance;
 import static java.util.Objects.requireNonNull;
 
 import io.breakerbridge.endpoint.BreakerState;
-import io.breakerbridge.time.VirtualClock;
+import io.breakerbridge.testing.VirtualClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;

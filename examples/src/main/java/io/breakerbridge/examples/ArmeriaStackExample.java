@@ -8,11 +8,11 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.server.Server;
 import io.breakerbridge.armeria.ArmeriaGuard;
 import io.breakerbridge.armeria.WebClientEndpoint;
+import io.breakerbridge.client.DaemonWatchSource;
 import io.breakerbridge.endpoint.Endpoint;
 import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.source.SnapshotListener;
 import io.breakerbridge.r4j.StackRegistry;
-import io.breakerbridge.source.DaemonWatchSource;
-import io.breakerbridge.source.SnapshotListener;
 import java.net.URI;
 import java.time.Clock;
 

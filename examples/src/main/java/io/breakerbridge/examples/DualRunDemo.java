@@ -76,7 +76,8 @@ public final class DualRunDemo {
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         int seconds = 10;
         int rps = 100;
-        Path dir = Path.of("dual-run-divergences");
+        // Demo output goes to a temporary folder, never into the folder the demo was started from.
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "breakerbridge-dual-run-divergences");
         for (int i = 0; i < args.length; i++) {
             if (i + 1 >= args.length) {
                 err.println(args[i] + ": missing value (usage: [--seconds N] [--rps N] [--out DIR])");

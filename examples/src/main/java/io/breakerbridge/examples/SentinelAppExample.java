@@ -3,9 +3,9 @@ package io.breakerbridge.examples;
 import com.alibaba.csp.sentinel.Entry;
 import com.alibaba.csp.sentinel.SphU;
 import com.alibaba.csp.sentinel.slots.block.BlockException;
+import io.breakerbridge.client.DaemonWatchSource;
+import io.breakerbridge.model.source.SnapshotListener;
 import io.breakerbridge.sentinel.SentinelRuleApplier;
-import io.breakerbridge.source.DaemonWatchSource;
-import io.breakerbridge.source.SnapshotListener;
 import java.net.URI;
 
 /**

@@ -22,7 +22,7 @@ import io.breakerbridge.r4j.StackRegistry;
 import io.breakerbridge.sync.api.DaemonServer;
 import io.breakerbridge.sync.api.TokenAuth;
 import io.breakerbridge.sync.store.DataFiles;
-import io.breakerbridge.sync.store.EmbeddedStore;
+import io.breakerbridge.sync.store.JournaledStore;
 import io.breakerbridge.testing.Eventually;
 import java.net.URI;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ class ExamplesTest {
 
     @TempDir
     Path dir;
-    private EmbeddedStore store;
+    private JournaledStore store;
     private DaemonServer daemon;
     private URI base;
 
@@ -53,7 +53,7 @@ class ExamplesTest {
     void daemon() throws Exception {
         final Path tokens = dir.resolve("tokens");
         DataFiles.createAtomically(tokens, "app " + READER + " read-only\n");
-        store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
+        store = JournaledStore.open(dir.resolve("data"), Clock.systemUTC());
         daemon = DaemonServer.start(store, TokenAuth.fromFile(tokens), 0);
         base = URI.create("http://127.0.0.1:" + daemon.port());
     }

@@ -2,16 +2,15 @@ package io.breakerbridge.r4j;
 
 import static java.util.Objects.requireNonNull;
 
-import io.breakerbridge.adaptive.SignalRecorder;
 import io.breakerbridge.endpoint.BreakerEvent;
 import io.breakerbridge.endpoint.BreakerState;
+import io.breakerbridge.endpoint.DecisionListener;
 import io.breakerbridge.endpoint.Guard;
 import io.breakerbridge.endpoint.GuardedCall;
 import io.breakerbridge.endpoint.Middleware;
 import io.breakerbridge.endpoint.OutcomeClassifier;
 import io.breakerbridge.endpoint.RejectedException;
 import io.breakerbridge.endpoint.RejectionReason;
-import io.breakerbridge.metrics.BridgeMeters;
 import io.breakerbridge.model.BreakerSpec;
 import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.model.Loss;
@@ -19,13 +18,13 @@ import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Translation;
+import io.breakerbridge.r4j.internal.Admission;
 import io.breakerbridge.r4j.internal.ExactBreaker;
 import io.breakerbridge.r4j.internal.ProbeTiming;
 import io.breakerbridge.r4j.limit.SlidingWindowLimiter;
-import io.breakerbridge.telemetry.CallSpans;
+import io.breakerbridge.signals.SignalRecorder;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.opentelemetry.api.trace.Span;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,12 +55,14 @@ public final class ResilienceStack {
     private final LongAdder circuitOpen = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder slow = new LongAdder();
-    /** A completed call slower than this counts as slow (-1: none does); see {@link BridgeMeters#slowCallMs}. */
+    /** A completed call slower than this counts as slow (-1: none does); see {@code ThresholdSpec.slowCallMs()}. */
     private volatile long slowCallMs;
     /** The version of the rules in force, for spans (set by whoever applies versions, e.g. the registry). */
     private volatile long ruleVersion;
     /** Where this stack's calls are recorded for adaptive limits, or null when nothing reports them. */
     private volatile @Nullable SignalRecorder signals;
+    /** Told of every decision (span attributes, for one); NONE unless someone listens. */
+    private volatile DecisionListener decisions = DecisionListener.NONE;
     private final List<Consumer<BreakerEvent>> listeners = new CopyOnWriteArrayList<>();
     /** Bumped by every breaker transition and reload (see {@link Guard#stateVersion()}). */
     private final AtomicLong stateVersion = new AtomicLong();
@@ -82,7 +83,7 @@ public final class ResilienceStack {
         this.registry = registry;
         final Translation<ThresholdSpec> translation = Resilience4jTranslator.translate(key, spec);
         this.spec = spec;
-        this.slowCallMs = BridgeMeters.slowCallMs(spec);
+        this.slowCallMs = spec.slowCallMs();
         this.losses = translation.losses();
         this.limiter = SlidingWindowLimiter.of(limits(translation.value()));
         final List<ExactBreaker> created = new ArrayList<>();
@@ -148,6 +149,11 @@ public final class ResilienceStack {
         listeners.add(requireNonNull(listener, "listener"));
     }
 
+    /** Tells {@code listener} of every admission decision, replacing the one told so far. */
+    public void decisions(DecisionListener listener) {
+        decisions = requireNonNull(listener, "listener");
+    }
+
     /** The state of each breaker, in the snapshot's order. */
     public List<BreakerState> breakerStates() {
         return breakers.stream().map(ExactBreaker::state).toList();
@@ -163,7 +169,7 @@ public final class ResilienceStack {
         requireNonNull(newSpec, "newSpec");
         final Translation<ThresholdSpec> translation = Resilience4jTranslator.translate(key, newSpec);
         limiter.setLimits(limits(translation.value()));
-        slowCallMs = BridgeMeters.slowCallMs(newSpec);
+        slowCallMs = newSpec.slowCallMs();
         final List<ExactBreaker> old = new ArrayList<>(breakers);
         final List<ExactBreaker> reused = new ArrayList<>();
         final List<ExactBreaker> next = new ArrayList<>();
@@ -218,7 +224,7 @@ public final class ResilienceStack {
         return next -> (ctx, request) -> {
             final long start = clock.millis();
             final RejectedException rejection = admit(start, null);
-            CallSpans.decided(Span.current(), EngineKind.RESILIENCE4J, ruleVersion, rejection, states);
+            decisions.decided(EngineKind.RESILIENCE4J, ruleVersion, rejection, states);
             if (rejection != null) {
                 return CompletableFuture.failedFuture(rejection);
             }
@@ -238,7 +244,7 @@ public final class ResilienceStack {
                 final long start = clock.millis();
                 final List<ExactBreaker> probes = new ArrayList<>(1);
                 final RejectedException rejection = ResilienceStack.this.admit(start, probes);
-                CallSpans.decided(Span.current(), EngineKind.RESILIENCE4J, ruleVersion, rejection, states);
+                decisions.decided(EngineKind.RESILIENCE4J, ruleVersion, rejection, states);
                 if (rejection != null) {
                     throw rejection;
                 }
@@ -274,7 +280,7 @@ public final class ResilienceStack {
      * may have taken the last one meanwhile: then this call is blocked after all and gives its probes back).
      */
     private @Nullable RejectedException admit(long now, @Nullable List<ExactBreaker> admittedProbes) {
-        final RejectedException rejection = decide(now, admittedProbes);
+        final RejectedException rejection = Admission.decide(now, breakers, limiter, key.resource(), admittedProbes);
         if (rejection != null) { // a pass is counted by the limiter
             final boolean limited = rejection.reason() == RejectionReason.RATE_LIMITED;
             (limited ? rateLimited : circuitOpen).increment();
@@ -284,61 +290,6 @@ public final class ResilienceStack {
             }
         }
         return rejection;
-    }
-
-    private @Nullable RejectedException decide(long now, @Nullable List<ExactBreaker> admittedProbes) {
-        final List<ExactBreaker> current = breakers;
-        if (allClosed(current)) { // the hot path: closed breakers let every call through, so only the limits decide
-            final int limit = limiter.tryPass(now);
-            return limit < 0 ? null : rateLimited(now, limit);
-        }
-        final int blockingLimit = limiter.firstBlocking(now);
-        if (blockingLimit >= 0) {
-            return rateLimited(now, blockingLimit);
-        }
-        List<ExactBreaker> probes = null;
-        for (int i = 0; i < current.size(); i++) {
-            final ExactBreaker breaker = current.get(i);
-            if (!breaker.tryAcquire()) {
-                if (probes != null) {
-                    probes.forEach(ExactBreaker::abandonProbe);
-                }
-                return new RejectedException(RejectionReason.CIRCUIT_OPEN, key.resource(), i,
-                                             breaker.millisUntilProbe(now));
-            }
-            if (breaker.state() == BreakerState.HALF_OPEN) {
-                if (probes == null) {
-                    probes = new ArrayList<>(2);
-                }
-                probes.add(breaker);
-            }
-        }
-        final int lateLimit = limiter.tryPass(now);
-        if (lateLimit >= 0) {
-            if (probes != null) {
-                probes.forEach(ExactBreaker::abandonProbe);
-            }
-            return rateLimited(now, lateLimit);
-        }
-        if (admittedProbes != null && probes != null) {
-            admittedProbes.addAll(probes);
-        }
-        return null;
-    }
-
-    private static boolean allClosed(List<ExactBreaker> current) {
-        for (int i = 0; i < current.size(); i++) {
-            if (!current.get(i).isClosed()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private RejectedException rateLimited(long now, int limit) {
-        final long bucketMs = SlidingWindowLimiter.BUCKET_MS;
-        final long untilNextBucket = bucketMs - Math.floorMod(now, bucketMs);
-        return new RejectedException(RejectionReason.RATE_LIMITED, key.resource(), limit, untilNextBucket);
     }
 
     private void complete(long start, @Nullable Throwable error) {

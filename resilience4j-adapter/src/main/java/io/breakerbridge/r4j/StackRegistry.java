@@ -2,18 +2,16 @@ package io.breakerbridge.r4j;
 
 import static java.util.Objects.requireNonNull;
 
-import io.breakerbridge.adaptive.SignalReporter;
-import io.breakerbridge.adaptive.SignalSink;
 import io.breakerbridge.endpoint.BreakerEvent;
 import io.breakerbridge.endpoint.BreakerState;
+import io.breakerbridge.endpoint.DecisionListener;
 import io.breakerbridge.endpoint.Middleware;
 import io.breakerbridge.endpoint.OutcomeClassifier;
-import io.breakerbridge.metrics.BridgeMeters;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.signals.SignalReporter;
+import io.breakerbridge.signals.SignalSink;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
-import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +30,9 @@ public final class StackRegistry {
     private final Clock clock;
     private final Map<SnapshotKey, Entry> entries = new ConcurrentHashMap<>();
     private final CircuitBreakerRegistry breakers = CircuitBreakerRegistry.ofDefaults();
-    private final List<MeterRegistry> meters = new CopyOnWriteArrayList<>();
+    /** Told of each stack when it is created and after each reload (meters bind its new breakers). */
+    private final List<Consumer<ResilienceStack>> stackListeners = new CopyOnWriteArrayList<>();
+    private volatile DecisionListener decisions = DecisionListener.NONE;
     private final List<Consumer<BreakerEvent>> breakerListeners = new CopyOnWriteArrayList<>();
     private volatile @Nullable SignalReporter signals;
 
@@ -58,7 +58,8 @@ public final class StackRegistry {
                 final ResilienceStack stack = ResilienceStack.create(key, snapshot.spec(), clock, breakers);
                 stack.ruleVersion(snapshot.version());
                 breakerListeners.forEach(stack::addBreakerListener);
-                meters.forEach(meter -> bindCalls(stack, meter));
+                stack.decisions(decisions);
+                stackListeners.forEach(listener -> listener.accept(stack));
                 final SignalReporter reporter = signals;
                 if (reporter != null) {
                     stack.recordSignals(reporter.recorder(key));
@@ -70,7 +71,7 @@ public final class StackRegistry {
             }
             entry.stack.reconfigure(snapshot.spec());
             entry.stack.ruleVersion(snapshot.version());
-            meters.forEach(meter -> bindCalls(entry.stack, meter)); // gauges of breakers the reload added
+            stackListeners.forEach(listener -> listener.accept(entry.stack)); // e.g. gauges of breakers it added
             applied[0] = true;
             return new Entry(entry.stack, snapshot.version());
         });
@@ -152,24 +153,24 @@ public final class StackRegistry {
     }
 
     /**
-     * Publishes metrics of every stack, present and future, to {@code meterRegistry}: Resilience4j's own
-     * breaker metrics (state through resilience4j-micrometer; its call counts and rates cover half-open episodes only,
-     * since closed completions are not recorded in its window, which decides nothing there), the
-     * metrics both engines share ({@link BridgeMeters}: calls by outcome, each breaker's state, the rule version, with
-     * {@code engine=resilience4j}), and
-     * per breaker (tag {@code breaker}: its index) {@code breakerbridge.breaker.openings} (consecutive openings)
-     * and {@code breakerbridge.breaker.wait} (ms, the wait chosen at the last opening).
+     * Calls {@code listener} with every stack, present and future, and again after each reload (which may add
+     * breakers): the observability module's {@code StackMeters} binds meters this way. Keep it quick.
      */
-    public void bindMetrics(MeterRegistry meterRegistry) {
-        requireNonNull(meterRegistry, "meterRegistry");
-        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meterRegistry);
-        meters.add(meterRegistry);
-        entries.values().forEach(entry -> bindCalls(entry.stack, meterRegistry));
+    public void addStackListener(Consumer<ResilienceStack> listener) {
+        requireNonNull(listener, "listener");
+        stackListeners.add(listener);
+        entries.values().forEach(entry -> listener.accept(entry.stack));
     }
 
-    private void bindCalls(ResilienceStack stack, MeterRegistry meterRegistry) {
-        final SnapshotKey key = stack.key();
-        StackMeters.bind(stack, () -> version(key), meterRegistry);
+    /** Tells {@code listener} of every admission decision of every stack, present and future. */
+    public void decisions(DecisionListener listener) {
+        decisions = requireNonNull(listener, "listener");
+        entries.values().forEach(entry -> entry.stack.decisions(listener));
+    }
+
+    /** The Resilience4j breakers of every stack (bind Resilience4j's own metrics to it). */
+    public CircuitBreakerRegistry circuitBreakerRegistry() {
+        return breakers;
     }
 
     private record Entry(ResilienceStack stack, long version) {}

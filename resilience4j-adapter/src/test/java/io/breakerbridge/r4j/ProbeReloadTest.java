@@ -10,7 +10,7 @@ import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.model.ProbeSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
-import io.breakerbridge.time.VirtualClock;
+import io.breakerbridge.testing.VirtualClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

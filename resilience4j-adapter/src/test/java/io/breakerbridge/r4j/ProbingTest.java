@@ -14,7 +14,7 @@ import io.breakerbridge.model.InstanceSalt;
 import io.breakerbridge.model.ProbeSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
-import io.breakerbridge.time.VirtualClock;
+import io.breakerbridge.testing.VirtualClock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

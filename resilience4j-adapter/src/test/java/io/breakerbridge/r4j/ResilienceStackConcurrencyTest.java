@@ -12,7 +12,7 @@ import io.breakerbridge.model.ProbeSpec;
 import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
-import io.breakerbridge.time.VirtualClock;
+import io.breakerbridge.testing.VirtualClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

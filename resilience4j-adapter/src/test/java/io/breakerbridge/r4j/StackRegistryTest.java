@@ -8,7 +8,7 @@ import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
-import io.breakerbridge.time.VirtualClock;
+import io.breakerbridge.testing.VirtualClock;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,6 @@ package io.breakerbridge.r4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.breakerbridge.adaptive.SignalReporter;
-import io.breakerbridge.adaptive.WindowSignal;
 import io.breakerbridge.endpoint.BreakerState;
 import io.breakerbridge.endpoint.CallContext;
 import io.breakerbridge.endpoint.Endpoint;
@@ -17,7 +15,9 @@ import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
-import io.breakerbridge.time.VirtualClock;
+import io.breakerbridge.signals.SignalReporter;
+import io.breakerbridge.signals.WindowSignal;
+import io.breakerbridge.testing.VirtualClock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,9 +3,11 @@ package io.breakerbridge.sentinel;
 import static java.util.Objects.requireNonNull;
 
 import com.alibaba.csp.sentinel.AsyncEntry;
+import com.alibaba.csp.sentinel.Entry;
 import com.alibaba.csp.sentinel.EntryType;
 import com.alibaba.csp.sentinel.SphU;
 import com.alibaba.csp.sentinel.Tracer;
+import com.alibaba.csp.sentinel.context.Context;
 import com.alibaba.csp.sentinel.slots.block.BlockException;
 import com.alibaba.csp.sentinel.slots.block.degrade.BreakerBridgeAccess;
 import io.breakerbridge.endpoint.BreakerState;
@@ -44,6 +46,15 @@ public final class SentinelGuard implements Guard {
         return ASKING.get();
     }
 
+    /**
+     * The entry of a call that completed (ran and ended), null for a blocked or released one: what Sentinel's exit
+     * callbacks count (signals and meters).
+     */
+    public static @Nullable Entry completedEntry(Context context) {
+        final Entry entry = context.getCurEntry();
+        return entry == null || entry.getBlockError() != null || SentinelProbes.isReleased(entry) ? null : entry;
+    }
+
     @Override
     public Permit admit() {
         final AsyncEntry entry;
@@ -52,12 +63,12 @@ public final class SentinelGuard implements Guard {
             entry = SphU.asyncEntry(resource, EntryType.OUT);
         } catch (BlockException e) {
             final RejectedException rejected = SentinelMiddleware.rejection(resource, e);
-            SentinelMiddleware.span(resource, rejected);
+            SentinelMiddleware.decided(resource, rejected);
             throw rejected;
         } finally {
             ASKING.set(Boolean.FALSE);
         }
-        SentinelMiddleware.span(resource, null);
+        SentinelMiddleware.decided(resource, null);
         return new Permit() {
             @Override
             public void complete(@Nullable Throwable error) {

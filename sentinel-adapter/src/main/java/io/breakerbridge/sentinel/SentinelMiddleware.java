@@ -12,6 +12,7 @@ import com.alibaba.csp.sentinel.slots.block.degrade.DegradeException;
 import com.alibaba.csp.sentinel.slots.block.degrade.DegradeRuleManager;
 import com.alibaba.csp.sentinel.slots.block.flow.FlowException;
 import com.alibaba.csp.sentinel.slots.block.flow.FlowRuleManager;
+import io.breakerbridge.endpoint.DecisionListener;
 import io.breakerbridge.endpoint.FallbackMiddleware;
 import io.breakerbridge.endpoint.Middleware;
 import io.breakerbridge.endpoint.OutcomeClassifier;
@@ -19,8 +20,6 @@ import io.breakerbridge.endpoint.RejectedException;
 import io.breakerbridge.endpoint.RejectionReason;
 import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.model.FallbackSpec;
-import io.breakerbridge.telemetry.CallSpans;
-import io.opentelemetry.api.trace.Span;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +36,8 @@ import org.jspecify.annotations.Nullable;
  * {@link RejectionReason#CIRCUIT_OPEN}; the endpoint is not called then.
  */
 public final class SentinelMiddleware {
+    private static volatile DecisionListener decisions = DecisionListener.NONE;
+
     private SentinelMiddleware() {}
 
     /** Guards calls as resource {@code resource}; every exception counts as an error. */
@@ -54,10 +55,10 @@ public final class SentinelMiddleware {
                 entry = SphU.asyncEntry(resource, EntryType.OUT);
             } catch (BlockException e) {
                 final RejectedException rejected = rejection(resource, e);
-                span(resource, rejected);
+                decided(resource, rejected);
                 return CompletableFuture.failedFuture(rejected);
             }
-            span(resource, null);
+            decided(resource, null);
             CompletionStage<O> stage;
             try {
                 stage = next.call(ctx, request);
@@ -98,10 +99,22 @@ public final class SentinelMiddleware {
         return Middleware.chain(FallbackMiddleware.<I, O>of(fallback, clock, skipAnswer), of(resource, classifier));
     }
 
-    /** Adds the decision to the current span (see {@link CallSpans}); one check when no span records. */
-    static void span(String resource, @Nullable RejectedException rejection) {
-        CallSpans.decided(Span.current(), EngineKind.SENTINEL, SentinelRuleApplier.versionOf(resource), rejection,
-                          () -> SentinelGuard.breakerStates(resource));
+    /**
+     * Tells {@code listener} of every decision of every Sentinel guard and middleware in this process (Sentinel's
+     * rules are per process too), replacing the one told so far; the observability module's
+     * {@code CallSpans.decisions()} adds them to spans.
+     */
+    public static void decisions(DecisionListener listener) {
+        decisions = requireNonNull(listener, "listener");
+    }
+
+    /** Tells the decision listener; costs a volatile read when nothing listens. */
+    static void decided(String resource, @Nullable RejectedException rejection) {
+        final DecisionListener listener = decisions;
+        if (listener != DecisionListener.NONE) {
+            listener.decided(EngineKind.SENTINEL, SentinelRuleApplier.versionOf(resource), rejection,
+                             () -> SentinelGuard.breakerStates(resource));
+        }
     }
 
     /** The rejection for a Sentinel block, naming the refusing rule's index among the resource's rules. */

@@ -14,13 +14,12 @@ import com.alibaba.csp.sentinel.slots.block.degrade.DegradeException;
 import com.alibaba.csp.sentinel.slots.block.degrade.circuitbreaker.CircuitBreaker;
 import com.alibaba.csp.sentinel.slots.block.flow.FlowException;
 import com.alibaba.csp.sentinel.slots.statistic.StatisticSlotCallbackRegistry;
-import io.breakerbridge.adaptive.SignalRecorder;
-import io.breakerbridge.adaptive.SignalReporter;
-import io.breakerbridge.adaptive.SignalSink;
 import io.breakerbridge.endpoint.BreakerState;
-import io.breakerbridge.metrics.BridgeMeters;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.signals.SignalRecorder;
+import io.breakerbridge.signals.SignalReporter;
+import io.breakerbridge.signals.SignalSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -111,7 +110,7 @@ public final class SentinelSignals implements AutoCloseable {
     private final class Exits implements ProcessorSlotExitCallback {
         @Override
         public void onExit(Context context, ResourceWrapper wrapper, int count, Object... args) {
-            final Entry entry = SentinelMetrics.completed(context);
+            final Entry entry = SentinelGuard.completedEntry(context);
             if (entry == null) {
                 return;
             }
@@ -124,7 +123,7 @@ public final class SentinelSignals implements AutoCloseable {
                 return;
             }
             final long rt = Math.max(0, entry.getCompleteTimestamp() - entry.getCreateTimestamp());
-            final long slowMs = BridgeMeters.slowCallMs(applied.spec());
+            final long slowMs = applied.spec().slowCallMs();
             recorder.completed(rt, entry.getError() != null, slowMs >= 0 && rt > slowMs);
         }
     }

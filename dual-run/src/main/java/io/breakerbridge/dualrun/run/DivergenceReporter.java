@@ -4,16 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.breakerbridge.client.DaemonConnection;
+import io.breakerbridge.client.DaemonPaths;
 import io.breakerbridge.dualrun.DivergenceRecord;
 import io.breakerbridge.dualrun.DualRunListener;
 import io.breakerbridge.model.json.StrictJson;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
@@ -29,24 +29,28 @@ public final class DivergenceReporter implements DualRunListener {
     /** Divergences waiting to be sent at most. */
     public static final int QUEUE = 100;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final URI endpoint;
-    private final String token;
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private final DaemonConnection daemon;
     private final Executor executor;
     private final BlockingQueue<DivergenceRecord> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
 
-    private DivergenceReporter(URI daemon, String token, Executor executor) {
-        this.endpoint = requireNonNull(daemon, "daemon").resolve("/v1/divergences");
-        this.token = requireNonNull(token, "token");
+    private DivergenceReporter(DaemonConnection daemon, Executor executor) {
+        this.daemon = requireNonNull(daemon, "daemon");
         this.executor = requireNonNull(executor, "executor");
+    }
+
+    /** Reports to {@code daemon}, sending on {@code executor}. */
+    public static DivergenceReporter to(DaemonConnection daemon, Executor executor) {
+        return new DivergenceReporter(daemon, executor);
     }
 
     /** Reports to the daemon at {@code daemon} with {@code token}, sending on {@code executor}. */
     public static DivergenceReporter to(URI daemon, String token, Executor executor) {
-        return new DivergenceReporter(daemon, token, executor);
+        return new DivergenceReporter(DaemonConnection.of(daemon, token, executor), executor);
     }
 
     @Override
@@ -92,13 +96,11 @@ public final class DivergenceReporter implements DualRunListener {
         body.put("at", divergence.at().toString());
         body.put("detail", divergence.detail());
         body.set("trace", StrictJson.parseTree(divergence.trace().getBytes(StandardCharsets.UTF_8)));
-        final HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(5))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(StrictJson.serialize(body), StandardCharsets.UTF_8))
-                .build();
         try {
-            final HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
-            (response.statusCode() == 201 ? sent : dropped).incrementAndGet();
+            final DaemonConnection.Reply response = daemon.send(
+                    "POST", DaemonPaths.DIVERGENCES, Map.of(),
+                    StrictJson.serialize(body).getBytes(StandardCharsets.UTF_8), TIMEOUT);
+            (response.status() == 201 ? sent : dropped).incrementAndGet();
         } catch (IOException e) {
             dropped.incrementAndGet();
         } catch (InterruptedException e) {

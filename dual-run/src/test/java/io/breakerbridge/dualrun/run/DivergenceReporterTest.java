@@ -8,7 +8,7 @@ import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.sync.api.DaemonServer;
 import io.breakerbridge.sync.api.TokenAuth;
 import io.breakerbridge.sync.store.DataFiles;
-import io.breakerbridge.sync.store.EmbeddedStore;
+import io.breakerbridge.sync.store.JournaledStore;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,7 +38,7 @@ class DivergenceReporterTest {
     void sendsToTheDaemonAndDropsWhenItIsDown() throws Exception {
         final Path tokens = dir.resolve("tokens");
         DataFiles.createAtomically(tokens, "app " + WRITER + "\n");
-        final EmbeddedStore store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
+        final JournaledStore store = JournaledStore.open(dir.resolve("data"), Clock.systemUTC());
         final DaemonServer server = DaemonServer.start(store, TokenAuth.fromFile(tokens), 0);
         final URI base = URI.create("http://127.0.0.1:" + server.port());
         final DivergenceReporter reporter = DivergenceReporter.to(base, WRITER, Runnable::run);

@@ -2,8 +2,8 @@ package io.breakerbridge.sentinel.extension;
 
 import com.alibaba.csp.sentinel.log.RecordLog;
 import com.alibaba.nacos.api.exception.NacosException;
+import io.breakerbridge.model.source.SnapshotSource;
 import io.breakerbridge.nacos.source.NacosSnapshotSource;
-import io.breakerbridge.source.SnapshotSource;
 import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 

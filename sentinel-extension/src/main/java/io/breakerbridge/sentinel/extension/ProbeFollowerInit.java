@@ -2,9 +2,9 @@ package io.breakerbridge.sentinel.extension;
 
 import com.alibaba.csp.sentinel.init.InitFunc;
 import com.alibaba.csp.sentinel.log.RecordLog;
+import io.breakerbridge.client.DaemonWatchSource;
 import io.breakerbridge.model.InstanceSalt;
-import io.breakerbridge.source.DaemonWatchSource;
-import io.breakerbridge.source.SnapshotSource;
+import io.breakerbridge.model.source.SnapshotSource;
 import java.util.Properties;
 import org.jspecify.annotations.Nullable;
 

@@ -23,7 +23,7 @@ import io.breakerbridge.sentinel.probe.SentinelProbes;
 import io.breakerbridge.sync.api.DaemonServer;
 import io.breakerbridge.sync.api.TokenAuth;
 import io.breakerbridge.sync.store.DataFiles;
-import io.breakerbridge.sync.store.EmbeddedStore;
+import io.breakerbridge.sync.store.JournaledStore;
 import io.breakerbridge.testing.Eventually;
 import io.breakerbridge.testing.SentinelApp;
 import java.nio.file.Files;
@@ -52,14 +52,14 @@ class ZeroCodeSentinelAppTest {
 
     @TempDir
     static Path dir;
-    private static EmbeddedStore store;
+    private static JournaledStore store;
     private static DaemonServer server;
 
     @BeforeAll
     static void daemonAndSettings() throws Exception {
         final Path tokens = dir.resolve("tokens");
         DataFiles.createAtomically(tokens, "reader " + READER + " read-only\n");
-        store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
+        store = JournaledStore.open(dir.resolve("data"), Clock.systemUTC());
         server = DaemonServer.start(store, TokenAuth.fromFile(tokens), 0);
         store.put(KEY, 0, SPEC, new Writer("ops", Origin.API));
         final Path appToken = Files.writeString(dir.resolve("app.token"), READER + "\n");

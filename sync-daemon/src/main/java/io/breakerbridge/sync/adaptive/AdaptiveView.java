@@ -2,8 +2,6 @@ package io.breakerbridge.sync.adaptive;
 
 import static java.util.Objects.requireNonNull;
 
-import io.breakerbridge.adaptive.Decision;
-import io.breakerbridge.adaptive.WindowTotals;
 import io.breakerbridge.model.ThresholdSnapshot;
 import java.time.Instant;
 import java.util.List;

@@ -1,7 +1,5 @@
 package io.breakerbridge.sync.adaptive;
 
-import io.breakerbridge.adaptive.AdaptiveLimit;
-import io.breakerbridge.adaptive.WindowTotals;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -2,9 +2,8 @@ package io.breakerbridge.sync.adaptive;
 
 import static java.util.Objects.requireNonNull;
 
-import io.breakerbridge.adaptive.WindowSignal;
-import io.breakerbridge.adaptive.WindowTotals;
 import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.signals.WindowSignal;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -14,16 +14,17 @@ import com.linecorp.armeria.server.annotation.Description;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
-import io.breakerbridge.adaptive.Decision;
-import io.breakerbridge.adaptive.SignalJson;
-import io.breakerbridge.adaptive.WindowSignal;
-import io.breakerbridge.adaptive.WindowTotals;
+import io.breakerbridge.client.DaemonPaths;
 import io.breakerbridge.model.AdaptiveSpec;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.signals.SignalJson;
+import io.breakerbridge.signals.WindowSignal;
 import io.breakerbridge.sync.adaptive.AdaptiveController;
 import io.breakerbridge.sync.adaptive.AdaptiveView;
+import io.breakerbridge.sync.adaptive.Decision;
+import io.breakerbridge.sync.adaptive.WindowTotals;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,7 +39,7 @@ final class AdaptiveApi {
         this.controller = requireNonNull(controller, "controller");
     }
 
-    @Post("/v1/signals")
+    @Post(DaemonPaths.SIGNALS)
     @Description("Per-window signals of guarded resources (an array of {service, resource, instance, engine, "
                  + "windowStartMs, windowMs, passed, blocked, errors, slow, p95Ms, breaker?}); 202 with how many "
                  + "were kept, ignored (no adaptive rate limit) and dropped (late, too far from the daemon's clock, "
@@ -71,7 +72,7 @@ final class AdaptiveApi {
     }
 
     @Blocking
-    @Get("/v1/adaptive/{service}/{resource}")
+    @Get(DaemonPaths.ADAPTIVE + "/{service}/{resource}")
     @Description("The adaptive controller's view of a resource: limits in force, frozen or not and why, capacity "
                  + "estimate and smoothed signals per rate limit, the last window judged, the last decisions.")
     public HttpResponse view(@Param("service") String service, @Param("resource") String resource) {

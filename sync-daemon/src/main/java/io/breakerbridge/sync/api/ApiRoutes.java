@@ -16,13 +16,16 @@ import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.Put;
+import io.breakerbridge.client.DaemonPaths;
 import io.breakerbridge.model.InvalidValueException;
+import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.json.StrictJson;
-import io.breakerbridge.nacos.propagate.PropagationMetrics;
-import io.breakerbridge.nacos.propagate.SentinelPropagation;
-import io.breakerbridge.nacos.propagate.SyncConflict;
-import io.breakerbridge.nacos.propagate.SyncEvent;
-import io.breakerbridge.nacos.propagate.Winner;
+import io.breakerbridge.propagation.PropagationMetrics;
+import io.breakerbridge.propagation.SentinelPropagation;
+import io.breakerbridge.propagation.SyncConflict;
+import io.breakerbridge.propagation.SyncEvent;
+import io.breakerbridge.propagation.Winner;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,7 +43,7 @@ final class ApiRoutes {
         this.propagation = propagation;
     }
 
-    @Get("/v1/conflicts")
+    @Get(DaemonPaths.CONFLICTS)
     @Description("Services held because their rules changed both in the neutral store and in Sentinel (Nacos) "
                  + "since the last sync.")
     public HttpResponse conflicts() {
@@ -56,7 +59,7 @@ final class ApiRoutes {
         return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, StrictJson.serialize(out));
     }
 
-    @Get("/v1/sync/status")
+    @Get(DaemonPaths.SYNC_STATUS)
     @Description("Whether this daemon propagates to Sentinel's dataIds (it holds the lease) and what it did so far.")
     public HttpResponse syncStatus() {
         final ObjectNode out = JsonNodeFactory.instance.objectNode();
@@ -72,7 +75,7 @@ final class ApiRoutes {
         return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, StrictJson.serialize(out));
     }
 
-    @Get("/v1/sync/events")
+    @Get(DaemonPaths.SYNC_EVENTS)
     @Description("The propagation's audit trail: refused Sentinel documents, conflicts and their resolution.")
     public HttpResponse syncEvents() {
         final ArrayNode out = JsonNodeFactory.instance.arrayNode();
@@ -88,7 +91,7 @@ final class ApiRoutes {
         return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, StrictJson.serialize(out));
     }
 
-    @Post("/v1/conflicts/{service}")
+    @Post(DaemonPaths.CONFLICTS + "/{service}")
     @Description("Resolves a held conflict: ?winner=neutral publishes the neutral rules to Sentinel, "
                  + "?winner=sentinel writes Sentinel's rules to the neutral store.")
     public HttpResponse resolve(ServiceRequestContext ctx, @Param("service") String service,
@@ -115,44 +118,53 @@ final class ApiRoutes {
         return HttpResponse.of(HttpStatus.NO_CONTENT);
     }
 
-    @Get("/v1/thresholds")
+    @Get(DaemonPaths.THRESHOLDS)
     @Description("Lists snapshots, of one service with ?service=S, ordered by resource.")
-    public HttpResponse list(ServiceRequestContext ctx, HttpRequest req) {
-        return thresholds.serve(ctx, req);
+    public HttpResponse list(ServiceRequestContext ctx) {
+        return thresholds.list(ctx);
     }
 
-    @Get("/v1/thresholds/{service}/{resource}")
+    // The route names {service} and {resource}; the key is decoded once, strictly, from the path as it was sent
+    // (ThresholdsPaths): one key has one path, whatever the router would have normalised.
+
+    @Get(DaemonPaths.THRESHOLDS + "/{service}/{resource}")
     @Description("Reads one snapshot: 200 with ETag: \"<version>\", or 404. The resource is percent-encoded.")
-    public HttpResponse get(ServiceRequestContext ctx, HttpRequest req,
-                            @Param("service") @Description("service name") String service,
-                            @Param("resource") @Description("resource name, percent-encoded") String resource) {
-        return thresholds.serve(ctx, req);
+    public HttpResponse get(ServiceRequestContext ctx) {
+        return withKey(ctx, "", key -> thresholds.get(ctx, key));
     }
 
-    @Put("/v1/thresholds/{service}/{resource}")
+    @Put(DaemonPaths.THRESHOLDS + "/{service}/{resource}")
     @Description("Compare-and-swap write: If-Match: \"<version>\" updates, If-None-Match: * creates; 200/201 with "
                  + "the stored snapshot, 409 with the current one when stale, 428 without a precondition, 400 bad "
                  + "body, 413 over 64 KiB.")
-    public HttpResponse put(ServiceRequestContext ctx, HttpRequest req,
-                            @Param("service") String service, @Param("resource") String resource) {
-        return thresholds.serve(ctx, req);
+    public HttpResponse put(ServiceRequestContext ctx, HttpRequest req) {
+        return withKey(ctx, "", key -> thresholds.put(ctx, req, key));
     }
 
-    @Delete("/v1/thresholds/{service}/{resource}")
+    @Delete(DaemonPaths.THRESHOLDS + "/{service}/{resource}")
     @Description("Compare-and-swap delete with If-Match: 204, 409 when stale, 404 when absent.")
-    public HttpResponse delete(ServiceRequestContext ctx, HttpRequest req,
-                               @Param("service") String service, @Param("resource") String resource) {
-        return thresholds.serve(ctx, req);
+    public HttpResponse delete(ServiceRequestContext ctx, HttpRequest req) {
+        return withKey(ctx, "", key -> thresholds.delete(ctx, req, key));
     }
 
-    @Get("/v1/thresholds/{service}/{resource}/history")
+    @Get(DaemonPaths.THRESHOLDS + "/{service}/{resource}" + DaemonPaths.HISTORY)
     @Description("The audit trail: version, sequence, kind, time, who, origin and what changed.")
-    public HttpResponse history(ServiceRequestContext ctx, HttpRequest req,
-                                @Param("service") String service, @Param("resource") String resource) {
-        return thresholds.serve(ctx, req);
+    public HttpResponse history(ServiceRequestContext ctx) {
+        return withKey(ctx, DaemonPaths.HISTORY, key -> thresholds.history(ctx, key));
     }
 
-    @Get("/v1/watch")
+    private static HttpResponse withKey(ServiceRequestContext ctx, String suffix,
+                                        Function<SnapshotKey, HttpResponse> handler) {
+        final SnapshotKey key;
+        try {
+            key = ThresholdsPaths.key(ctx.rawPath(), suffix);
+        } catch (InvalidValueException e) {
+            return ApiErrors.invalid(HttpStatus.BAD_REQUEST, e);
+        }
+        return handler.apply(key);
+    }
+
+    @Get(DaemonPaths.WATCH)
     @Description("Server-sent events, one per accepted change in sequence order; ?service=S filters, ?since=N "
                  + "(or Last-Event-ID) resumes after sequence N.")
     public HttpResponse watch(ServiceRequestContext ctx, HttpRequest req) {

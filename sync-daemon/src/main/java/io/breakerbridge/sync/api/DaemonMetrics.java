@@ -1,6 +1,6 @@
 package io.breakerbridge.sync.api;
 
-import io.breakerbridge.nacos.propagate.SentinelPropagation;
+import io.breakerbridge.propagation.SentinelPropagation;
 import io.breakerbridge.sync.adaptive.AdaptiveController;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;

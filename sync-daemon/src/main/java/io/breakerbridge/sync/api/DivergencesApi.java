@@ -13,6 +13,7 @@ import com.linecorp.armeria.server.annotation.Description;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
+import io.breakerbridge.client.DaemonPaths;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.json.SnapshotReader;
@@ -42,7 +43,7 @@ final class DivergencesApi {
         this.clock = clock;
     }
 
-    @Post("/v1/divergences")
+    @Post(DaemonPaths.DIVERGENCES)
     @Description("Keeps a divergence found by an application's dual run (service, resource, kind, at, detail, and "
                  + "the conformance trace that reproduces it); the last 100 per service are kept in memory.")
     public HttpResponse post(ServiceRequestContext ctx, AggregatedHttpRequest request) {
@@ -62,7 +63,7 @@ final class DivergencesApi {
         return HttpResponse.of(HttpStatus.CREATED, MediaType.JSON_UTF_8, StrictJson.serialize(divergence));
     }
 
-    @Get("/v1/divergences")
+    @Get(DaemonPaths.DIVERGENCES)
     @Description("The last divergences applications sent for ?service=S, oldest first.")
     public HttpResponse list(@Param("service") String service) {
         try {

@@ -8,15 +8,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
-import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.QueryParams;
 import com.linecorp.armeria.common.ResponseHeaders;
-import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import io.breakerbridge.client.DaemonPaths;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.SnapshotKey;
@@ -28,12 +27,11 @@ import io.breakerbridge.model.json.SnapshotDocument;
 import io.breakerbridge.model.json.SnapshotReader;
 import io.breakerbridge.model.json.SnapshotWriter;
 import io.breakerbridge.model.json.StrictJson;
-import io.breakerbridge.source.DaemonWatchSource;
-import io.breakerbridge.store.Change;
-import io.breakerbridge.store.Listing;
-import io.breakerbridge.store.SnapshotStore;
-import io.breakerbridge.store.StoreUnavailableException;
-import io.breakerbridge.store.WriteResult;
+import io.breakerbridge.model.store.Change;
+import io.breakerbridge.model.store.Listing;
+import io.breakerbridge.model.store.SnapshotStore;
+import io.breakerbridge.model.store.StoreUnavailableException;
+import io.breakerbridge.model.store.WriteResult;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -50,9 +48,9 @@ import org.slf4j.LoggerFactory;
  * per-key audit trail. The resource travels percent-encoded in one path segment ({@code POST%3A%2Fpay}).
  * Store calls run on the blocking executor (a write waits for its fsync).
  */
-public final class ThresholdsApi implements HttpService {
+public final class ThresholdsApi {
     /** The path prefix this service is bound under. */
-    public static final String PREFIX = "/v1/thresholds";
+    public static final String PREFIX = DaemonPaths.THRESHOLDS;
 
     private static final Logger log = LoggerFactory.getLogger(ThresholdsApi.class);
     private static final Pattern ETAG = Pattern.compile("\"([0-9]{1,18})\"");
@@ -66,44 +64,26 @@ public final class ThresholdsApi implements HttpService {
         this.metrics = requireNonNull(metrics, "metrics");
     }
 
-    @Override
-    public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
-        try {
-            final String[] segments = ThresholdsPaths.segments(ctx.rawPath());
-            if (segments.length == 0) {
-                if (req.method() != HttpMethod.GET) {
-                    return ApiErrors.of(HttpStatus.METHOD_NOT_ALLOWED, req.method() + " " + PREFIX
-                                                                       + " (expected: GET)");
-                }
-                return blocking(ctx, () -> list(ctx.queryParams()));
-            }
-            if (segments.length < 2 || segments.length > 3 || segments.length == 3 && !"history".equals(segments[2])) {
-                return ApiErrors.of(HttpStatus.NOT_FOUND, "no such path: " + ctx.path()
-                        + " (expected: /v1/thresholds/{service}/{resource}[/history])");
-            }
-            final SnapshotKey key = new SnapshotKey(ThresholdsPaths.decode(segments[0], "service"),
-                                                    ThresholdsPaths.decode(segments[1], "resource"));
-            if (segments.length == 3) {
-                return req.method() == HttpMethod.GET ? blocking(ctx, () -> history(key))
-                                                      : ApiErrors.of(HttpStatus.METHOD_NOT_ALLOWED, "expected GET");
-            }
-            return switch (req.method()) {
-                case GET, HEAD -> blocking(ctx, () -> get(key));
-                case PUT -> put(ctx, req, key);
-                case DELETE -> delete(ctx, req, key);
-                default -> ApiErrors.of(HttpStatus.METHOD_NOT_ALLOWED, req.method()
-                                                                       + " (expected: GET, PUT or DELETE)");
-            };
-        } catch (InvalidValueException e) {
-            return ApiErrors.invalid(HttpStatus.BAD_REQUEST, e);
-        }
+    /** {@code GET /v1/thresholds[?service=S]}: the snapshots with the sequence they reflect. */
+    HttpResponse list(ServiceRequestContext ctx) {
+        return blocking(ctx, () -> list(ctx.queryParams()));
+    }
+
+    /** {@code GET /v1/thresholds/{service}/{resource}}. */
+    HttpResponse get(ServiceRequestContext ctx, SnapshotKey key) {
+        return blocking(ctx, () -> get(key));
+    }
+
+    /** {@code GET /v1/thresholds/{service}/{resource}/history}. */
+    HttpResponse history(ServiceRequestContext ctx, SnapshotKey key) {
+        return blocking(ctx, () -> history(key));
     }
 
     private HttpResponse list(QueryParams params) {
         final String service = params.get("service");
         final Listing listing = store.listing(service == null ? null : SnapshotKey.validateService(service));
         return HttpResponse.of(ResponseHeaders.of(HttpStatus.OK, HttpHeaderNames.CONTENT_TYPE, MediaType.JSON_UTF_8,
-                                                  DaemonWatchSource.SEQUENCE_HEADER,
+                                                  DaemonPaths.SEQUENCE_HEADER,
                                                   String.valueOf(listing.sequence())),
                                HttpData.ofUtf8(SnapshotWriter.writeAll(listing.snapshots())));
     }
@@ -138,7 +118,8 @@ public final class ThresholdsApi implements HttpService {
         return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, StrictJson.serialize(out));
     }
 
-    private HttpResponse put(ServiceRequestContext ctx, HttpRequest req, SnapshotKey key) {
+    /** {@code PUT /v1/thresholds/{service}/{resource}}: a compare-and-swap write. */
+    HttpResponse put(ServiceRequestContext ctx, HttpRequest req, SnapshotKey key) {
         final MediaType type = req.contentType();
         if (type == null || !type.is(MediaType.JSON) || type.charset() != null
                                                          && type.charset() != StandardCharsets.UTF_8) {
@@ -213,7 +194,8 @@ public final class ThresholdsApi implements HttpService {
         return conflict(key, (WriteResult.Conflict) result, expected);
     }
 
-    private HttpResponse delete(ServiceRequestContext ctx, HttpRequest req, SnapshotKey key) {
+    /** {@code DELETE /v1/thresholds/{service}/{resource}}: a compare-and-swap delete. */
+    HttpResponse delete(ServiceRequestContext ctx, HttpRequest req, SnapshotKey key) {
         final HttpResponse repeated = repeatedPrecondition(req, key);
         if (repeated != null) {
             return repeated;

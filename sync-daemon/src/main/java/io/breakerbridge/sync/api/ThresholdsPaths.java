@@ -1,6 +1,7 @@
 package io.breakerbridge.sync.api;
 
 import io.breakerbridge.model.InvalidValueException;
+import io.breakerbridge.model.SnapshotKey;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -49,6 +50,20 @@ final class ThresholdsPaths {
             }
         }
         return segments;
+    }
+
+    /**
+     * The key named by the raw path {@code /v1/thresholds/{service}/{resource}} (followed by {@code suffix}, e.g.
+     * {@code /history}, or nothing): the router matched the route, this decodes its two names once and strictly.
+     */
+    static SnapshotKey key(String rawPath, String suffix) {
+        final int query = rawPath.indexOf('?');
+        final String path = query < 0 ? rawPath : rawPath.substring(0, query);
+        final String[] segments = segments(path.substring(0, path.length() - suffix.length()));
+        if (segments.length != 2 || !path.endsWith(suffix)) {
+            throw new InvalidValueException("path", path, ThresholdsApi.PREFIX + "/{service}/{resource}" + suffix);
+        }
+        return new SnapshotKey(decode(segments[0], "service"), decode(segments[1], "resource"));
     }
 
     /** Percent-decodes one path segment as UTF-8 ({@code +} stays a plus). */

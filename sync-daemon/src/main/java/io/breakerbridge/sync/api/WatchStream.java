@@ -2,13 +2,13 @@ package io.breakerbridge.sync.api;
 
 import com.linecorp.armeria.common.sse.ServerSentEvent;
 import com.linecorp.armeria.common.stream.StreamWriter;
+import io.breakerbridge.client.DaemonPaths;
 import io.breakerbridge.model.json.StrictJson;
-import io.breakerbridge.store.Change;
-import io.breakerbridge.store.ChangeJson;
-import io.breakerbridge.store.ChangeKind;
-import io.breakerbridge.store.ChangesCompactedException;
-import io.breakerbridge.store.SnapshotStore;
-import io.breakerbridge.store.Subscription;
+import io.breakerbridge.model.store.Change;
+import io.breakerbridge.model.store.ChangeKind;
+import io.breakerbridge.model.store.ChangesCompactedException;
+import io.breakerbridge.model.store.SnapshotStore;
+import io.breakerbridge.model.store.Subscription;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.Executor;
@@ -144,7 +144,7 @@ final class WatchStream {
      * watch from the sequence they were read at) and ends the stream.
      */
     private void reset(ChangesCompactedException e) {
-        send(ServerSentEvent.builder().event("reset")
+        send(ServerSentEvent.builder().event(DaemonPaths.EVENT_RESET)
                             .data(StrictJson.serialize(WatchService.compactedBody(e))).build());
         done = true;
         if (subscription != null) {
@@ -188,8 +188,9 @@ final class WatchStream {
     static ServerSentEvent event(Change change) {
         return ServerSentEvent.builder()
                               .id(String.valueOf(change.sequence()))
-                              .event(change.kind() == ChangeKind.PUT ? "put" : "delete")
-                              .data(StrictJson.serialize(ChangeJson.toNode(change)))
+                              .event(change.kind() == ChangeKind.PUT ? DaemonPaths.EVENT_PUT
+                                                                     : DaemonPaths.EVENT_DELETE)
+                              .data(change.json()) // written once, shared by the journal and every watcher
                               .build();
     }
 }

@@ -1,15 +1,15 @@
 package io.breakerbridge.sync.cli;
 
+import io.breakerbridge.client.DaemonConnection;
 import io.breakerbridge.model.InvalidValueException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -17,7 +17,6 @@ import org.jspecify.annotations.Nullable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -65,11 +64,23 @@ final class Cli implements Callable<Integer> {
         line.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         line.setParameterExceptionHandler((e, arguments) -> {
             final CommandLine failed = e.getCommandLine();
-            failed.getErr().println("error: " + e.getMessage());
+            failed.getErr().println("error: " + message(e));
             failed.usage(failed.getErr());
             return CommandLine.ExitCode.USAGE;
         });
         return line.execute(args);
+    }
+
+    /** A refused value as {@code --option: value (expected: ...)}; picocli's own words otherwise. */
+    private static String message(CommandLine.ParameterException e) {
+        if (e.getCause() instanceof CommandLine.TypeConversionException refused && e.getArgSpec() != null) {
+            final String name = e.getArgSpec().isOption() ? ((OptionSpec) e.getArgSpec()).longestName()
+                                                          : e.getArgSpec().paramLabel();
+            final String value = refused instanceof CliValues.Refused part && part.value() != null ? part.value()
+                                                                                                 : e.getValue();
+            return name + ": " + value + " (expected: " + refused.getMessage() + ")";
+        }
+        return String.valueOf(e.getMessage());
     }
 
     /** The version from the build (filtered {@code breakerbridge-version.properties}). */
@@ -87,8 +98,8 @@ final class Cli implements Callable<Integer> {
     }
 
     /**
-     * A verb: its picocli options and parameters become the {@link Args} the verb implementation reads; usage
-     * problems it finds exit 2 with its usage, failures exit 1 with one {@code error:} line.
+     * A verb: picocli fills its typed options and parameters, and {@link #run} hands them to the verb's
+     * implementation. Usage problems it finds exit 2 with its usage, failures exit 1 with one {@code error:} line.
      */
     abstract static class Verb implements Callable<Integer> {
         @Spec
@@ -96,13 +107,13 @@ final class Cli implements Callable<Integer> {
         PrintStream out = System.out;
         PrintStream err = System.err;
 
-        abstract int run(Args a, PrintStream out, PrintStream err) throws IOException, InterruptedException;
+        abstract int run(PrintStream out, PrintStream err) throws IOException, InterruptedException;
 
         @Override
         public Integer call() {
             final CommandSpec self = Objects.requireNonNull(spec, "spec");
             try {
-                return run(args(self), out, err);
+                return run(out, err);
             } catch (UsageException e) {
                 err.println("error: " + e.getMessage());
                 err.print(self.commandLine().getUsageMessage());
@@ -116,37 +127,44 @@ final class Cli implements Callable<Integer> {
                 return 1;
             }
         }
-
-        private static Args args(CommandSpec spec) {
-            final Map<String, String> options = new HashMap<>();
-            for (OptionSpec option : spec.options()) {
-                final Object value = option.getValue();
-                if (option.usageHelp() || option.versionHelp() || value == null
-                    || value instanceof Boolean flag && !flag) {
-                    continue;
-                }
-                options.put(option.longestName().substring(2), String.valueOf(value));
-            }
-            final List<String> positionals = new ArrayList<>();
-            for (ArgSpec parameter : spec.positionalParameters()) {
-                final Object value = parameter.getValue();
-                if (value instanceof List<?> list) {
-                    list.forEach(v -> positionals.add(String.valueOf(v)));
-                } else if (value != null) {
-                    positionals.add(String.valueOf(value));
-                }
-            }
-            return Args.of(positionals, options);
-        }
     }
 
     /** The options of every verb that talks to a daemon. */
     static final class ClientOptions {
         @Option(names = "--url", paramLabel = "URL", description = "the daemon (default: http://127.0.0.1:7070)")
-        @Nullable String url;
+        String url = "http://127.0.0.1:7070";
 
         @Option(names = "--token-file", paramLabel = "F",
                 description = "the token (default: $BREAKERBRIDGE_TOKEN, else ./breakerbridge-data/admin.token)")
-        @Nullable String tokenFile;
+        @Nullable Path tokenFile;
+
+        /** A connection to the daemon with the token from {@code --token-file}, the environment or the default file. */
+        DaemonConnection connect() throws IOException {
+            String token = System.getenv("BREAKERBRIDGE_TOKEN");
+            final Path file = tokenFile != null ? tokenFile : Path.of("./breakerbridge-data/admin.token");
+            if (tokenFile != null || token == null || token.isBlank()) {
+                if (!Files.isReadable(file)) {
+                    throw new IOException(file + ": cannot read the token file (expected: --token-file F or "
+                                          + "BREAKERBRIDGE_TOKEN)");
+                }
+                token = firstToken(file);
+            }
+            try {
+                return DaemonConnection.of(URI.create(url), token.strip());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--url: " + url + " (expected: http://host:port)");
+            }
+        }
+
+        private static String firstToken(Path file) throws IOException {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                final String trimmed = line.strip();
+                if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+                    final String[] parts = trimmed.split("\\s+");
+                    return parts.length == 1 ? parts[0] : parts[1];
+                }
+            }
+            throw new IOException(file + ": no token in the file");
+        }
     }
 }

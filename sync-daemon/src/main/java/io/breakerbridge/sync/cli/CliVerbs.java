@@ -1,30 +1,43 @@
 package io.breakerbridge.sync.cli;
 
+import io.breakerbridge.model.EngineKind;
+import io.breakerbridge.propagation.ConflictPolicy;
+import io.breakerbridge.sync.api.WatchLimits;
+import io.breakerbridge.sync.store.HistoryRetention;
+import io.breakerbridge.sync.store.JournaledStore;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The verbs of the daemon's command line: their options for picocli, each handed to its implementation. */
+/** The verbs of the daemon's command line: their typed options for picocli, each handed to its implementation. */
 final class CliVerbs {
     private CliVerbs() {}
 
     @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
              description = "Runs the daemon: the embedded store in --data-dir, or Nacos with --nacos.")
     static final class Serve extends Cli.Verb {
-        @Option(names = "--port", paramLabel = "N", description = "0 to 65535; 0 picks a free port (default 7070)")
-        @Nullable String port;
+        @Option(names = "--port", paramLabel = "N", converter = CliValues.Port.class,
+                description = "0 to 65535; 0 picks a free port (default 7070)")
+        int port = 7070;
         @Option(names = "--data-dir", paramLabel = "DIR", description = "default ./breakerbridge-data")
-        @Nullable String dataDir;
+        Path dataDir = Path.of("./breakerbridge-data");
         @Option(names = "--token-file", paramLabel = "F", description = "default DIR/admin.token (created)")
-        @Nullable String tokenFile;
-        @Option(names = "--log-format", paramLabel = "text|json") @Nullable String logFormat;
-        @Option(names = "--max-watchers", paramLabel = "N", description = "default 1024") @Nullable String maxWatchers;
-        @Option(names = "--max-watchers-per-token", paramLabel = "N", description = "default 256")
-        @Nullable String maxWatchersPerToken;
+        @Nullable Path tokenFile;
+        @Option(names = "--log-format", paramLabel = "text|json", converter = CliValues.LogFormat.class)
+        String logFormat = "text";
+        @Option(names = "--max-watchers", paramLabel = "N", converter = CliValues.Count.class,
+                description = "default 1024")
+        int maxWatchers = WatchLimits.DEFAULT_MAX_WATCHERS;
+        @Option(names = "--max-watchers-per-token", paramLabel = "N", converter = CliValues.Count.class,
+                description = "default 256")
+        @Nullable Integer maxWatchersPerToken;
         @Option(names = "--nacos", paramLabel = "HOST:PORT", description = "keep the snapshots in this Nacos")
         @Nullable String nacos;
         @Option(names = "--nacos-group", paramLabel = "G", description = "default BREAKERBRIDGE")
@@ -34,21 +47,25 @@ final class CliVerbs {
         @Nullable String sentinelNacos;
         @Option(names = "--nacos-namespace", paramLabel = "NS") @Nullable String nacosNamespace;
         @Option(names = "--nacos-credentials", paramLabel = "F", description = "user and password on two lines")
-        @Nullable String nacosCredentials;
-        @Option(names = "--on-conflict", paramLabel = "hold|neutral-wins|sentinel-wins") @Nullable String onConflict;
-        @Option(names = "--sentinel-apps", paramLabel = "APP,APP...") @Nullable String sentinelApps;
-        @Option(names = "--history-keep", paramLabel = "N", description = "changes kept per key (default 1000)")
-        @Nullable String historyKeep;
-        @Option(names = "--history-max-age", paramLabel = "AGE",
+        @Nullable Path nacosCredentials;
+        @Option(names = "--on-conflict", paramLabel = "hold|neutral-wins|sentinel-wins",
+                converter = CliValues.Policy.class)
+        ConflictPolicy onConflict = ConflictPolicy.HOLD;
+        @Option(names = "--sentinel-apps", paramLabel = "APP,APP...", converter = CliValues.Apps.class)
+        List<String> sentinelApps = List.of();
+        @Option(names = "--history-keep", paramLabel = "N", converter = CliValues.Count.class,
+                description = "changes kept per key (default 1000)")
+        int historyKeep = HistoryRetention.DEFAULT_KEEP_VERSIONS;
+        @Option(names = "--history-max-age", paramLabel = "AGE", converter = CliValues.Age.class,
                 description = "also keep every change younger than this, e.g. 30d, 12h (default: none)")
-        @Nullable String historyMaxAge;
-        @Option(names = "--compact-after", paramLabel = "N",
+        @Nullable Duration historyMaxAge;
+        @Option(names = "--compact-after", paramLabel = "N", converter = CliValues.Count.class,
                 description = "compact the log after N changes (default 10000)")
-        @Nullable String compactAfter;
+        int compactAfter = (int) JournaledStore.Options.DEFAULT_COMPACT_AFTER;
 
         @Override
-        int run(Args a, PrintStream out, PrintStream err) throws IOException {
-            return new LocalVerbs(out).serve(ServeOptions.parse(a));
+        int run(PrintStream out, PrintStream err) throws IOException {
+            return new LocalVerbs(out).serve(ServeOptions.of(this));
         }
     }
 
@@ -56,24 +73,24 @@ final class CliVerbs {
              description = "On a stopped daemon: keeps a copy of a damaged change log and recovers every valid record.")
     static final class Repair extends Cli.Verb {
         @Option(names = "--data-dir", paramLabel = "DIR", description = "default ./breakerbridge-data")
-        @Nullable String dataDir;
+        Path dataDir = Path.of("./breakerbridge-data");
 
         @Override
-        int run(Args a, PrintStream out, PrintStream err) throws IOException {
-            return new LocalVerbs(out).repair(a);
+        int run(PrintStream out, PrintStream err) throws IOException {
+            return new LocalVerbs(out).repair(dataDir);
         }
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
              description = "Prints the snapshot of a resource.")
     static final class Get extends Cli.Verb {
-        @Parameters(index = "0", paramLabel = "SERVICE") @Nullable String service;
-        @Parameters(index = "1", paramLabel = "RESOURCE") @Nullable String resource;
+        @Parameters(index = "0", paramLabel = "SERVICE") String service = "";
+        @Parameters(index = "1", paramLabel = "RESOURCE") String resource = "";
         @Mixin Cli.ClientOptions client = new Cli.ClientOptions();
 
         @Override
-        int run(Args a, PrintStream out, PrintStream err) throws IOException, InterruptedException {
-            return new ClientVerbs(out, err).get(a);
+        int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
+            return new ClientVerbs(out, err, client.connect()).get(service, resource);
         }
     }
 
@@ -84,79 +101,86 @@ final class CliVerbs {
         @Mixin Cli.ClientOptions client = new Cli.ClientOptions();
 
         @Override
-        int run(Args a, PrintStream out, PrintStream err) throws IOException, InterruptedException {
-            return new ClientVerbs(out, err).list(a);
+        int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
+            return new ClientVerbs(out, err, client.connect()).list(service);
         }
     }
 
     @Command(name = "put", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
              description = "Writes a snapshot file (naming service and resource) by compare-and-swap.")
     static final class Put extends Cli.Verb {
-        @Parameters(index = "0", paramLabel = "FILE") @Nullable String file;
-        @Option(names = "--if-match", paramLabel = "VERSION", description = "default: the current version")
-        @Nullable String ifMatch;
+        @Parameters(index = "0", paramLabel = "FILE") Path file = Path.of("");
+        @Option(names = "--if-match", paramLabel = "VERSION", converter = CliValues.Version.class,
+                description = "default: the current version")
+        @Nullable Long ifMatch;
         @Mixin Cli.ClientOptions client = new Cli.ClientOptions();
 
         @Override
-        int run(Args a, PrintStream out, PrintStream err) throws IOException, InterruptedException {
-            return new ClientVerbs(out, err).put(a);
+        int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
+            return new ClientVerbs(out, err, client.connect()).put(file, ifMatch);
         }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
              description = "Deletes a resource's rules.")
     static final class Delete extends Cli.Verb {
-        @Parameters(index = "0", paramLabel = "SERVICE") @Nullable String service;
-        @Parameters(index = "1", paramLabel = "RESOURCE") @Nullable String resource;
-        @Option(names = "--if-match", paramLabel = "VERSION", description = "default: the current version")
-        @Nullable String ifMatch;
+        @Parameters(index = "0", paramLabel = "SERVICE") String service = "";
+        @Parameters(index = "1", paramLabel = "RESOURCE") String resource = "";
+        @Option(names = "--if-match", paramLabel = "VERSION", converter = CliValues.Version.class,
+                description = "default: the current version")
+        @Nullable Long ifMatch;
         @Mixin Cli.ClientOptions client = new Cli.ClientOptions();
 
         @Override
-        int run(Args a, PrintStream out, PrintStream err) throws IOException, InterruptedException {
-            return new ClientVerbs(out, err).delete(a);
+        int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
+            return new ClientVerbs(out, err, client.connect()).delete(service, resource, ifMatch);
         }
     }
 
     @Command(name = "history", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
              description = "Prints a resource's audit trail.")
     static final class History extends Cli.Verb {
-        @Parameters(index = "0", paramLabel = "SERVICE") @Nullable String service;
-        @Parameters(index = "1", paramLabel = "RESOURCE") @Nullable String resource;
+        @Parameters(index = "0", paramLabel = "SERVICE") String service = "";
+        @Parameters(index = "1", paramLabel = "RESOURCE") String resource = "";
         @Mixin Cli.ClientOptions client = new Cli.ClientOptions();
 
         @Override
-        int run(Args a, PrintStream out, PrintStream err) throws IOException, InterruptedException {
-            return new ClientVerbs(out, err).history(a);
+        int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
+            return new ClientVerbs(out, err, client.connect()).history(service, resource);
         }
     }
 
     @Command(name = "diff", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
              description = "Prints what a put of FILE would change; writes nothing.")
     static final class Diff extends Cli.Verb {
-        @Parameters(index = "0", paramLabel = "FILE") @Nullable String file;
+        @Parameters(index = "0", paramLabel = "FILE") Path file = Path.of("");
         @Mixin Cli.ClientOptions client = new Cli.ClientOptions();
 
         @Override
-        int run(Args a, PrintStream out, PrintStream err) throws IOException, InterruptedException {
-            return new ClientVerbs(out, err).diff(a);
+        int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
+            return new ClientVerbs(out, err, client.connect()).diff(file);
         }
     }
 
     @Command(name = "migrate", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
              description = "Sets (or with --off removes) the dual-run section of a resource.")
     static final class Migrate extends Cli.Verb {
-        @Parameters(index = "0", paramLabel = "SERVICE") @Nullable String service;
-        @Parameters(index = "1", paramLabel = "RESOURCE") @Nullable String resource;
-        @Option(names = "--enforce-percent", paramLabel = "P", description = "0 to 100: the candidate's share")
-        @Nullable String enforcePercent;
-        @Option(names = "--incumbent", paramLabel = "sentinel|resilience4j") @Nullable String incumbent;
+        @Parameters(index = "0", paramLabel = "SERVICE") String service = "";
+        @Parameters(index = "1", paramLabel = "RESOURCE") String resource = "";
+        @Option(names = "--enforce-percent", paramLabel = "P", converter = CliValues.Percent.class,
+                description = "0 to 100: the candidate's share")
+        @Nullable Integer enforcePercent;
+        @Option(names = "--incumbent", paramLabel = "sentinel|resilience4j", converter = CliValues.Engine.class)
+        @Nullable EngineKind incumbent;
         @Option(names = "--off", description = "remove the section") boolean off;
         @Mixin Cli.ClientOptions client = new Cli.ClientOptions();
 
         @Override
-        int run(Args a, PrintStream out, PrintStream err) throws IOException, InterruptedException {
-            return new ClientVerbs(out, err).migrate(a);
+        int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
+            if (off == (enforcePercent != null)) {
+                throw new UsageException("migrate: give --enforce-percent P (0 to 100) or --off");
+            }
+            return new ClientVerbs(out, err, client.connect()).migrate(service, resource, enforcePercent, incumbent);
         }
     }
 
@@ -165,14 +189,14 @@ final class CliVerbs {
                            + "or resilience4j-spring-boot3 YAML (losses on stderr).")
     static final class Export extends Cli.Verb {
         @Option(names = "--format", paramLabel = "snapshot|sentinel|opensergo|resilience4j-spring-boot3",
-                required = true)
-        @Nullable String format;
+                required = true, converter = CliValues.ExportFormat.class)
+        String format = "";
         @Option(names = "--service", paramLabel = "SERVICE") @Nullable String service;
         @Mixin Cli.ClientOptions client = new Cli.ClientOptions();
 
         @Override
-        int run(Args a, PrintStream out, PrintStream err) throws IOException, InterruptedException {
-            return new RuleFormats(out, err).export(a);
+        int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
+            return new RuleFormats(new ClientVerbs(out, err, client.connect())).export(format, service);
         }
     }
 
@@ -180,9 +204,9 @@ final class CliVerbs {
              description = "Translates Sentinel dashboard rule files or OpenSergo fault-tolerance CRDs and writes "
                            + "them, refusing a lossy import.")
     static final class Import extends Cli.Verb {
-        @Option(names = "--from-sentinel", paramLabel = "FLOW.json") @Nullable String flow;
-        @Parameters(index = "0", arity = "0..1", paramLabel = "DEGRADE.json") @Nullable String degrade;
-        @Option(names = "--from-opensergo", paramLabel = "FILE.yaml") @Nullable String openSergo;
+        @Option(names = "--from-sentinel", paramLabel = "FLOW.json") @Nullable Path flow;
+        @Parameters(index = "0", arity = "0..1", paramLabel = "DEGRADE.json") @Nullable Path degrade;
+        @Option(names = "--from-opensergo", paramLabel = "FILE.yaml") @Nullable Path openSergo;
         @Option(names = "--service", paramLabel = "APP",
                 description = "the Sentinel app; for OpenSergo, the service of rules without an app label")
         @Nullable String service;
@@ -190,8 +214,23 @@ final class CliVerbs {
         @Mixin Cli.ClientOptions client = new Cli.ClientOptions();
 
         @Override
-        int run(Args a, PrintStream out, PrintStream err) throws IOException, InterruptedException {
-            return new RuleFormats(out, err).importRules(a);
+        int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
+            if (openSergo != null) {
+                if (flow != null || degrade != null) {
+                    throw new UsageException("--from-opensergo: " + openSergo + " (expected: either --from-opensergo "
+                                             + "FILE or --from-sentinel FLOW.json DEGRADE.json)");
+                }
+                return new RuleFormats(new ClientVerbs(out, err, client.connect()))
+                        .importOpenSergo(openSergo, service, allowLoss);
+            }
+            if (flow == null || degrade == null) {
+                throw new UsageException("import --from-sentinel FLOW.json DEGRADE.json (expected: two files)");
+            }
+            if (service == null) {
+                throw new UsageException("--service: missing (expected: the Sentinel app name the rules belong to)");
+            }
+            return new RuleFormats(new ClientVerbs(out, err, client.connect()))
+                    .importSentinel(flow, degrade, service, allowLoss);
         }
     }
 }

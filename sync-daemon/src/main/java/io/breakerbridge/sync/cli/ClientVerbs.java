@@ -3,6 +3,8 @@ package io.breakerbridge.sync.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.breakerbridge.client.DaemonConnection;
+import io.breakerbridge.client.DaemonPaths;
 import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.MigrationSpec;
@@ -16,12 +18,12 @@ import io.breakerbridge.model.json.StrictJson;
 import io.breakerbridge.sync.api.SpecDiff;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.time.Duration;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The verbs that talk to a running daemon over HTTP: {@code get}, {@code list}, {@code history}, {@code put},
@@ -29,59 +31,60 @@ import java.util.Map;
  * exit status.
  */
 final class ClientVerbs {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
     private final PrintStream out;
     private final PrintStream err;
+    private final DaemonConnection daemon;
 
-    ClientVerbs(PrintStream out, PrintStream err) {
+    ClientVerbs(PrintStream out, PrintStream err, DaemonConnection daemon) {
         this.out = out;
         this.err = err;
+        this.daemon = daemon;
     }
 
-    int get(Args a) throws IOException, InterruptedException {
-        a.expectPositional(2);
-        final DaemonClient.Reply reply = client(a).send("GET", DaemonClient.path(a.positional(0), a.positional(1)),
-                                                        Map.of(), null);
-        return print(reply, true);
+    PrintStream out() {
+        return out;
     }
 
-    int list(Args a) throws IOException, InterruptedException {
-        final String path = a.positionalCount() == 0 ? "/v1/thresholds"
-                                                     : "/v1/thresholds?service=" + DaemonClient.encode(
-                                                             SnapshotKey.validateService(a.positional(0)));
-        return print(client(a).send("GET", path, Map.of(), null), true);
+    PrintStream err() {
+        return err;
     }
 
-    int history(Args a) throws IOException, InterruptedException {
-        a.expectPositional(2);
-        return print(client(a).send("GET", DaemonClient.path(a.positional(0), a.positional(1)) + "/history",
-                                    Map.of(), null), true);
+    /** Sends one request to the daemon. */
+    DaemonConnection.Reply send(String method, String path, Map<String, String> headers, byte @Nullable [] json)
+            throws IOException, InterruptedException {
+        return daemon.send(method, path, headers, json, TIMEOUT);
     }
 
-    int put(Args a) throws IOException, InterruptedException {
-        a.expectPositional(1);
-        final SnapshotDocument document = readDocument(a.positional(0));
-        final SnapshotKey key = keyOf(document, a.positional(0));
-        final DaemonClient client = client(a);
-        final long expected = a.option("if-match") != null ? a.longOption("if-match")
-                                                          : currentVersion(client, key);
-        final Map<String, String> headers = expected == 0 ? Map.of("If-None-Match", "*")
-                                                          : Map.of("If-Match", "\"" + expected + "\"");
-        return print(client.send("PUT", DaemonClient.path(key.service(), key.resource()), headers,
-                                 Files.readString(Path.of(a.positional(0)), StandardCharsets.UTF_8)), true);
+    int get(String service, String resource) throws IOException, InterruptedException {
+        return print(send("GET", DaemonPaths.threshold(new SnapshotKey(service, resource)), Map.of(), null), true);
     }
 
-    int delete(Args a) throws IOException, InterruptedException {
-        a.expectPositional(2);
-        final SnapshotKey key = new SnapshotKey(a.positional(0), a.positional(1));
-        final DaemonClient client = client(a);
-        final long expected = a.option("if-match") != null ? a.longOption("if-match")
-                                                          : currentVersion(client, key);
+    int list(@Nullable String service) throws IOException, InterruptedException {
+        return print(send("GET", DaemonPaths.thresholds(service), Map.of(), null), true);
+    }
+
+    int history(String service, String resource) throws IOException, InterruptedException {
+        return print(send("GET", DaemonPaths.threshold(new SnapshotKey(service, resource)) + DaemonPaths.HISTORY,
+                          Map.of(), null), true);
+    }
+
+    int put(Path file, @Nullable Long ifMatch) throws IOException, InterruptedException {
+        final byte[] bytes = readFile(file, "a snapshot JSON file");
+        final SnapshotKey key = keyOf(readDocument(file, bytes), file);
+        final long expected = ifMatch != null ? ifMatch : currentVersion(key);
+        return print(send("PUT", DaemonPaths.threshold(key), precondition(expected), bytes), true);
+    }
+
+    int delete(String service, String resource, @Nullable Long ifMatch) throws IOException, InterruptedException {
+        final SnapshotKey key = new SnapshotKey(service, resource);
+        final long expected = ifMatch != null ? ifMatch : currentVersion(key);
         if (expected == 0) {
             err.println("error: no snapshot for " + key);
             return 1;
         }
-        final DaemonClient.Reply reply = client.send("DELETE", DaemonClient.path(key.service(), key.resource()),
-                                                     Map.of("If-Match", "\"" + expected + "\""), null);
+        final DaemonConnection.Reply reply = send("DELETE", DaemonPaths.threshold(key), precondition(expected), null);
         if (reply.status() == 204) {
             out.println("deleted " + key + " (was version " + expected + ")");
             return 0;
@@ -89,12 +92,10 @@ final class ClientVerbs {
         return print(reply, false);
     }
 
-    int diff(Args a) throws IOException, InterruptedException {
-        a.expectPositional(1);
-        final SnapshotDocument document = readDocument(a.positional(0));
-        final SnapshotKey key = keyOf(document, a.positional(0));
-        final DaemonClient.Reply reply = client(a).send("GET", DaemonClient.path(key.service(), key.resource()),
-                                                        Map.of(), null);
+    int diff(Path file) throws IOException, InterruptedException {
+        final SnapshotDocument document = readDocument(file, readFile(file, "a snapshot JSON file"));
+        final SnapshotKey key = keyOf(document, file);
+        final DaemonConnection.Reply reply = send("GET", DaemonPaths.threshold(key), Map.of(), null);
         final ThresholdSpec current;
         if (reply.status() == 404) {
             current = null;
@@ -111,39 +112,15 @@ final class ClientVerbs {
     /**
      * {@code migrate SERVICE RESOURCE --enforce-percent P [--incumbent sentinel|resilience4j]} sets the dual-run
      * section of the resource's rules (the incumbent stays as it was unless given; Sentinel for a new section);
-     * {@code migrate SERVICE RESOURCE --off} removes it. Written by CAS on the version read, re-read when another
-     * write came first.
+     * {@code migrate SERVICE RESOURCE --off} ({@code percent} null) removes it. Written by CAS on the version read,
+     * re-read when another write came first.
      */
-    int migrate(Args a) throws IOException, InterruptedException {
-        a.expectPositional(2);
-        final SnapshotKey key = new SnapshotKey(a.positional(0), a.positional(1));
-        final boolean off = a.flag("off");
-        final String percentText = a.option("enforce-percent");
-        if (off == (percentText != null)) {
-            throw new UsageException("migrate: give --enforce-percent P (0 to 100) or --off");
-        }
-        final int percent;
-        try {
-            percent = off ? 0 : Integer.parseInt(percentText);
-        } catch (NumberFormatException e) {
-            throw new UsageException("--enforce-percent: " + percentText + " (expected: an integer from 0 to 100)");
-        }
-        if (percent < 0 || percent > 100) {
-            throw new UsageException("--enforce-percent: " + percentText + " (expected: an integer from 0 to 100)");
-        }
-        final String incumbentText = a.option("incumbent");
-        EngineKind incumbent = null;
-        if (incumbentText != null) {
-            try {
-                incumbent = EngineKind.valueOf(incumbentText.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--incumbent: " + incumbentText + " (expected: sentinel or resilience4j)");
-            }
-        }
-        final DaemonClient client = client(a);
-        final String path = DaemonClient.path(key.service(), key.resource());
+    int migrate(String service, String resource, @Nullable Integer percent, @Nullable EngineKind incumbent)
+            throws IOException, InterruptedException {
+        final SnapshotKey key = new SnapshotKey(service, resource);
+        final String path = DaemonPaths.threshold(key);
         for (int attempt = 0; ; attempt++) {
-            final DaemonClient.Reply current = client.send("GET", path, Map.of(), null);
+            final DaemonConnection.Reply current = send("GET", path, Map.of(), null);
             if (current.status() != 200) {
                 return print(current, true);
             }
@@ -151,20 +128,19 @@ final class ClientVerbs {
             final MigrationSpec had = snapshot.spec().migration();
             final EngineKind first = incumbent != null ? incumbent
                                      : had != null ? had.incumbent() : EngineKind.SENTINEL;
-            final MigrationSpec migration = off ? null : new MigrationSpec(
+            final MigrationSpec migration = percent == null ? null : new MigrationSpec(
                     first, first == EngineKind.SENTINEL ? EngineKind.RESILIENCE4J : EngineKind.SENTINEL, percent);
-            final DaemonClient.Reply written = client.send(
-                    "PUT", path, Map.of("If-Match", "\"" + snapshot.version() + "\""),
-                    StrictJson.serialize(SnapshotWriter.toNode(snapshot.spec().withMigration(migration))));
+            final DaemonConnection.Reply written = send(
+                    "PUT", path, precondition(snapshot.version()),
+                    json(SnapshotWriter.toNode(snapshot.spec().withMigration(migration))));
             if (written.status() != 409 || attempt == 2) {
                 return print(written, true);
             }
         }
     }
 
-    long currentVersion(DaemonClient client, SnapshotKey key) throws IOException, InterruptedException {
-        final DaemonClient.Reply reply = client.send("GET", DaemonClient.path(key.service(), key.resource()),
-                                                     Map.of(), null);
+    long currentVersion(SnapshotKey key) throws IOException, InterruptedException {
+        final DaemonConnection.Reply reply = send("GET", DaemonPaths.threshold(key), Map.of(), null);
         if (reply.status() == 404) {
             return 0;
         }
@@ -174,7 +150,16 @@ final class ClientVerbs {
         return SnapshotReader.readSnapshot(reply.body()).version();
     }
 
-    int print(DaemonClient.Reply reply, boolean pretty) {
+    /** {@code If-None-Match: *} for a key that must not exist (0), else {@code If-Match} of {@code version}. */
+    static Map<String, String> precondition(long version) {
+        return version == 0 ? Map.of("If-None-Match", "*") : Map.of("If-Match", "\"" + version + "\"");
+    }
+
+    static byte[] json(JsonNode node) {
+        return StrictJson.serialize(node).getBytes(StandardCharsets.UTF_8);
+    }
+
+    int print(DaemonConnection.Reply reply, boolean pretty) {
         if (reply.status() >= 200 && reply.status() < 300) {
             out.println(pretty ? prettyJson(reply.body()) : reply.body());
             return 0;
@@ -183,7 +168,7 @@ final class ClientVerbs {
         return 1;
     }
 
-    static String errorOf(DaemonClient.Reply reply) {
+    static String errorOf(DaemonConnection.Reply reply) {
         try {
             final JsonNode node = StrictJson.parseTree(reply.body().getBytes(StandardCharsets.UTF_8));
             return reply.status() + " " + (node.has("error") ? node.get("error").asText() : reply.body());
@@ -201,48 +186,27 @@ final class ClientVerbs {
         }
     }
 
-    private static SnapshotDocument readDocument(String file) throws IOException {
-        final Path path = Path.of(file);
-        if (!Files.isRegularFile(path)) {
-            throw new IOException(file + ": no such file (expected: a snapshot JSON file)");
+    /** The bytes of {@code file}, or an error naming it and what was expected. */
+    static byte[] readFile(Path file, String expected) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": no such file (expected: " + expected + ")");
         }
+        return Files.readAllBytes(file);
+    }
+
+    private static SnapshotDocument readDocument(Path file, byte[] bytes) throws IOException {
         try {
-            return SnapshotReader.readDocument(Files.readAllBytes(path));
+            return SnapshotReader.readDocument(bytes);
         } catch (InvalidValueException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
     }
 
-    private static SnapshotKey keyOf(SnapshotDocument document, String file) {
+    private static SnapshotKey keyOf(SnapshotDocument document, Path file) {
         if (document.service() == null || document.resource() == null) {
             throw new InvalidValueException(file + ": service/resource", null,
                                             "both service and resource in the file");
         }
         return new SnapshotKey(document.service(), document.resource());
-    }
-
-    DaemonClient client(Args a) throws IOException {
-        final URI url = URI.create(a.option("url", "http://127.0.0.1:7070"));
-        String token = System.getenv("BREAKERBRIDGE_TOKEN");
-        final Path tokenFile = Path.of(a.option("token-file", "./breakerbridge-data/admin.token"));
-        if (a.option("token-file") != null || token == null || token.isBlank()) {
-            if (!Files.isReadable(tokenFile)) {
-                throw new IOException(tokenFile + ": cannot read the token file (expected: --token-file F or "
-                                      + "BREAKERBRIDGE_TOKEN)");
-            }
-            token = firstToken(tokenFile);
-        }
-        return new DaemonClient(url, token.strip());
-    }
-
-    private static String firstToken(Path file) throws IOException {
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            final String trimmed = line.strip();
-            if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
-                final String[] parts = trimmed.split("\\s+");
-                return parts.length == 1 ? parts[0] : parts[1];
-            }
-        }
-        throw new IOException(file + ": no token in the file");
     }
 }

@@ -1,13 +1,13 @@
 package io.breakerbridge.sync.cli;
 
 import com.alibaba.nacos.api.exception.NacosException;
-import io.breakerbridge.nacos.propagate.SentinelPropagation;
+import io.breakerbridge.model.store.SnapshotStore;
 import io.breakerbridge.nacos.store.NacosSnapshotStore;
-import io.breakerbridge.store.SnapshotStore;
+import io.breakerbridge.propagation.SentinelPropagation;
 import io.breakerbridge.sync.api.DaemonServer;
 import io.breakerbridge.sync.api.TokenAuth;
-import io.breakerbridge.sync.store.EmbeddedStore;
 import io.breakerbridge.sync.store.FileChangeJournal;
+import io.breakerbridge.sync.store.JournaledStore;
 import io.breakerbridge.sync.store.RepairReport;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,8 +45,8 @@ final class LocalVerbs {
             }
             out.println("store: Nacos at " + options.nacos() + " (group " + options.nacosGroup() + ")");
         } else {
-            final EmbeddedStore.Options defaults = EmbeddedStore.Options.of(options.retention());
-            store = EmbeddedStore.open(options.dataDir(), Clock.systemUTC(), new EmbeddedStore.Options(
+            final JournaledStore.Options defaults = JournaledStore.Options.of(options.retention());
+            store = JournaledStore.open(options.dataDir(), Clock.systemUTC(), new JournaledStore.Options(
                     options.retention(), options.compactAfter(), defaults.executor()));
         }
         SentinelPropagation propagation = null;
@@ -64,9 +64,8 @@ final class LocalVerbs {
     }
 
     /** Repairs the change log of a stopped daemon: keeps a copy, recovers every valid record, reports losses. */
-    int repair(Args a) throws IOException {
-        a.expectPositional(0);
-        final Path log = Path.of(a.option("data-dir", "./breakerbridge-data")).resolve(EmbeddedStore.LOG_FILE);
+    int repair(Path dataDir) throws IOException {
+        final Path log = dataDir.resolve(JournaledStore.LOG_FILE);
         final RepairReport report = FileChangeJournal.repair(log, Clock.systemUTC());
         if (report.nothingToRepair()) {
             out.println(log + ": no damage found (" + report.keptChanges() + " changes); nothing was changed");

@@ -3,10 +3,8 @@ package io.breakerbridge.sync.store;
 import static java.util.Objects.requireNonNull;
 
 import io.breakerbridge.model.SnapshotKey;
-import io.breakerbridge.store.Change;
-import io.breakerbridge.store.ChangeJson;
-import io.breakerbridge.store.HistoryRetention;
-import io.breakerbridge.store.internal.ChangeArchive;
+import io.breakerbridge.model.store.Change;
+import io.breakerbridge.model.store.ChangeJson;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

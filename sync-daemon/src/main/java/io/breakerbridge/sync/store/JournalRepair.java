@@ -3,7 +3,7 @@ package io.breakerbridge.sync.store;
 import static java.util.Objects.requireNonNull;
 
 import io.breakerbridge.model.SnapshotKey;
-import io.breakerbridge.store.Change;
+import io.breakerbridge.model.store.Change;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

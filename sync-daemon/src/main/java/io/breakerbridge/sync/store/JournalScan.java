@@ -1,7 +1,7 @@
 package io.breakerbridge.sync.store;
 
-import io.breakerbridge.store.Change;
-import io.breakerbridge.store.ChangeJson;
+import io.breakerbridge.model.store.Change;
+import io.breakerbridge.model.store.ChangeJson;
 import io.breakerbridge.sync.log.LogText;
 import java.io.IOException;
 import java.nio.ByteBuffer;

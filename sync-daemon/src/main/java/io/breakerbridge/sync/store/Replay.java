@@ -3,7 +3,7 @@ package io.breakerbridge.sync.store;
 import static java.util.Objects.requireNonNull;
 
 import io.breakerbridge.model.SnapshotKey;
-import io.breakerbridge.store.Change;
+import io.breakerbridge.model.store.Change;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;

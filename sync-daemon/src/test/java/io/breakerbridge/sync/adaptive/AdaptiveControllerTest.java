@@ -2,8 +2,6 @@ package io.breakerbridge.sync.adaptive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.breakerbridge.adaptive.Decision.Action;
-import io.breakerbridge.adaptive.WindowSignal;
 import io.breakerbridge.endpoint.BreakerState;
 import io.breakerbridge.model.AdaptiveSpec;
 import io.breakerbridge.model.BreakerSpec;
@@ -17,10 +15,13 @@ import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
-import io.breakerbridge.store.Change;
-import io.breakerbridge.store.SnapshotStore;
-import io.breakerbridge.store.WriteResult;
-import io.breakerbridge.time.VirtualClock;
+import io.breakerbridge.model.store.Change;
+import io.breakerbridge.model.store.SnapshotStore;
+import io.breakerbridge.model.store.WriteResult;
+import io.breakerbridge.signals.WindowSignal;
+import io.breakerbridge.sync.adaptive.Decision.Action;
+import io.breakerbridge.sync.store.JournaledStore;
+import io.breakerbridge.testing.VirtualClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,7 +34,7 @@ class AdaptiveControllerTest {
     private static final Writer ALICE = new Writer("alice", Origin.API);
 
     private final VirtualClock clock = VirtualClock.startingAt(1_000_000);
-    private final SnapshotStore store = SnapshotStore.inMemory(clock);
+    private final SnapshotStore store = JournaledStore.inMemory(clock);
     private final AtomicBoolean leader = new AtomicBoolean(true);
     private final AdaptiveController controller = new AdaptiveController(store, clock, leader::get,
                                                                           AdaptiveController.Settings.DEFAULT);

@@ -9,11 +9,12 @@ import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
-import io.breakerbridge.nacos.propagate.PropagationLease;
-import io.breakerbridge.nacos.propagate.SentinelPropagation;
+import io.breakerbridge.model.store.SnapshotStore;
 import io.breakerbridge.nacos.sentinel.NacosSentinelRules;
-import io.breakerbridge.store.SnapshotStore;
+import io.breakerbridge.propagation.PropagationLease;
+import io.breakerbridge.propagation.SentinelPropagation;
 import io.breakerbridge.sync.store.DataFiles;
+import io.breakerbridge.sync.store.JournaledStore;
 import io.breakerbridge.testing.Eventually;
 import io.breakerbridge.testing.InMemoryNacos;
 import java.net.URI;
@@ -38,7 +39,7 @@ class AdaptiveLeaseTest {
 
     private final InMemoryNacos nacos = new InMemoryNacos().staleReads(0);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final SnapshotStore store = SnapshotStore.inMemory(Clock.systemUTC());
+    private final SnapshotStore store = JournaledStore.inMemory(Clock.systemUTC());
     private DaemonServer server;
 
     @AfterEach

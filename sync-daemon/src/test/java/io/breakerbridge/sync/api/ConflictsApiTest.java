@@ -2,12 +2,13 @@ package io.breakerbridge.sync.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.breakerbridge.model.store.SnapshotStore;
 import io.breakerbridge.nacos.NacosLayout;
-import io.breakerbridge.nacos.propagate.PropagationLease;
-import io.breakerbridge.nacos.propagate.SentinelPropagation;
 import io.breakerbridge.nacos.sentinel.NacosSentinelRules;
-import io.breakerbridge.store.SnapshotStore;
+import io.breakerbridge.propagation.PropagationLease;
+import io.breakerbridge.propagation.SentinelPropagation;
 import io.breakerbridge.sync.store.DataFiles;
+import io.breakerbridge.sync.store.JournaledStore;
 import io.breakerbridge.testing.Eventually;
 import io.breakerbridge.testing.InMemoryNacos;
 import java.net.URI;
@@ -44,7 +45,7 @@ class ConflictsApiTest {
 
     private void start(PropagationLease lease) throws Exception {
         DataFiles.createAtomically(dir.resolve("tokens"), TOKEN + "\n");
-        final SnapshotStore store = SnapshotStore.inMemory(Clock.systemUTC());
+        final SnapshotStore store = JournaledStore.inMemory(Clock.systemUTC());
         final SentinelPropagation propagation = SentinelPropagation.builder(store).connector(app -> NacosSentinelRules.over(nacos.client(), app)).lease(lease).start();
         server = DaemonServer.start(store, TokenAuth.fromFile(dir.resolve("tokens")), 0, propagation);
     }

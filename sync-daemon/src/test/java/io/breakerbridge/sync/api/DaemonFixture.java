@@ -1,7 +1,7 @@
 package io.breakerbridge.sync.api;
 
 import io.breakerbridge.sync.store.DataFiles;
-import io.breakerbridge.sync.store.EmbeddedStore;
+import io.breakerbridge.sync.store.JournaledStore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +17,7 @@ final class DaemonFixture implements AutoCloseable {
     static final String ADMIN = "admin-token-0123456789abcdef";
     static final String READER = "reader-token-0123456789abcdef";
 
-    final EmbeddedStore store;
+    final JournaledStore store;
     final DaemonServer server;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                                                 .connectTimeout(Duration.ofSeconds(5)).build();
@@ -29,7 +29,7 @@ final class DaemonFixture implements AutoCloseable {
     private DaemonFixture(Path dir, int port) throws IOException {
         final Path tokens = dir.resolve("tokens");
         DataFiles.createAtomically(tokens, "# test tokens\nalice " + ADMIN + "\nreader " + READER + " read-only\n");
-        store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
+        store = JournaledStore.open(dir.resolve("data"), Clock.systemUTC());
         server = DaemonServer.start(store, TokenAuth.fromFile(tokens), port);
     }
 

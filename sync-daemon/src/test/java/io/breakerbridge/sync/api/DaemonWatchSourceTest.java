@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alibaba.csp.sentinel.slots.block.flow.FlowRule;
 import com.alibaba.csp.sentinel.slots.block.flow.FlowRuleManager;
+import io.breakerbridge.client.DaemonWatchSource;
 import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.source.SnapshotListener;
 import io.breakerbridge.r4j.StackRegistry;
 import io.breakerbridge.sentinel.SentinelRuleApplier;
-import io.breakerbridge.source.DaemonWatchSource;
-import io.breakerbridge.source.SnapshotListener;
 import io.breakerbridge.testing.Eventually;
-import io.breakerbridge.time.VirtualClock;
+import io.breakerbridge.testing.VirtualClock;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -10,12 +10,13 @@ import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
+import io.breakerbridge.model.store.SnapshotStore;
 import io.breakerbridge.nacos.NacosLayout;
-import io.breakerbridge.nacos.propagate.PropagationLease;
-import io.breakerbridge.nacos.propagate.SentinelPropagation;
 import io.breakerbridge.nacos.sentinel.NacosSentinelRules;
-import io.breakerbridge.store.SnapshotStore;
+import io.breakerbridge.propagation.PropagationLease;
+import io.breakerbridge.propagation.SentinelPropagation;
 import io.breakerbridge.sync.store.DataFiles;
+import io.breakerbridge.sync.store.JournaledStore;
 import io.breakerbridge.testing.InMemoryNacos;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ class StatusPageBrowserTest {
                    "needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver); "
                    + ".ci/run installs them");
         DataFiles.createAtomically(dir.resolve("tokens"), "alice " + ADMIN + "\nreader " + READER + " read-only\n");
-        store = SnapshotStore.inMemory(Clock.systemUTC());
+        store = JournaledStore.inMemory(Clock.systemUTC());
         final SentinelPropagation propagation = SentinelPropagation.builder(store)
                 .connector(app -> NacosSentinelRules.over(nacos.client(), app)).lease(PropagationLease.sole()).start();
         server = DaemonServer.start(store, TokenAuth.fromFile(dir.resolve("tokens")), 0, propagation);

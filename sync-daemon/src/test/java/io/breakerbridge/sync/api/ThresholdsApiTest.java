@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.json.SnapshotReader;
-import io.breakerbridge.store.Change;
+import io.breakerbridge.model.store.Change;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

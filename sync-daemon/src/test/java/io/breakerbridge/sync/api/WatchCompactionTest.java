@@ -4,6 +4,7 @@ import static io.breakerbridge.sync.api.DaemonFixture.ADMIN;
 import static io.breakerbridge.sync.api.DaemonFixture.READER;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.breakerbridge.client.DaemonWatchSource;
 import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.RateLimitSpec;
@@ -11,9 +12,8 @@ import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
-import io.breakerbridge.source.DaemonWatchSource;
-import io.breakerbridge.source.SnapshotListener;
-import io.breakerbridge.sync.store.EmbeddedStore;
+import io.breakerbridge.model.source.SnapshotListener;
+import io.breakerbridge.sync.store.JournaledStore;
 import io.breakerbridge.testing.Eventually;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -72,7 +72,7 @@ class WatchCompactionTest {
             first.close();
 
             // While the consumer is away: a change, a delete, a new key, and a compaction past all of them.
-            try (EmbeddedStore store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC())) {
+            try (JournaledStore store = JournaledStore.open(dir.resolve("data"), Clock.systemUTC())) {
                 store.put(A, 1, spec(2), OPS);
                 store.delete(B, 1, OPS);
                 store.put(C, 0, spec(3), OPS);

@@ -9,7 +9,7 @@ import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
 import io.breakerbridge.sync.store.DataFiles;
-import io.breakerbridge.sync.store.EmbeddedStore;
+import io.breakerbridge.sync.store.JournaledStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -34,14 +34,14 @@ class WatchLimitsTest {
 
     @TempDir
     Path dir;
-    EmbeddedStore store;
+    JournaledStore store;
     DaemonServer server;
     final List<Socket> sockets = new ArrayList<>();
 
     private void start(WatchLimits limits) throws IOException {
         final Path tokens = dir.resolve("tokens");
         DataFiles.createAtomically(tokens, "alice " + ADMIN + "\nreader " + READER + " read-only\n");
-        store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
+        store = JournaledStore.open(dir.resolve("data"), Clock.systemUTC());
         server = DaemonServer.start(store, TokenAuth.fromFile(tokens), 0, null, limits);
     }
 

@@ -11,7 +11,7 @@ import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
-import io.breakerbridge.sync.store.EmbeddedStore;
+import io.breakerbridge.sync.store.JournaledStore;
 import io.breakerbridge.testing.Eventually;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,7 +37,7 @@ class WatchStreamResetTest {
     @Test
     void aStreamBehindACompactionSendsResetAndEnds() throws Exception {
         final ExecutorService loop = Executors.newSingleThreadExecutor();
-        try (EmbeddedStore store = EmbeddedStore.open(dir, Clock.systemUTC())) {
+        try (JournaledStore store = JournaledStore.open(dir, Clock.systemUTC())) {
             for (int i = 0; i < 600; i++) {
                 store.put(A, i, new ThresholdSpec(List.of(RateLimitSpec.reject(i + 1)), List.of(),
                                                   FallbackSpec.FAIL_FAST), new Writer("ops", Origin.API));

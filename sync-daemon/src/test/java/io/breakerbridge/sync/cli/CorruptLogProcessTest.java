@@ -9,7 +9,7 @@ import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
 import io.breakerbridge.sync.store.DataFiles;
-import io.breakerbridge.sync.store.EmbeddedStore;
+import io.breakerbridge.sync.store.JournaledStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -55,7 +55,7 @@ class CorruptLogProcessTest {
 
     /** Writes two keys 300 times each (600 records) and returns each record's offset. */
     private List<Long> writeLog() throws IOException {
-        try (EmbeddedStore store = EmbeddedStore.open(data(), Clock.systemUTC())) {
+        try (JournaledStore store = JournaledStore.open(data(), Clock.systemUTC())) {
             for (int v = 1; v <= 300; v++) {
                 for (String key : List.of("k0", "k1")) {
                     store.put(new SnapshotKey("svc", key), v - 1, new ThresholdSpec(
@@ -63,7 +63,7 @@ class CorruptLogProcessTest {
                 }
             }
         }
-        final byte[] bytes = Files.readAllBytes(data().resolve(EmbeddedStore.LOG_FILE));
+        final byte[] bytes = Files.readAllBytes(data().resolve(JournaledStore.LOG_FILE));
         final List<Long> offsets = new ArrayList<>();
         for (int p = 0; p < bytes.length; p += 8 + ByteBuffer.wrap(bytes, p, 4).getInt()) {
             offsets.add((long) p);
@@ -72,7 +72,7 @@ class CorruptLogProcessTest {
     }
 
     private void flip(long offset, int mask) throws IOException {
-        final Path log = data().resolve(EmbeddedStore.LOG_FILE);
+        final Path log = data().resolve(JournaledStore.LOG_FILE);
         final byte[] bytes = Files.readAllBytes(log);
         bytes[(int) offset] ^= (byte) mask;
         Files.write(log, bytes);
@@ -97,7 +97,7 @@ class CorruptLogProcessTest {
     void aFlippedBitStopsTheDaemonAndRepairRecoversEveryOtherChange() throws Exception {
         final List<Long> offsets = writeLog();
         flip(offsets.get(300) + 50, 1);
-        final long sizeBefore = Files.size(data().resolve(EmbeddedStore.LOG_FILE));
+        final long sizeBefore = Files.size(data().resolve(JournaledStore.LOG_FILE));
 
         final Process refused = daemon("serve", "--port", "0", "--data-dir", data().toString(),
                                        "--token-file", tokens().toString());
@@ -107,7 +107,7 @@ class CorruptLogProcessTest {
                            .contains("(record 301)").contains("checksum mismatch")
                            .contains("299 valid records follow it").contains("Nothing was changed")
                            .contains("breakerbridge-daemon repair --data-dir");
-        assertThat(Files.size(data().resolve(EmbeddedStore.LOG_FILE))).isEqualTo(sizeBefore);
+        assertThat(Files.size(data().resolve(JournaledStore.LOG_FILE))).isEqualTo(sizeBefore);
 
         final Process repair = daemon("repair", "--data-dir", data().toString());
         final String report = finish(repair);

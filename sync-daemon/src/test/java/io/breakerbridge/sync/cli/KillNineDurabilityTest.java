@@ -3,9 +3,9 @@ package io.breakerbridge.sync.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.breakerbridge.model.SnapshotKey;
-import io.breakerbridge.store.Change;
+import io.breakerbridge.model.store.Change;
 import io.breakerbridge.sync.store.DataFiles;
-import io.breakerbridge.sync.store.EmbeddedStore;
+import io.breakerbridge.sync.store.JournaledStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -92,7 +92,7 @@ class KillNineDurabilityTest {
     @Test
     void everyAcknowledgedWriteSurvivesSigkillAmidCompactions() throws Exception {
         killMidStreamAndCheck("--compact-after", "20");
-        try (EmbeddedStore store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC())) {
+        try (JournaledStore store = JournaledStore.open(dir.resolve("data"), Clock.systemUTC())) {
             assertThat(store.compactedThrough()).as("the log was compacted").isPositive();
         }
     }
@@ -145,7 +145,7 @@ class KillNineDurabilityTest {
 
         final long maxAcknowledged = acknowledged.stream().mapToLong(Long::longValue).max().orElseThrow();
         assertThat(recovered).isGreaterThanOrEqualTo(maxAcknowledged);
-        try (EmbeddedStore store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC())) {
+        try (JournaledStore store = JournaledStore.open(dir.resolve("data"), Clock.systemUTC())) {
             final List<Change> history = store.history(KEY);
             assertThat(history).extracting(Change::version).containsExactlyElementsOf(
                     LongStream.rangeClosed(1, recovered).boxed().toList());

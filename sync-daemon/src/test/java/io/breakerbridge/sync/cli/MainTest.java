@@ -13,7 +13,7 @@ import io.breakerbridge.model.Writer;
 import io.breakerbridge.sync.api.DaemonServer;
 import io.breakerbridge.sync.api.TokenAuth;
 import io.breakerbridge.sync.store.DataFiles;
-import io.breakerbridge.sync.store.EmbeddedStore;
+import io.breakerbridge.sync.store.JournaledStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,7 +33,7 @@ class MainTest {
     @TempDir
     Path dir;
 
-    private EmbeddedStore store;
+    private JournaledStore store;
     private DaemonServer server;
     private Path tokens;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -43,7 +43,7 @@ class MainTest {
     void start() throws IOException {
         tokens = dir.resolve("tokens");
         DataFiles.createAtomically(tokens, "cli-user cli-token-0123456789abcdef\n");
-        store = EmbeddedStore.open(dir.resolve("data"), Clock.systemUTC());
+        store = JournaledStore.open(dir.resolve("data"), Clock.systemUTC());
         server = DaemonServer.start(store, TokenAuth.fromFile(tokens), 0);
     }
 
@@ -177,7 +177,7 @@ class MainTest {
 
         assertThat(run("export", "--format", "resilience4j-spring-boot3")).isZero();
 
-        assertThat(stdout()).contains("\"[payment/r#0]\":").contains("limitForPeriod: 7")
+        assertThat(stdout()).contains("'[payment/r#0]':").contains("limitForPeriod: 7")
                             .contains("waitDurationInOpenState: 5000ms")
                             .contains("# ERROR_COUNT has no Resilience4j equivalent");
         assertThat(stderr()).contains("loss: payment/r breakers[0]");

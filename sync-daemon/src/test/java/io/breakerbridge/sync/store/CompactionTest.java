@@ -9,12 +9,11 @@ import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
-import io.breakerbridge.store.Change;
-import io.breakerbridge.store.ChangesCompactedException;
-import io.breakerbridge.store.HistoryRetention;
-import io.breakerbridge.store.Listing;
-import io.breakerbridge.store.WriteResult;
-import io.breakerbridge.time.VirtualClock;
+import io.breakerbridge.model.store.Change;
+import io.breakerbridge.model.store.ChangesCompactedException;
+import io.breakerbridge.model.store.Listing;
+import io.breakerbridge.model.store.WriteResult;
+import io.breakerbridge.testing.VirtualClock;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -45,7 +44,7 @@ class CompactionTest {
     Path dir;
 
     private final VirtualClock clock = VirtualClock.startingAt(1_000_000);
-    private EmbeddedStore store;
+    private JournaledStore store;
 
     @AfterEach
     void close() {
@@ -54,12 +53,12 @@ class CompactionTest {
         }
     }
 
-    private EmbeddedStore open(HistoryRetention retention, long compactAfter) throws IOException {
-        store = EmbeddedStore.open(dir, clock, new EmbeddedStore.Options(retention, compactAfter, Runnable::run));
+    private JournaledStore open(HistoryRetention retention, long compactAfter) throws IOException {
+        store = JournaledStore.open(dir, clock, new JournaledStore.Options(retention, compactAfter, Runnable::run));
         return store;
     }
 
-    private EmbeddedStore reopen(HistoryRetention retention) throws IOException {
+    private JournaledStore reopen(HistoryRetention retention) throws IOException {
         store.close();
         return open(retention, Long.MAX_VALUE);
     }
@@ -76,7 +75,7 @@ class CompactionTest {
     }
 
     private long records() throws IOException {
-        try (FileChannel in = FileChannel.open(dir.resolve(EmbeddedStore.LOG_FILE))) {
+        try (FileChannel in = FileChannel.open(dir.resolve(JournaledStore.LOG_FILE))) {
             return JournalScan.of(in).entries.size();
         }
     }
@@ -91,9 +90,9 @@ class CompactionTest {
         store.delete(B, 30, OPS);
         put(C, 1);
 
-        final EmbeddedStore.Compaction done = store.compact();
+        final JournaledStore.Compaction done = store.compact();
 
-        assertThat(done).isEqualTo(new EmbeddedStore.Compaction(62, 3, 62, 0));
+        assertThat(done).isEqualTo(new JournaledStore.Compaction(62, 3, 62, 0));
         assertThat(records()).isEqualTo(4); // the marker and the latest change of a, b (its delete) and c
         assertThat(store.compact()).isNull(); // nothing new since
         assertThatThrownBy(() -> store.changesAfter(0, 10)).isInstanceOf(ChangesCompactedException.class)
@@ -153,7 +152,7 @@ class CompactionTest {
         for (int i = 1; i <= 20; i++) {
             put(A, i);
         }
-        final Path log = dir.resolve(EmbeddedStore.LOG_FILE);
+        final Path log = dir.resolve(JournaledStore.LOG_FILE);
         final Path before = dir.resolve("before.log");
         Files.copy(log, before);
         store.compact();
@@ -162,11 +161,11 @@ class CompactionTest {
         // A crash after the archive was written but before the new log replaced the old one: the old log is
         // back, the new one lies beside it half-written, and the archive already holds the changes.
         Files.copy(before, log, StandardCopyOption.REPLACE_EXISTING);
-        Files.writeString(dir.resolve(EmbeddedStore.LOG_FILE + FileChangeJournal.COMPACTING), "half-written");
+        Files.writeString(dir.resolve(JournaledStore.LOG_FILE + FileChangeJournal.COMPACTING), "half-written");
 
         open(HistoryRetention.DEFAULT, Long.MAX_VALUE);
 
-        assertThat(Files.exists(dir.resolve(EmbeddedStore.LOG_FILE + FileChangeJournal.COMPACTING))).isFalse();
+        assertThat(Files.exists(dir.resolve(JournaledStore.LOG_FILE + FileChangeJournal.COMPACTING))).isFalse();
         assertThat(store.get(A).orElseThrow().version()).isEqualTo(20); // 21 was after the restored log
         assertThat(store.history(A)).extracting(Change::version)
                                     .containsExactlyElementsOf(LongStream.rangeClosed(1, 20).boxed().toList());

@@ -9,8 +9,8 @@ import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
-import io.breakerbridge.store.Change;
-import io.breakerbridge.store.WriteResult;
+import io.breakerbridge.model.store.Change;
+import io.breakerbridge.model.store.WriteResult;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ class JournalRecoveryTest {
     Path dir;
 
     private Path log() {
-        return dir.resolve(EmbeddedStore.LOG_FILE);
+        return dir.resolve(JournaledStore.LOG_FILE);
     }
 
     private static ThresholdSpec spec(double qps) {
@@ -39,7 +39,7 @@ class JournalRecoveryTest {
 
     /** Writes {@code keys} keys {@code perKey} times each, interleaved; returns each record's start offset. */
     private List<Long> write(int keys, int perKey) throws IOException {
-        try (EmbeddedStore store = EmbeddedStore.open(dir, Clock.systemUTC())) {
+        try (JournaledStore store = JournaledStore.open(dir, Clock.systemUTC())) {
             for (int v = 1; v <= perKey; v++) {
                 for (int k = 0; k < keys; k++) {
                     assertThat(store.put(new SnapshotKey("svc", "k" + k), v - 1, spec(v), ALICE))
@@ -67,7 +67,7 @@ class JournalRecoveryTest {
         flip(offsets.get(40) + 30, 1);
         final byte[] before = Files.readAllBytes(log());
 
-        assertThatThrownBy(() -> EmbeddedStore.open(dir, Clock.systemUTC()))
+        assertThatThrownBy(() -> JournaledStore.open(dir, Clock.systemUTC()))
                 .isInstanceOfSatisfying(CorruptJournalException.class, e -> {
                     assertThat(e.offset()).isEqualTo(offsets.get(40));
                     assertThat(e.recordNumber()).isEqualTo(41);
@@ -84,7 +84,7 @@ class JournalRecoveryTest {
         final List<Long> offsets = write(1, 20);
         flip(offsets.get(5) + 2, 0x10);
 
-        assertThatThrownBy(() -> EmbeddedStore.open(dir, Clock.systemUTC()))
+        assertThatThrownBy(() -> JournaledStore.open(dir, Clock.systemUTC()))
                 .isInstanceOfSatisfying(CorruptJournalException.class, e -> {
                     assertThat(e.recordNumber()).isEqualTo(6);
                     assertThat(e.validAfter()).isEqualTo(14);
@@ -96,7 +96,7 @@ class JournalRecoveryTest {
         final List<Long> offsets = write(1, 3);
         flip(offsets.get(2) + 40, 4);
 
-        assertThatThrownBy(() -> EmbeddedStore.open(dir, Clock.systemUTC()))
+        assertThatThrownBy(() -> JournaledStore.open(dir, Clock.systemUTC()))
                 .isInstanceOfSatisfying(CorruptJournalException.class,
                                         e -> assertThat(e.validAfter()).isZero());
     }
@@ -110,7 +110,7 @@ class JournalRecoveryTest {
         }
         Files.write(log(), bytes);
 
-        try (EmbeddedStore store = EmbeddedStore.open(dir, Clock.systemUTC())) {
+        try (JournaledStore store = JournaledStore.open(dir, Clock.systemUTC())) {
             assertThat(store.get(new SnapshotKey("svc", "k0"))).hasValueSatisfying(
                     s -> assertThat(s.version()).isEqualTo(2));
         }
@@ -130,7 +130,7 @@ class JournalRecoveryTest {
                                  .contains("checksum mismatch").contains("sequence 41");
         assertThat(report.backup()).isNotNull();
         assertThat(Files.readAllBytes(report.backup())).isEqualTo(damaged);
-        try (EmbeddedStore store = EmbeddedStore.open(dir, Clock.systemUTC())) {
+        try (JournaledStore store = JournaledStore.open(dir, Clock.systemUTC())) {
             final SnapshotKey k0 = new SnapshotKey("svc", "k0");
             // record 41 was k0's version 21: every other change is still there, after the damage too
             assertThat(store.history(k0)).extracting(Change::version).hasSize(49).doesNotContain(21L);
@@ -142,7 +142,7 @@ class JournalRecoveryTest {
             assertThat(((WriteResult.Applied) next).change().sequence()).isGreaterThan(100);
         }
         // the repaired log opens again, marker and all
-        try (EmbeddedStore store = EmbeddedStore.open(dir, Clock.systemUTC())) {
+        try (JournaledStore store = JournaledStore.open(dir, Clock.systemUTC())) {
             assertThat(store.listAll()).hasSize(3);
         }
     }
@@ -155,7 +155,7 @@ class JournalRecoveryTest {
         final RepairReport report = FileChangeJournal.repair(log(), Clock.systemUTC());
 
         assertThat(report.keptChanges()).isEqualTo(4);
-        try (EmbeddedStore store = EmbeddedStore.open(dir, Clock.systemUTC())) {
+        try (JournaledStore store = JournaledStore.open(dir, Clock.systemUTC())) {
             final SnapshotKey k0 = new SnapshotKey("svc", "k0");
             assertThat(store.get(k0)).hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(4));
             final WriteResult next = store.put(k0, 4, spec(9), ALICE);
@@ -174,14 +174,14 @@ class JournalRecoveryTest {
         assertThat(report.nothingToRepair()).isTrue();
         assertThat(Files.readAllBytes(log())).isEqualTo(before);
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactly(EmbeddedStore.LOG_FILE);
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly(JournaledStore.LOG_FILE);
         }
     }
 
     @Test
     void dataDirectoryAndLogAreTheDaemonsOwn() throws IOException {
         final Path data = dir.resolve("data");
-        EmbeddedStore.open(data, Clock.systemUTC()).close();
+        JournaledStore.open(data, Clock.systemUTC()).close();
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("changes.log"))))

@@ -1,9 +1,0 @@
-package io.breakerbridge.nacos.propagate;
-
-/** The side whose rules a resolved conflict keeps. */
-public enum Winner {
-    /** The neutral store's rules are published over Sentinel's. */
-    NEUTRAL,
-    /** Sentinel's rules are written to the neutral store (origin SENTINEL). */
-    SENTINEL
-}

@@ -1,0 +1,353 @@
+package io.breakerbridge.propagation;
+
+import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.model.store.SnapshotStore;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the propagation decides, both directions, on its one worker thread so nothing interleaves. Events come in
+ * (a neutral change, a Nacos push, a verification read, a resolution); each is decided once, on one listing of the
+ * neutral rules and one rendering of it ({@link ServiceSync#render}); the {@link Publisher} and the
+ * {@link SentinelImport} carry the decision out and report what happened, and never call back.
+ */
+final class Propagator {
+    /** Delay before a failed propagation of a service is tried again. */
+    private static final long RETRY_SECONDS = 5;
+    private static final Logger log = LoggerFactory.getLogger(Propagator.class);
+
+    private final SnapshotStore store;
+    private final ConflictPolicy policy;
+    private final Clock clock;
+    private final ScheduledExecutorService worker;
+    private final BooleanSupplier holdsLease;
+    private final Map<String, SyncConflict> conflicts = new ConcurrentHashMap<>();
+    private final ServiceSyncs syncs;
+    private final Publisher publisher;
+    private final SentinelImport importer;
+    private final AuditTrail audit;
+    private final SyncBases bases;
+    final PublishScheduler publications;
+    /** How stale a Nacos read can be (about 100 ms after a write, sometimes about 1 s). */
+    private volatile long staleReadMs = 2000;
+    /** Delay of the verification read after a publication (Nacos reads are fresh again well within it). */
+    private volatile long recheckDelayMs = 3000;
+
+    Propagator(SnapshotStore store, SentinelPropagation.Connector connector, ConflictPolicy policy, Clock clock,
+               ScheduledExecutorService worker, BooleanSupplier holdsLease) {
+        this.store = store;
+        this.policy = policy;
+        this.clock = clock;
+        this.worker = worker;
+        this.holdsLease = holdsLease;
+        this.audit = new AuditTrail(clock);
+        this.bases = new SyncBases(worker, holdsLease);
+        this.syncs = new ServiceSyncs(connector, audit, this::pushed);
+        this.publisher = new Publisher(clock);
+        this.importer = new SentinelImport(store);
+        this.publications = new PublishScheduler(worker, clock, service -> {
+            final ServiceSync sync = syncs.connected(service);
+            return sync == null ? null : sync.publications.lastPublication();
+        }, this::neutralToSentinel);
+    }
+
+    List<SyncConflict> conflicts() {
+        return List.copyOf(conflicts.values());
+    }
+
+    List<SyncEvent> events() {
+        return audit.events();
+    }
+
+    PropagationMetrics metrics() {
+        return new PropagationMetrics(publisher.published.get(), importer.imported.get(), importer.refused.get());
+    }
+
+    boolean holds(String service) {
+        return conflicts.containsKey(service);
+    }
+
+    void recheckTiming(long delayMillis, long staleReadMillis) {
+        this.recheckDelayMs = delayMillis;
+        this.staleReadMs = staleReadMillis;
+    }
+
+    /** Worker: starts over from the stored sync bases of every known service (on taking the lease). */
+    void startOver(Collection<String> apps) {
+        conflicts.clear();
+        syncs.all().forEach(ServiceSync::reset);
+        final TreeSet<String> known = new TreeSet<>(apps);
+        known.addAll(syncs.names());
+        known.addAll(store.services()); // with services whose snapshots were all deleted meanwhile
+        known.forEach(this::neutralToSentinel);
+    }
+
+    /** Worker: runs first contact again for services whose first contact did not complete. */
+    void contactPending() {
+        syncs.all().stream().filter(sync -> !sync.contacted).map(ServiceSync::app).toList()
+             .forEach(this::neutralToSentinel);
+    }
+
+    /** Worker: resolves a held conflict. */
+    void resolve(String service, Winner winner) {
+        if (!holdsLease.getAsBoolean()) {
+            return;
+        }
+        conflicts.remove(service);
+        final ServiceSync sync = syncs.sync(service);
+        audit.record(service, SyncEvent.Kind.RESOLVED, winner == Winner.NEUTRAL ? "the neutral rules win"
+                                                                               : "Sentinel's rules win", sync);
+        if (sync == null) {
+            return;
+        }
+        try {
+            if (winner == Winner.NEUTRAL) {
+                sync.adoptCurrentAsBase();
+                neutralToSentinel(service);
+            } else {
+                final List<ThresholdSnapshot> neutral = store.list(service);
+                applyImport(sync, sync.current(), neutral, sync.render(neutral), true);
+            }
+        } catch (Exception e) {
+            log.warn("resolving the conflict of {} failed: {}", service, e.getMessage());
+        }
+    }
+
+    /** Worker: stores every changed sync base (closing). */
+    void flushBases() {
+        syncs.all().forEach(bases::flush);
+    }
+
+    /** Closes every service's Nacos connection. */
+    void closeServices() {
+        syncs.closeAll();
+    }
+
+    // ---- neutral -> Sentinel
+
+    void neutralToSentinel(String service) {
+        if (!holdsLease.getAsBoolean() || conflicts.containsKey(service)) {
+            return;
+        }
+        final ServiceSync sync = syncs.sync(service);
+        if (sync == null) {
+            return;
+        }
+        try {
+            final List<ThresholdSnapshot> neutral = store.list(service);
+            final Map<String, String> rendering = sync.render(neutral);
+            if (!sync.contacted && !firstContact(sync, neutral, rendering)) {
+                return;
+            }
+            for (Map.Entry<String, String> entry : rendering.entrySet()) {
+                if (!published(sync, entry.getKey(),
+                               publisher.publish(sync, neutral.isEmpty(), entry.getKey(), entry.getValue()))) {
+                    return;
+                }
+            }
+        } catch (Exception e) {
+            // The writes of this burst did not wake the worker (a publication was pending): try again, or
+            // Sentinel would wait for the service's next write.
+            log.warn("propagating {} to Sentinel failed, trying again in {} s: {}", service, RETRY_SECONDS,
+                     e.getMessage());
+            worker.schedule(() -> publications.soon(service), RETRY_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Acts on a publication's result; false when propagation of the service stops here. */
+    private boolean published(ServiceSync sync, String dataId, Publisher.Result result) throws Exception {
+        switch (result) {
+            case WRITTEN -> {
+                // Pushes can be stale, and a quick rewrite of earlier bytes may never be pushed (nacos-client calls
+                // a listener only when the md5 it last saw changes): read back once the burst is over.
+                scheduleRecheck(sync, dataId, 0);
+                bases.changed(sync);
+                return true;
+            }
+            case STALE_READ -> {
+                worker.schedule(() -> neutralToSentinel(sync.app()), 1, TimeUnit.SECONDS);
+                return false;
+            }
+            case CHANGED -> {
+                twoSided(sync, dataId + " was changed in Nacos since the last sync");
+                return false;
+            }
+            default -> {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * First contact: decides from Sentinel's content and the stored sync base which side moved; true when the
+     * rendering is to be published where it differs.
+     */
+    private boolean firstContact(ServiceSync sync, List<ThresholdSnapshot> neutral, Map<String, String> rendering)
+            throws Exception {
+        final Map<String, String> current = sync.readBoth();
+        final Map<String, String> stored = bases.load(sync);
+        sync.contacted = true;
+        // A service the neutral side never held (no snapshots, no sync base) has only Sentinel's rules.
+        final Reconcile.Decision decision = Reconcile.decide(rendering, current, stored,
+                                                             !sync.storedBaseSeen && neutral.isEmpty());
+        sync.base.putAll(decision.agreed());
+        switch (decision.kind()) {
+            case CONFLICT -> {
+                twoSided(sync, "the neutral rules and Sentinel's differ and both moved since the "
+                               + (stored.isEmpty() ? "last sync (no stored sync base)" : "stored sync base"));
+                return false;
+            }
+            case IMPORT -> {
+                sync.base.putAll(stored);
+                applyImport(sync, current, neutral, rendering, false);
+                return false;
+            }
+            default -> {
+                return true;
+            }
+        }
+    }
+
+    // ---- Sentinel -> neutral
+
+    /** A push from Nacos (any thread). A deleted dataId is pushed as null: for Sentinel apps, "no rules". */
+    private void pushed(String service, String dataId, @Nullable String pushed) {
+        final String content = pushed == null ? "[]" : pushed;
+        worker.execute(() -> {
+            if (!holdsLease.getAsBoolean()) {
+                return; // another daemon propagates
+            }
+            try {
+                final ServiceSync sync = syncs.sync(service);
+                if (sync == null || sync.publications.consumeEcho(dataId, content)) {
+                    return; // our own write coming back, maybe late (the verification read covers a rewrite)
+                }
+                if (!sync.contacted) {
+                    neutralToSentinel(service); // first contact reads both sides and the stored base
+                    return;
+                }
+                foreignContent(sync, dataId, content);
+            } catch (Exception e) {
+                log.warn("handling a push of {} failed: {}", dataId, e.toString());
+            }
+        });
+    }
+
+    /** Content in Nacos that is not an echo of ours: nothing new, in sync, or an edit to import. */
+    private void foreignContent(ServiceSync sync, String dataId, String content) throws Exception {
+        sync.latest.put(dataId, content);
+        sync.publications.foreignContentSeen(dataId); // none of our publications can come back as an echo now
+        if (conflicts.containsKey(sync.app()) || content.equals(sync.base.get(dataId))) {
+            return; // held, or nothing new
+        }
+        final List<ThresholdSnapshot> neutral = store.list(sync.app());
+        final Map<String, String> rendering = sync.render(neutral);
+        if (content.equals(rendering.get(dataId))) {
+            sync.base.put(dataId, content); // the neutral rules rendered (e.g. by another daemon): in sync
+            return;
+        }
+        applyImport(sync, sync.current(), neutral, rendering, false);
+    }
+
+    private void scheduleRecheck(ServiceSync sync, String dataId, int attempt) {
+        if (attempt == 0 && !sync.rechecking.add(dataId)) {
+            return; // one is already scheduled
+        }
+        worker.schedule(() -> recheck(sync, dataId, attempt), recheckDelayMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The verification read after publications: our newest content (or the agreed base) means in sync; content we
+     * replaced moments ago may be a stale read (ask again, a few times); anything else was written by someone
+     * after our publication (e.g. a rollback to earlier bytes) and is handled as an edit.
+     */
+    private void recheck(ServiceSync sync, String dataId, int attempt) {
+        if (!holdsLease.getAsBoolean()) {
+            sync.rechecking.remove(dataId);
+            return;
+        }
+        final Long publishedAt = sync.publications.publishedAt(dataId);
+        final long quiet = clock.millis() - (publishedAt == null ? Long.MIN_VALUE / 2 : publishedAt);
+        if (quiet < recheckDelayMs) {
+            // Published again since this was scheduled: read only once the burst is over.
+            worker.schedule(() -> recheck(sync, dataId, attempt), recheckDelayMs - quiet, TimeUnit.MILLISECONDS);
+            return;
+        }
+        try {
+            final String content = sync.rules.read(dataId);
+            if (content == null || content.equals(sync.base.get(dataId))) {
+                sync.rechecking.remove(dataId);
+                return; // in sync
+            }
+            final Long replacedAt = sync.publications.replacedAt(dataId, content);
+            if (replacedAt != null && clock.millis() - replacedAt < staleReadMs && attempt < 3) {
+                // Content we replaced moments ago: the read itself may be stale. Ask again, a few times; while we
+                // keep publishing, each stale echo starts a new check anyway.
+                scheduleRecheck(sync, dataId, attempt + 1);
+                return;
+            }
+            sync.rechecking.remove(dataId);
+            if (replacedAt == null || clock.millis() - replacedAt >= staleReadMs) {
+                foreignContent(sync, dataId, content); // not ours, or bytes of ours written again since
+            }
+        } catch (Exception e) {
+            sync.rechecking.remove(dataId);
+            log.warn("verification read of {} failed: {}", dataId, e.getMessage());
+        }
+    }
+
+    /** Imports {@code both} and acts on what happened. */
+    private void applyImport(ServiceSync sync, Map<String, String> both, List<ThresholdSnapshot> neutral,
+                             Map<String, String> rendering, boolean force) throws Exception {
+        if (!holdsLease.getAsBoolean()) {
+            return;
+        }
+        final SentinelImport.Outcome outcome = importer.apply(sync, both, neutral, rendering, force);
+        if (outcome instanceof SentinelImport.Outcome.Refused refused) {
+            audit.record(sync.app(), SyncEvent.Kind.REFUSED, refused.reason(), sync);
+        } else if (outcome instanceof SentinelImport.Outcome.BothMoved) {
+            twoSided(sync, "both the neutral store and Sentinel changed since the last sync");
+        } else if (outcome instanceof SentinelImport.Outcome.Raced raced) {
+            // A neutral write raced the import: both sides changed. The base must not move past it.
+            if (force) {
+                log.warn("import of {} lost a race with a neutral write; retried on the next change", raced.key());
+            } else {
+                twoSided(sync, "a neutral write of " + raced.key() + " raced the import of a Sentinel change"
+                               + (raced.undone() ? "; the keys imported before it were put back" : ""));
+            }
+        } else {
+            bases.changed(sync);
+        }
+    }
+
+    private void twoSided(ServiceSync sync, String reason) throws Exception {
+        final String service = sync.app();
+        switch (policy) {
+            case HOLD -> {
+                conflicts.put(service, new SyncConflict(service, clock.instant(), reason));
+                log.warn("conflict on {}: {}; held until resolved", service, reason);
+                audit.record(service, SyncEvent.Kind.CONFLICT, reason + "; held", sync);
+            }
+            case NEUTRAL_WINS -> {
+                audit.record(service, SyncEvent.Kind.CONFLICT, reason + "; the neutral rules win (policy)", sync);
+                sync.adoptCurrentAsBase();
+                neutralToSentinel(service);
+            }
+            case SENTINEL_WINS -> {
+                audit.record(service, SyncEvent.Kind.CONFLICT, reason + "; Sentinel's rules win (policy)", sync);
+                final List<ThresholdSnapshot> neutral = store.list(service);
+                applyImport(sync, sync.current(), neutral, sync.render(neutral), true);
+            }
+        }
+    }
+}

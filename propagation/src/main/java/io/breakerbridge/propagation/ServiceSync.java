@@ -1,0 +1,125 @@
+package io.breakerbridge.propagation;
+
+import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.nacos.NacosLayout;
+import io.breakerbridge.nacos.sentinel.NacosSentinelRules;
+import io.breakerbridge.sentinel.SentinelRuleJson;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One service's connection to its Sentinel dataIds and what propagation knows of them (worker thread only): the
+ * agreed base, the latest pushed content, what we published, and the rendering of the neutral rules, made once per
+ * neutral listing and shared by every decision taken on it.
+ */
+final class ServiceSync {
+    final NacosSentinelRules rules;
+    /** dataId -> the content both sides agree on (absent: the dataId does not exist or is not known yet). */
+    final Map<String, String> base = new HashMap<>();
+    /** dataId -> the latest content Nacos pushed (Nacos reads lag writes, pushes do not go back in time). */
+    final Map<String, String> latest = new HashMap<>();
+    /** dataIds with a verification read scheduled. */
+    final Set<String> rechecking = new HashSet<>();
+    /** What we published, to tell echoes of it from edits. */
+    final PublicationMemory publications = new PublicationMemory();
+    /** True once the service's dataIds were read at first contact. */
+    boolean contacted;
+    /** True once a stored sync base was found in Nacos (even unreadable): the service was held before. */
+    boolean storedBaseSeen;
+    /** True when the base changed since it was last stored; a store is scheduled. */
+    boolean baseDirty;
+    /** The sync base as last stored in Nacos (null: none stored yet). */
+    @Nullable String storedBase;
+    /** The neutral listing last rendered and its rendering (the listing's snapshots are immutable values). */
+    private @Nullable List<ThresholdSnapshot> renderedFrom;
+    private Map<String, String> rendering = Map.of();
+
+    ServiceSync(NacosSentinelRules rules) {
+        this.rules = rules;
+    }
+
+    String app() {
+        return rules.app();
+    }
+
+    /** The dataIds of the service, flow rules first. */
+    List<String> dataIds() {
+        return List.of(NacosLayout.flowRules(app()), NacosLayout.degradeRules(app()));
+    }
+
+    /** The Sentinel documents the neutral rules {@code neutral} render to, by dataId (flow rules first). */
+    Map<String, String> render(List<ThresholdSnapshot> neutral) {
+        if (!neutral.equals(renderedFrom)) {
+            final SentinelRuleJson.Documents documents = SentinelRuleJson.writeService(app(), neutral).value();
+            final Map<String, String> out = new LinkedHashMap<>();
+            out.put(NacosLayout.flowRules(app()), documents.flowRules());
+            out.put(NacosLayout.degradeRules(app()), documents.degradeRules());
+            rendering = out;
+            renderedFrom = List.copyOf(neutral);
+        }
+        return rendering;
+    }
+
+    /** True when {@code rendering} differs from the agreed base: the neutral side moved since the last sync. */
+    boolean neutralMoved(Map<String, String> rendering, boolean neutralEmpty) {
+        for (Map.Entry<String, String> entry : rendering.entrySet()) {
+            final String agreed = base.get(entry.getKey());
+            if (agreed == null ? !neutralEmpty : !agreed.equals(entry.getValue())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The latest known content of both dataIds: pushed content, else the agreed base, else a read from Nacos
+     * (reads lag writes, so they are the last resort).
+     */
+    Map<String, String> current() throws Exception {
+        final Map<String, String> out = new HashMap<>(base);
+        out.putAll(latest);
+        for (Map.Entry<String, String> read : readBoth().entrySet()) {
+            out.putIfAbsent(read.getKey(), read.getValue());
+        }
+        return out;
+    }
+
+    /** Both dataIds as Nacos reads them now (absent ones left out). */
+    Map<String, String> readBoth() throws Exception {
+        final Map<String, String> out = new HashMap<>();
+        for (String dataId : dataIds()) {
+            final String content = rules.read(dataId);
+            if (content != null) {
+                out.put(dataId, content);
+            }
+        }
+        return out;
+    }
+
+    /** Takes what Nacos holds now as the agreed base (a conflict resolved for the neutral side). */
+    void adoptCurrentAsBase() throws Exception {
+        final Map<String, String> now = current();
+        base.clear();
+        base.putAll(now);
+        contacted = true;
+    }
+
+    /** Forgets everything learnt: taking the lease over starts again from the stored sync base. */
+    void reset() {
+        base.clear();
+        latest.clear();
+        publications.clear();
+        rechecking.clear();
+        contacted = false;
+        storedBase = null;
+        baseDirty = false;
+        storedBaseSeen = false;
+        renderedFrom = null;
+        rendering = Map.of();
+    }
+}
