@@ -124,16 +124,17 @@ final class ApiRoutes {
         return thresholds.list(ctx);
     }
 
-    // The route names {service} and {resource}; the key is decoded once, strictly, from the path as it was sent
+    // The route matches two segments; the key is decoded once, strictly, from the path as it was sent
     // (ThresholdsPaths): one key has one path, whatever the router would have normalised.
+    private static final String KEY = "regex:^" + DaemonPaths.THRESHOLDS + "/[^/]+/[^/]+";
 
-    @Get(DaemonPaths.THRESHOLDS + "/{service}/{resource}")
+    @Get(KEY + "$")
     @Description("Reads one snapshot: 200 with ETag: \"<version>\", or 404. The resource is percent-encoded.")
     public HttpResponse get(ServiceRequestContext ctx) {
         return withKey(ctx, "", key -> thresholds.get(ctx, key));
     }
 
-    @Put(DaemonPaths.THRESHOLDS + "/{service}/{resource}")
+    @Put(KEY + "$")
     @Description("Compare-and-swap write: If-Match: \"<version>\" updates, If-None-Match: * creates; 200/201 with "
                  + "the stored snapshot, 409 with the current one when stale, 428 without a precondition, 400 bad "
                  + "body, 413 over 64 KiB.")
@@ -141,13 +142,13 @@ final class ApiRoutes {
         return withKey(ctx, "", key -> thresholds.put(ctx, req, key));
     }
 
-    @Delete(DaemonPaths.THRESHOLDS + "/{service}/{resource}")
+    @Delete(KEY + "$")
     @Description("Compare-and-swap delete with If-Match: 204, 409 when stale, 404 when absent.")
     public HttpResponse delete(ServiceRequestContext ctx, HttpRequest req) {
         return withKey(ctx, "", key -> thresholds.delete(ctx, req, key));
     }
 
-    @Get(DaemonPaths.THRESHOLDS + "/{service}/{resource}" + DaemonPaths.HISTORY)
+    @Get(KEY + DaemonPaths.HISTORY + "$")
     @Description("The audit trail: version, sequence, kind, time, who, origin and what changed.")
     public HttpResponse history(ServiceRequestContext ctx) {
         return withKey(ctx, DaemonPaths.HISTORY, key -> thresholds.history(ctx, key));
