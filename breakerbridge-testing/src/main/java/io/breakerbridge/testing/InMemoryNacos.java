@@ -91,6 +91,18 @@ public final class InMemoryNacos implements AutoCloseable {
             }
             listener.receiveConfigInfo(content);
         }
+
+        /** A delete: the listener is told {@code null} once, if it was last given content. */
+        void deliverDeleted(int index) {
+            synchronized (this) {
+                if (index <= lastIndex || lastDelivered == null) {
+                    return;
+                }
+                lastIndex = index;
+                lastDelivered = null;
+            }
+            listener.receiveConfigInfo(null);
+        }
     }
 
     /** A double whose stale-read window runs on the system's time. */
@@ -222,6 +234,34 @@ public final class InMemoryNacos implements AutoCloseable {
         return true;
     }
 
+    /** Deletes the config; listeners are pushed {@code null}, as nacos-client does on a delete. */
+    private synchronized boolean remove(String dataId, String group) {
+        final String key = key(dataId, group);
+        final String was = contents.remove(key);
+        if (was == null) {
+            return false;
+        }
+        previous.put(key, was);
+        staleLeft.put(key, staleReads);
+        writtenAt.put(key, nanoTime.getAsLong());
+        final List<String> written = history.computeIfAbsent(key, k -> new ArrayList<>());
+        written.add(""); // a place in the history, so later pushes are later than the delete
+        final int index = written.size() - 1;
+        for (Registration registration : listeners) {
+            if (registration.key().equals(key)) {
+                push(() -> {
+                    synchronized (this) {
+                        if (contents.containsKey(key)) {
+                            return; // written again since: that push delivers
+                        }
+                    }
+                    registration.deliverDeleted(index);
+                });
+            }
+        }
+        return true;
+    }
+
     private synchronized void push(Runnable delivery) {
         if (paused) {
             held.add(delivery);
@@ -319,9 +359,7 @@ public final class InMemoryNacos implements AutoCloseable {
 
         @Override
         public boolean removeConfig(String dataId, String group) {
-            synchronized (InMemoryNacos.this) {
-                return contents.remove(key(dataId, group)) != null;
-            }
+            return remove(dataId, group);
         }
 
         @Override

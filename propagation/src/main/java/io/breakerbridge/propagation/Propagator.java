@@ -31,6 +31,7 @@ final class Propagator {
     private final Clock clock;
     private final ScheduledExecutorService worker;
     private final BooleanSupplier holdsLease;
+    private final double massDeletionShare;
     private final Map<String, SyncConflict> conflicts = new ConcurrentHashMap<>();
     private final ServiceSyncs syncs;
     private final Publisher publisher;
@@ -43,9 +44,10 @@ final class Propagator {
     /** Delay of the verification read after a publication (Nacos reads are fresh again well within it). */
     private volatile long recheckDelayMs = 3000;
 
-    Propagator(SnapshotStore store, SentinelPropagation.Connector connector, ConflictPolicy policy, Clock clock,
-               ScheduledExecutorService worker, BooleanSupplier holdsLease) {
+    Propagator(SnapshotStore store, SentinelPropagation.Connector connector, ConflictPolicy policy,
+               double massDeletionShare, Clock clock, ScheduledExecutorService worker, BooleanSupplier holdsLease) {
         this.store = store;
+        this.massDeletionShare = MassDeletion.checkShare(massDeletionShare);
         this.policy = policy;
         this.clock = clock;
         this.worker = worker;
@@ -209,7 +211,12 @@ final class Propagator {
             }
             case IMPORT -> {
                 sync.base.putAll(stored);
-                applyImport(sync, current, neutral, rendering, false);
+                final String wipe = MassDeletion.check(sync.app(), stored, current, massDeletionShare);
+                if (wipe != null) {
+                    hold(sync, wipe);
+                } else {
+                    applyImport(sync, current, neutral, rendering, false);
+                }
                 return false;
             }
             default -> {
@@ -256,7 +263,13 @@ final class Propagator {
             sync.base.put(dataId, content); // the neutral rules rendered (e.g. by another daemon): in sync
             return;
         }
-        applyImport(sync, sync.current(), neutral, rendering, false);
+        final Map<String, String> both = sync.current();
+        final String wipe = MassDeletion.check(sync.app(), sync.base, both, massDeletionShare);
+        if (wipe != null) {
+            hold(sync, wipe); // whatever the policy: a person decides
+            return;
+        }
+        applyImport(sync, both, neutral, rendering, false);
     }
 
     private void scheduleRecheck(ServiceSync sync, String dataId, int attempt) {
@@ -330,14 +343,18 @@ final class Propagator {
         }
     }
 
+    /** Holds the service for a person: nothing more of it propagates until the conflict is resolved. */
+    private void hold(ServiceSync sync, String reason) {
+        final String service = sync.app();
+        conflicts.put(service, new SyncConflict(service, clock.instant(), reason));
+        log.warn("conflict on {}: {}; held until resolved", service, reason);
+        audit.record(service, SyncEvent.Kind.CONFLICT, reason + "; held", sync);
+    }
+
     private void twoSided(ServiceSync sync, String reason) throws Exception {
         final String service = sync.app();
         switch (policy) {
-            case HOLD -> {
-                conflicts.put(service, new SyncConflict(service, clock.instant(), reason));
-                log.warn("conflict on {}: {}; held until resolved", service, reason);
-                audit.record(service, SyncEvent.Kind.CONFLICT, reason + "; held", sync);
-            }
+            case HOLD -> hold(sync, reason);
             case NEUTRAL_WINS -> {
                 audit.record(service, SyncEvent.Kind.CONFLICT, reason + "; the neutral rules win (policy)", sync);
                 sync.adoptCurrentAsBase();

@@ -69,7 +69,8 @@ public final class SentinelPropagation implements AutoCloseable {
         this.onClose = onClose;
         this.worker = b.scheduler != null ? b.scheduler : daemonThread("breakerbridge-sentinel-sync");
         this.leaseTicker = b.scheduler != null ? b.scheduler : daemonThread("breakerbridge-propagation-lease");
-        this.propagator = new Propagator(store, connector, b.policy, clock, worker, this::holdsLease);
+        this.propagator = new Propagator(store, connector, b.policy, b.massDeletionShare, clock, worker,
+                                         this::holdsLease);
     }
 
     /** A builder of the propagation of {@code store}'s services. */
@@ -218,6 +219,7 @@ public final class SentinelPropagation implements AutoCloseable {
         private @Nullable Connector connector;
         private @Nullable PropagationLease lease;
         private ConflictPolicy policy = ConflictPolicy.HOLD;
+        private double massDeletionShare = MassDeletion.DEFAULT_SHARE;
         private Clock clock = Clock.systemUTC();
         private Collection<String> apps = List.of();
         private @Nullable ScheduledExecutorService scheduler;
@@ -247,6 +249,16 @@ public final class SentinelPropagation implements AutoCloseable {
         /** What to do when both sides changed (default HOLD). */
         public Builder policy(ConflictPolicy policy) {
             this.policy = requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * A Sentinel change that removes every rule of an app, or more than this share of its resources at once,
+         * is held for a person whatever the policy (default 0.5; above 0, at most 1:
+         * then only a change removing every rule is held).
+         */
+        public Builder massDeletionShare(double share) {
+            this.massDeletionShare = MassDeletion.checkShare(share);
             return this;
         }
 

@@ -68,6 +68,23 @@ final class CliValues {
         }
     }
 
+    /** A share above 0 and at most 1. */
+    static final class Share implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            final double share;
+            try {
+                share = Double.parseDouble(value);
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("a number above 0 and at most 1");
+            }
+            if (!(share > 0 && share <= 1)) {
+                throw new TypeConversionException("a number above 0 and at most 1");
+            }
+            return share;
+        }
+    }
+
     /** {@code sentinel} or {@code resilience4j}. */
     static final class Engine implements ITypeConverter<EngineKind> {
         @Override

@@ -51,6 +51,10 @@ final class CliVerbs {
         @Option(names = "--on-conflict", paramLabel = "hold|neutral-wins|sentinel-wins",
                 converter = CliValues.Policy.class)
         ConflictPolicy onConflict = ConflictPolicy.HOLD;
+        @Option(names = "--mass-deletion-share", paramLabel = "S", converter = CliValues.Share.class,
+                description = "hold a Sentinel change removing every rule of an app or more than this share of its "
+                              + "resources (default 0.5)")
+        double massDeletionShare = 0.5;
         @Option(names = "--sentinel-apps", paramLabel = "APP,APP...", converter = CliValues.Apps.class)
         List<String> sentinelApps = List.of();
         @Option(names = "--history-keep", paramLabel = "N", converter = CliValues.Count.class,

@@ -52,7 +52,8 @@ final class LocalVerbs {
         SentinelPropagation propagation = null;
         if (options.sentinelNacos() != null) {
             propagation = SentinelPropagation.builder(store).nacos(options.nacosProperties(options.sentinelNacos()))
-                                             .policy(options.policy()).apps(options.apps()).start();
+                                             .policy(options.policy()).apps(options.apps())
+                                             .massDeletionShare(options.massDeletionShare()).start();
             out.println("propagating rules to and from Sentinel dataIds in Nacos at " + options.sentinelNacos());
         }
         final DaemonServer server = DaemonServer.start(store, auth, options.port(), propagation,

@@ -29,11 +29,12 @@ import org.jspecify.annotations.Nullable;
  * @param nacosCredentials a file with the Nacos user and password on two lines; null: NACOS_USERNAME/PASSWORD
  * @param retention what the embedded store's history keeps
  * @param compactAfter the embedded store compacts its log after this many changes
+ * @param massDeletionShare a Sentinel change removing more than this share of an app's resources is held
  */
 record ServeOptions(String logFormat, int port, Path dataDir, @Nullable Path tokenFile, WatchLimits watchLimits,
                     @Nullable String nacos, String nacosGroup, @Nullable String sentinelNacos, ConflictPolicy policy,
                     List<String> apps, @Nullable String nacosNamespace, @Nullable Path nacosCredentials,
-                    HistoryRetention retention, long compactAfter) {
+                    HistoryRetention retention, long compactAfter, double massDeletionShare) {
     /** Checks what no single option can check alone; a {@link UsageException} names the bad one. */
     static ServeOptions of(CliVerbs.Serve o) {
         final String sentinelNacos = o.sentinelNacos != null ? o.sentinelNacos : o.nacos;
@@ -53,7 +54,8 @@ record ServeOptions(String logFormat, int port, Path dataDir, @Nullable Path tok
         return new ServeOptions(o.logFormat, o.port, o.dataDir, o.tokenFile, watchLimits, o.nacos,
                                 o.nacosGroup != null ? o.nacosGroup : NacosLayout.GROUP, sentinelNacos, o.onConflict,
                                 o.sentinelApps, o.nacosNamespace, o.nacosCredentials,
-                                new HistoryRetention(o.historyKeep, o.historyMaxAge), o.compactAfter);
+                                new HistoryRetention(o.historyKeep, o.historyMaxAge), o.compactAfter,
+                                o.massDeletionShare);
     }
 
     /**

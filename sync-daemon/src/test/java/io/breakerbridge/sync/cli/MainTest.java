@@ -227,6 +227,19 @@ class MainTest {
     }
 
     @Test
+    void aMassDeletionShareOutsideZeroToOneIsAUsageErrorBeforeAnythingOpens() {
+        final Path data = dir.resolve("never-created");
+
+        final int status = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+                                    new PrintStream(err, true, StandardCharsets.UTF_8)).run(new String[] {
+                "serve", "--data-dir", data.toString(), "--sentinel-nacos", "127.0.0.1:1", "--mass-deletion-share", "0"});
+
+        assertThat(status).isEqualTo(2);
+        assertThat(stderr()).startsWith("error: --mass-deletion-share: 0 (expected: a number above 0 and at most 1)");
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
     void sentinelAppsWithoutNacosIsAUsageError() {
         final int status = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
                                     new PrintStream(err, true, StandardCharsets.UTF_8)).run(new String[] {
