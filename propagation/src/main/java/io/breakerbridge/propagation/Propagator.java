@@ -1,9 +1,12 @@
 package io.breakerbridge.propagation;
 
+import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.store.SnapshotStore;
+import io.breakerbridge.sentinel.DashboardDocuments;
 import java.time.Clock;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -200,9 +203,9 @@ final class Propagator {
         final Map<String, String> stored = bases.load(sync);
         sync.contacted = true;
         // A service the neutral side never held (no snapshots, no sync base) has only Sentinel's rules.
-        final Reconcile.Decision decision = Reconcile.decide(rendering, current, stored,
+        final Reconcile.Decision decision = Reconcile.decide(rendering, views(sync, current), views(sync, stored),
                                                              !sync.storedBaseSeen && neutral.isEmpty());
-        sync.base.putAll(decision.agreed());
+        decision.agreed().keySet().forEach(dataId -> sync.base.put(dataId, current.get(dataId)));
         switch (decision.kind()) {
             case CONFLICT -> {
                 twoSided(sync, "the neutral rules and Sentinel's differ and both moved since the "
@@ -223,6 +226,19 @@ final class Propagator {
                 return true;
             }
         }
+    }
+
+    /** The model views of {@code documents} (see {@link ServiceSync#same}); unreadable ones as they are. */
+    private static Map<String, String> views(ServiceSync sync, Map<String, String> documents) {
+        final Map<String, String> out = new HashMap<>();
+        documents.forEach((dataId, content) -> {
+            try {
+                out.put(dataId, DashboardDocuments.modelView(sync.app(), sync.kind(dataId), content));
+            } catch (InvalidValueException e) {
+                out.put(dataId, content);
+            }
+        });
+        return out;
     }
 
     // ---- Sentinel -> neutral
@@ -254,13 +270,19 @@ final class Propagator {
     private void foreignContent(ServiceSync sync, String dataId, String content) throws Exception {
         sync.latest.put(dataId, content);
         sync.publications.foreignContentSeen(dataId); // none of our publications can come back as an echo now
-        if (conflicts.containsKey(sync.app()) || content.equals(sync.base.get(dataId))) {
-            return; // held, or nothing new
+        if (conflicts.containsKey(sync.app())) {
+            return; // held
+        }
+        if (sync.same(dataId, content, sync.base.get(dataId))) {
+            sync.base.put(dataId, content); // no edit of rules (ids, dashboard fields, rules we cannot hold)
+            bases.changed(sync);
+            return;
         }
         final List<ThresholdSnapshot> neutral = store.list(sync.app());
         final Map<String, String> rendering = sync.render(neutral);
-        if (content.equals(rendering.get(dataId))) {
+        if (sync.same(dataId, content, rendering.get(dataId))) {
             sync.base.put(dataId, content); // the neutral rules rendered (e.g. by another daemon): in sync
+            bases.changed(sync);
             return;
         }
         final Map<String, String> both = sync.current();

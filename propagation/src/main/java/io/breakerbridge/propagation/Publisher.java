@@ -33,27 +33,32 @@ final class Publisher {
         this.clock = clock;
     }
 
-    /** Publishes {@code rendering} of {@code dataId} over the base ({@code neutralEmpty}: no neutral rules). */
+    /**
+     * Publishes {@code rendering} of {@code dataId} over the base ({@code neutralEmpty}: no neutral rules), written
+     * into the document as Nacos holds it: ids, the dashboard's fields and rules the model cannot express stay.
+     */
     Result publish(ServiceSync sync, boolean neutralEmpty, String dataId, String rendering) throws Exception {
         final String base = sync.base.get(dataId);
-        if (rendering.equals(base) || base == null && neutralEmpty && !sync.latest.containsKey(dataId)) {
+        if (sync.same(dataId, rendering, base)
+            || base == null && neutralEmpty && !sync.latest.containsKey(dataId)) {
             return Result.IN_SYNC; // no empty dataIds for a named app
         }
-        final CasResult result = sync.rules.publishOver(dataId, rendering, base);
+        final String content = sync.merged(dataId, rendering, base);
+        final CasResult result = sync.rules.publishOver(dataId, content, base);
         final String current = result.current();
         if (result.written()) {
             // A late push of what our CAS replaced is stale too.
-            sync.publications.published(dataId, rendering, base, clock.millis());
-            sync.base.put(dataId, rendering);
-            sync.latest.put(dataId, rendering);
+            sync.publications.published(dataId, content, base, clock.millis());
+            sync.base.put(dataId, content);
+            sync.latest.put(dataId, content);
             published.incrementAndGet();
-            log.info("published {} ({} bytes)", dataId, rendering.length());
+            log.info("published {} ({} bytes)", dataId, content.length());
             return Result.WRITTEN;
         }
-        if (rendering.equals(current)) {
-            // Someone (another daemon) already published exactly this rendering: in sync.
-            sync.base.put(dataId, rendering);
-            sync.latest.put(dataId, rendering);
+        if (current != null && sync.same(dataId, rendering, current)) {
+            // Someone (another daemon) already published these rules: in sync.
+            sync.base.put(dataId, current);
+            sync.latest.put(dataId, current);
             return Result.IN_SYNC;
         }
         if (current != null && (sync.publications.awaitingEcho(dataId, current)

@@ -3,6 +3,7 @@ package io.breakerbridge.propagation;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.nacos.NacosLayout;
 import io.breakerbridge.nacos.sentinel.NacosSentinelRules;
+import io.breakerbridge.sentinel.DashboardDocuments;
 import io.breakerbridge.sentinel.SentinelRuleJson;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -69,11 +70,30 @@ final class ServiceSync {
     boolean neutralMoved(Map<String, String> rendering, boolean neutralEmpty) {
         for (Map.Entry<String, String> entry : rendering.entrySet()) {
             final String agreed = base.get(entry.getKey());
-            if (agreed == null ? !neutralEmpty : !agreed.equals(entry.getValue())) {
+            if (agreed == null ? !neutralEmpty : !same(entry.getKey(), agreed, entry.getValue())) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Which of the app's documents {@code dataId} is. */
+    DashboardDocuments.Kind kind(String dataId) {
+        return dataId.equals(NacosLayout.flowRules(app())) ? DashboardDocuments.Kind.FLOW
+                                                           : DashboardDocuments.Kind.DEGRADE;
+    }
+
+    /**
+     * True when two contents of {@code dataId} mean the same rules to the model: ids, the dashboard's fields and
+     * rules the model cannot express are no edit (see {@link DashboardDocuments}).
+     */
+    boolean same(String dataId, @Nullable String a, @Nullable String b) {
+        return DashboardDocuments.sameRules(app(), kind(dataId), a, b);
+    }
+
+    /** {@code rendering} of {@code dataId} written into {@code current}, keeping what the model does not own. */
+    String merged(String dataId, String rendering, @Nullable String current) {
+        return DashboardDocuments.merge(app(), kind(dataId), rendering, current);
     }
 
     /**
