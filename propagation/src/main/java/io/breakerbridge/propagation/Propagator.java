@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -155,8 +156,12 @@ final class Propagator {
                 return;
             }
             for (Map.Entry<String, String> entry : rendering.entrySet()) {
-                if (!published(sync, entry.getKey(),
-                               publisher.publish(sync, neutral.isEmpty(), entry.getKey(), entry.getValue()))) {
+                final Publisher.Result result = publisher.publish(sync, neutral.isEmpty(), entry.getKey(),
+                                                                  entry.getValue());
+                if (result == Publisher.Result.WRITTEN) {
+                    sync.publishedRules(neutral); // to tell a stale whole-list write from an edit later
+                }
+                if (!published(sync, entry.getKey(), result)) {
                     return;
                 }
             }
@@ -184,7 +189,17 @@ final class Propagator {
                 return false;
             }
             case CHANGED -> {
-                twoSided(sync, dataId + " was changed in Nacos since the last sync");
+                // Someone wrote the dataId since the last sync: decide on what they wrote, resource by resource,
+                // then publish what stays neutral over it.
+                final String current = sync.latest.get(dataId);
+                if (current == null) {
+                    twoSided(sync, dataId + " was changed in Nacos since the last sync");
+                } else {
+                    foreignContent(sync, dataId, current);
+                    if (!conflicts.containsKey(sync.app())) {
+                        worker.execute(() -> neutralToSentinel(sync.app()));
+                    }
+                }
                 return false;
             }
             default -> {
@@ -291,7 +306,59 @@ final class Propagator {
             hold(sync, wipe); // whatever the policy: a person decides
             return;
         }
-        applyImport(sync, both, neutral, rendering, false);
+        final ResourceChanges changes;
+        try {
+            changes = ResourceChanges.of(sync, both, sync.base, neutral);
+        } catch (InvalidValueException e) {
+            applyImport(sync, both, neutral, rendering, false); // refused there, with the path
+            return;
+        }
+        byResource(sync, both, neutral, rendering, changes);
+    }
+
+    /**
+     * Acts on a Sentinel change resource by resource: what only Sentinel changed is imported; what both changed
+     * is a conflict of those resources (the policy decides them); what a stale whole-list write would set back
+     * keeps its accepted version, is published again and said in an event. Nothing else is touched.
+     */
+    private void byResource(ServiceSync sync, Map<String, String> both, List<ThresholdSnapshot> neutral,
+                            Map<String, String> rendering, ResourceChanges changes) throws Exception {
+        final TreeSet<String> imports = new TreeSet<>(changes.imports());
+        if (!changes.bothChanged().isEmpty()) {
+            final String reason = "both the neutral store and Sentinel changed " + changes.bothChanged()
+                                  + " since the last sync";
+            if (policy == ConflictPolicy.HOLD) {
+                hold(sync, reason);
+                return;
+            }
+            audit.record(sync.app(), SyncEvent.Kind.CONFLICT, reason + (policy == ConflictPolicy.SENTINEL_WINS
+                    ? "; Sentinel's rules win (policy)" : "; the neutral rules win (policy)"), sync);
+            if (policy == ConflictPolicy.SENTINEL_WINS) {
+                imports.addAll(changes.bothChanged());
+            }
+        }
+        if (!changes.stale().isEmpty() && policy == ConflictPolicy.HOLD) {
+            // A rollback someone meant looks the same: a person tells them apart.
+            hold(sync, changes.describeStale(sync.app()) + " (rules published earlier: a page that never saw the "
+                       + "newer version, or a rollback); resolve for Sentinel if it was meant");
+            return;
+        }
+        if (!changes.stale().isEmpty()) {
+            final String what = changes.describeStale(sync.app());
+            log.warn("{}; the accepted versions stay and are published again", what);
+            audit.record(sync.app(), SyncEvent.Kind.STALE_WRITE, what + "; the accepted versions stay and are "
+                                                                 + "published again", sync);
+        }
+        if (!imports.isEmpty()) {
+            applyImport(sync, both, neutral, rendering, true, imports);
+        } else {
+            sync.base.putAll(both); // Sentinel's documents are the agreed ones now, but for what we publish next
+            sync.contacted = true;
+            bases.changed(sync);
+        }
+        if (!changes.stale().isEmpty() || !changes.bothChanged().isEmpty()) {
+            neutralToSentinel(sync.app()); // what stays neutral goes back to Sentinel
+        }
     }
 
     private void scheduleRecheck(ServiceSync sync, String dataId, int attempt) {
@@ -344,10 +411,17 @@ final class Propagator {
     /** Imports {@code both} and acts on what happened. */
     private void applyImport(ServiceSync sync, Map<String, String> both, List<ThresholdSnapshot> neutral,
                              Map<String, String> rendering, boolean force) throws Exception {
+        applyImport(sync, both, neutral, rendering, force, null);
+    }
+
+    /** Imports {@code only}'s resources of {@code both} (null: all) and acts on what happened. */
+    private void applyImport(ServiceSync sync, Map<String, String> both, List<ThresholdSnapshot> neutral,
+                             Map<String, String> rendering, boolean force, @Nullable Set<String> only)
+            throws Exception {
         if (!holdsLease.getAsBoolean()) {
             return;
         }
-        final SentinelImport.Outcome outcome = importer.apply(sync, both, neutral, rendering, force);
+        final SentinelImport.Outcome outcome = importer.apply(sync, both, neutral, rendering, force, only);
         if (outcome instanceof SentinelImport.Outcome.Refused refused) {
             audit.record(sync.app(), SyncEvent.Kind.REFUSED, refused.reason(), sync);
         } else if (outcome instanceof SentinelImport.Outcome.BothMoved) {

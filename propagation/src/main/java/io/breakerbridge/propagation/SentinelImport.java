@@ -9,11 +9,15 @@ import io.breakerbridge.model.Translation;
 import io.breakerbridge.model.store.SnapshotStore;
 import io.breakerbridge.nacos.NacosLayout;
 import io.breakerbridge.sentinel.SentinelRuleJson;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +57,12 @@ final class SentinelImport {
      */
     Outcome apply(ServiceSync sync, Map<String, String> both, List<ThresholdSnapshot> neutral,
                   Map<String, String> rendering, boolean force) {
+        return apply(sync, both, neutral, rendering, force, null);
+    }
+
+    /** Like {@link #apply(ServiceSync, Map, List, Map, boolean)}, writing only {@code only}'s resources (null: all). */
+    Outcome apply(ServiceSync sync, Map<String, String> both, List<ThresholdSnapshot> neutral,
+                  Map<String, String> rendering, boolean force, @Nullable Set<String> only) {
         final String service = sync.app();
         final Translation<SortedMap<SnapshotKey, ThresholdSpec>> specs;
         try {
@@ -71,7 +81,13 @@ final class SentinelImport {
         }
         final String lossNote = specs.losses().isEmpty() ? null : "imported from Sentinel with losses: "
                 + specs.losses().stream().map(Loss::toString).collect(Collectors.joining("; "));
-        final StoreImport.Outcome outcome = writer.write(neutral, specs.value(), lossNote);
+        final Map<SnapshotKey, ThresholdSpec> wanted = new TreeMap<>(specs.value());
+        final List<ThresholdSnapshot> touched = new ArrayList<>(neutral);
+        if (only != null) {
+            wanted.keySet().removeIf(key -> !only.contains(key.resource()));
+            touched.removeIf(snapshot -> !only.contains(snapshot.resource()));
+        }
+        final StoreImport.Outcome outcome = writer.write(touched, wanted, lossNote);
         if (outcome instanceof StoreImport.Outcome.Raced raced) {
             return new Outcome.Raced(raced.key(), raced.undone());
         }

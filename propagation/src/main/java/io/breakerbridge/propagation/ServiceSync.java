@@ -5,6 +5,8 @@ import io.breakerbridge.nacos.NacosLayout;
 import io.breakerbridge.nacos.sentinel.NacosSentinelRules;
 import io.breakerbridge.sentinel.DashboardDocuments;
 import io.breakerbridge.sentinel.SentinelRuleJson;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -36,6 +38,8 @@ final class ServiceSync {
     boolean baseDirty;
     /** The sync base as last stored in Nacos (null: none stored yet). */
     @Nullable String storedBase;
+    /** Per resource, the rules we published for it (model view) and their neutral version, newest last. */
+    private final Map<String, Deque<Published>> publishedViews = new HashMap<>();
     /** The neutral listing last rendered and its rendering (the listing's snapshots are immutable values). */
     private @Nullable List<ThresholdSnapshot> renderedFrom;
     private Map<String, String> rendering = Map.of();
@@ -129,6 +133,43 @@ final class ServiceSync {
         contacted = true;
     }
 
+    /** One resource's rules as we published them, with the neutral version they rendered. */
+    record Published(String view, long version) {}
+
+    /** How many earlier publications of one resource are remembered to recognise a stale whole-list write. */
+    static final int PUBLISHED_PER_RESOURCE = 16;
+
+    /** Records what a publication of {@code neutral} said about each resource. */
+    void publishedRules(List<ThresholdSnapshot> neutral) {
+        for (ThresholdSnapshot snapshot : neutral) {
+            final Deque<Published> views = publishedViews.computeIfAbsent(snapshot.resource(),
+                                                                          r -> new ArrayDeque<>());
+            final Published now = new Published(DashboardDocuments.resourceView(snapshot.key(), snapshot.spec()),
+                                                snapshot.version());
+            if (!now.equals(views.peekLast())) {
+                views.addLast(now);
+                if (views.size() > PUBLISHED_PER_RESOURCE) {
+                    views.removeFirst();
+                }
+            }
+        }
+    }
+
+    /** The earlier publication of {@code resource} whose rules were {@code view}, if we published them. */
+    @Nullable Published publishedEarlier(String resource, String view) {
+        final Deque<Published> views = publishedViews.get(resource);
+        if (views == null) {
+            return null;
+        }
+        Published found = null;
+        for (Published published : views) {
+            if (published.view().equals(view)) {
+                found = published;
+            }
+        }
+        return found;
+    }
+
     /** Forgets everything learnt: taking the lease over starts again from the stored sync base. */
     void reset() {
         base.clear();
@@ -141,5 +182,6 @@ final class ServiceSync {
         storedBaseSeen = false;
         renderedFrom = null;
         rendering = Map.of();
+        publishedViews.clear();
     }
 }

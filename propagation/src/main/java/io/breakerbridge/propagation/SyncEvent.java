@@ -21,7 +21,12 @@ public record SyncEvent(Instant at, String service, Kind kind, String detail) {
         /** Both sides changed since the last sync. */
         CONFLICT,
         /** A held conflict was resolved. */
-        RESOLVED;
+        RESOLVED,
+        /**
+         * A whole-list write set resources back to rules published earlier (a page that never saw the newer
+         * version): the accepted versions stayed and were published again.
+         */
+        STALE_WRITE;
 
         /** The name in JSON (the HTTP API and the trail stored in Nacos): lower case. */
         public String wireName() {
@@ -35,7 +40,8 @@ public record SyncEvent(Instant at, String service, Kind kind, String detail) {
                     return kind;
                 }
             }
-            throw new IllegalArgumentException("kind: \"" + name + "\" (expected: refused, conflict or resolved)");
+            throw new IllegalArgumentException("kind: \"" + name
+                                               + "\" (expected: refused, conflict, resolved or stale_write)");
         }
     }
 

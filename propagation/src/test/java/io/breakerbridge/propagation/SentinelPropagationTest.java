@@ -206,6 +206,12 @@ class SentinelPropagationTest {
     @Test
     void rollbackArrivingAsAnEchoIsFoundByTheVerificationRead() throws Exception {
         rollBackBeforeAnyPush();
+        assertThat(propagation.conflicts()).singleElement().satisfies(c -> assertThat(c.reason())
+                .startsWith("stale write: payment POST:/pay would revert v2 to v1"));
+        assertThat(store.get(KEY).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(41));
+
+        assertThat(propagation.resolve(APP, Winner.SENTINEL)).isTrue(); // the rollback was meant
+        settle();
 
         assertThat(store.get(KEY).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(40));
         assertThat(store.get(KEY).orElseThrow().origin()).isEqualTo(Origin.SENTINEL);
@@ -238,10 +244,16 @@ class SentinelPropagationTest {
     @Test
     void restoringBytesOfOursAfterAnImportedRollbackIsAnEdit() throws Exception {
         final String second = rollBackBeforeAnyPush();
+        assertThat(propagation.resolve(APP, Winner.SENTINEL)).isTrue();
+        settle();
         assertThat(store.get(KEY).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(40));
 
         nacos.client().publishConfig(FLOW, NacosLayout.SENTINEL_GROUP, second); // and restored
         settleWithRechecks();
+        assertThat(propagation.conflicts()).singleElement().satisfies(c -> assertThat(c.reason())
+                .startsWith("stale write: payment POST:/pay would revert v3 to v2"));
+        assertThat(propagation.resolve(APP, Winner.SENTINEL)).isTrue();
+        settle();
 
         assertThat(store.get(KEY).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(41));
         assertThat(store.get(KEY).orElseThrow().origin()).isEqualTo(Origin.SENTINEL);
@@ -344,6 +356,11 @@ class SentinelPropagationTest {
         settle();
 
         nacos.client().publishConfig(FLOW, NacosLayout.SENTINEL_GROUP, first);
+        settle();
+        assertThat(propagation.conflicts()).extracting(SyncConflict::service).containsExactly(APP); // not an echo
+        assertThat(store.get(KEY).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(41));
+
+        assertThat(propagation.resolve(APP, Winner.SENTINEL)).isTrue();
         settle();
 
         assertThat(store.get(KEY).orElseThrow().rateLimits()).containsExactly(RateLimitSpec.reject(40));

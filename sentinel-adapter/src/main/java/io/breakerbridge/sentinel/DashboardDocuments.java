@@ -61,6 +61,33 @@ public final class DashboardDocuments {
                                  : SentinelRuleJson.writeDegradeRules(app, rules.degradeRules());
     }
 
+    /**
+     * The rules of each resource in an app's two documents as the model sees them ({@link #resourceView}); resources
+     * without a rule the model can express are absent.
+     *
+     * @throws InvalidValueException when a document is not a rule document (naming the path)
+     */
+    public static Map<String, String> byResource(String app, SentinelRuleJson.Documents documents) {
+        final Map<String, String> out = new LinkedHashMap<>();
+        SentinelRuleJson.readService(app, documents).value().forEach((key, spec) -> {
+            final String view = resourceView(key, spec);
+            if (!view.isEmpty()) {
+                out.put(key.resource(), view);
+            }
+        });
+        return out;
+    }
+
+    /** One resource's rules as both documents would hold them, in one string ("" when the spec has none). */
+    public static String resourceView(SnapshotKey key, ThresholdSpec spec) {
+        final SentinelRules rules = SentinelTranslator.toSentinel(key, spec).value();
+        if (rules.flowRules().isEmpty() && rules.degradeRules().isEmpty()) {
+            return "";
+        }
+        return SentinelRuleJson.writeFlowRules(key.service(), rules.flowRules())
+               + SentinelRuleJson.writeDegradeRules(key.service(), rules.degradeRules());
+    }
+
     /** True when the two documents mean the same rules to the model (either may be null: no document). */
     public static boolean sameRules(String app, Kind kind, @Nullable String a, @Nullable String b) {
         if (a == null || b == null) {

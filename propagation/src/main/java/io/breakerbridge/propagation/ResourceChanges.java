@@ -1,0 +1,82 @@
+package io.breakerbridge.propagation;
+
+import io.breakerbridge.model.InvalidValueException;
+import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.nacos.NacosLayout;
+import io.breakerbridge.sentinel.DashboardDocuments;
+import io.breakerbridge.sentinel.SentinelRuleJson;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * A Sentinel document compared with the sync base and the neutral rules resource by resource, pure: which
+ * resources only Sentinel changed (to import), which both sides changed (a conflict of those resources only), and
+ * which Sentinel set back to rules we published earlier and the neutral store has moved on from (a stale whole-list
+ * write by a dashboard page that never saw the newer version: not an edit).
+ *
+ * @param imports resources only Sentinel changed
+ * @param bothChanged resources both sides changed, differently
+ * @param stale resources a stale write would set back
+ */
+record ResourceChanges(TreeSet<String> imports, TreeSet<String> bothChanged, List<Stale> stale) {
+    /** A resource a stale write would set back from the version in force to an earlier published one. */
+    record Stale(String resource, long inForce, long wouldBe) {}
+
+    /**
+     * Compares, resource by resource, Sentinel's documents {@code incoming} with the agreed {@code base} (both by
+     * dataId) and the neutral rules {@code neutral}.
+     *
+     * @throws InvalidValueException when a document is not a rule document
+     */
+    static ResourceChanges of(ServiceSync sync, Map<String, String> incoming, Map<String, String> base,
+                              List<ThresholdSnapshot> neutral) {
+        final Map<String, String> now = views(sync.app(), incoming);
+        final Map<String, String> was = views(sync.app(), base);
+        final Map<String, String> ours = new HashMap<>();
+        final Map<String, Long> versions = new HashMap<>();
+        for (ThresholdSnapshot snapshot : neutral) {
+            ours.put(snapshot.resource(), DashboardDocuments.resourceView(snapshot.key(), snapshot.spec()));
+            versions.put(snapshot.resource(), snapshot.version());
+        }
+        final TreeSet<String> resources = new TreeSet<>(now.keySet());
+        resources.addAll(was.keySet());
+        resources.addAll(ours.keySet());
+        final TreeSet<String> imports = new TreeSet<>();
+        final TreeSet<String> both = new TreeSet<>();
+        final List<Stale> stale = new ArrayList<>();
+        for (String resource : resources) {
+            final String sentinel = now.getOrDefault(resource, "");
+            final String agreed = was.getOrDefault(resource, "");
+            final String neutralView = ours.getOrDefault(resource, "");
+            if (sentinel.equals(agreed) || sentinel.equals(neutralView)) {
+                continue; // Sentinel did not change it, or agrees with the neutral rules
+            }
+            final ServiceSync.Published earlier = sync.publishedEarlier(resource, sentinel);
+            if (earlier != null && !sentinel.isEmpty()) {
+                stale.add(new Stale(resource, versions.getOrDefault(resource, 0L), earlier.version()));
+            } else if (neutralView.equals(agreed)) {
+                imports.add(resource);
+            } else {
+                both.add(resource);
+            }
+        }
+        return new ResourceChanges(imports, both, stale);
+    }
+
+    /** What the stale resources would have been set back to, for the event. */
+    String describeStale(String app) {
+        final List<String> parts = new ArrayList<>();
+        stale.forEach(s -> parts.add("stale write: " + app + " " + s.resource() + " would revert v" + s.inForce()
+                                     + " to v" + s.wouldBe()));
+        return String.join("; ", parts);
+    }
+
+    private static Map<String, String> views(String app, Map<String, String> documents) {
+        return DashboardDocuments.byResource(app, new SentinelRuleJson.Documents(
+                documents.getOrDefault(NacosLayout.flowRules(app), ""),
+                documents.getOrDefault(NacosLayout.degradeRules(app), "")));
+    }
+}

@@ -1,0 +1,133 @@
+package io.breakerbridge.propagation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.breakerbridge.model.FallbackSpec;
+import io.breakerbridge.model.Origin;
+import io.breakerbridge.model.RateLimitSpec;
+import io.breakerbridge.model.SnapshotKey;
+import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.model.Writer;
+import io.breakerbridge.nacos.NacosLayout;
+import io.breakerbridge.testing.DashboardDouble;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dashboard publishes the app's whole list as its page holds it. A page loaded before a daemon write sends the
+ * old rules of the resource the daemon changed along with its own edit: the accepted write is never lost without a
+ * held conflict or an event, and edits of different resources are both kept.
+ */
+class DashboardRacesTest {
+    private static final String APP = "payment";
+    private static final String FLOW = NacosLayout.flowRules(APP);
+    private static final SnapshotKey R1 = new SnapshotKey(APP, "GET:/r1");
+    private static final SnapshotKey R2 = new SnapshotKey(APP, "GET:/r2");
+    private static final Writer ALICE = new Writer("alice", Origin.API);
+
+    private final PropagationFixture fixture = new PropagationFixture();
+    private final DashboardDouble dashboard = new DashboardDouble(fixture.nacos.client());
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        fixture.close();
+    }
+
+    private void write(SnapshotKey key, double qps) {
+        final long version = fixture.store.get(key).map(s -> s.version()).orElse(0L);
+        fixture.store.put(key, version, new ThresholdSpec(List.of(RateLimitSpec.reject(qps)), List.of(),
+                                                          FallbackSpec.FAIL_FAST), ALICE);
+    }
+
+    private double qps(SnapshotKey key) {
+        return fixture.store.get(key).orElseThrow().rateLimits().get(0).maxQps();
+    }
+
+    /** r1 and r2 at 10 in sync; the page is loaded; then the daemon writes r1 = 20 and it is published. */
+    private long pageLoadedThenDaemonWritesR1() throws Exception {
+        write(R1, 10);
+        write(R2, 10);
+        fixture.settle();
+        dashboard.list(APP);
+        final long r2 = dashboard.idOf(APP, R2.resource()).orElseThrow();
+        write(R1, 20);
+        fixture.settle();
+        assertThat(fixture.nacos.content(FLOW, NacosLayout.SENTINEL_GROUP)).contains("\"count\":20.0");
+        return r2;
+    }
+
+    @Test
+    void aStalePageSavingAnotherResourceKeepsBothWritesAndSaysSo() throws Exception {
+        fixture.nacos.staleReads(0);
+        final SentinelPropagation propagation = fixture.start(b -> b.policy(ConflictPolicy.NEUTRAL_WINS));
+        final long r2 = pageLoadedThenDaemonWritesR1();
+
+        dashboard.edit(r2, 30); // the page still shows r1 at 10 and saves it with r2
+        fixture.settle();
+
+        assertThat(qps(R1)).isEqualTo(20); // the accepted write stays
+        assertThat(qps(R2)).isEqualTo(30); // and the dashboard's edit is imported
+        assertThat(propagation.events()).filteredOn(e -> e.kind() == SyncEvent.Kind.STALE_WRITE).singleElement()
+                .satisfies(e -> assertThat(e.detail()).startsWith("stale write: payment GET:/r1 would revert v2 to v1"));
+        assertThat(fixture.nacos.content(FLOW, NacosLayout.SENTINEL_GROUP)).contains("\"count\":20.0")
+                                                                            .contains("\"count\":30.0");
+        assertThat(propagation.conflicts()).isEmpty();
+    }
+
+    @Test
+    void underHoldTheStaleWriteIsHeldAndNothingIsLost() throws Exception {
+        fixture.nacos.staleReads(0);
+        final SentinelPropagation propagation = fixture.start(b -> b);
+        final long r2 = pageLoadedThenDaemonWritesR1();
+
+        dashboard.edit(r2, 30);
+        fixture.settle();
+
+        assertThat(qps(R1)).isEqualTo(20);
+        assertThat(propagation.conflicts()).singleElement().satisfies(c -> assertThat(c.reason())
+                .startsWith("stale write: payment GET:/r1 would revert v2 to v1"));
+    }
+
+    @Test
+    void bothSidesChangingTheSameResourceIsAConflictOfThatResource() throws Exception {
+        fixture.nacos.staleReads(0);
+        final SentinelPropagation propagation = fixture.start(b -> b);
+        write(R1, 10);
+        write(R2, 10);
+        fixture.settle();
+        dashboard.list(APP);
+        final long r1 = dashboard.idOf(APP, R1.resource()).orElseThrow();
+        fixture.nacos.pausePushes(); // the two writes cross: neither side has seen the other's
+        write(R1, 20);
+        dashboard.edit(r1, 30);
+        fixture.nacos.resumePushes();
+        fixture.settle();
+
+        assertThat(propagation.conflicts()).singleElement().satisfies(c -> assertThat(c.reason())
+                .contains("[GET:/r1]"));
+        assertThat(qps(R1)).isEqualTo(20);
+    }
+
+    @Test
+    void editsOfDifferentResourcesThatCrossAreBothKept() throws Exception {
+        fixture.nacos.staleReads(0);
+        final SentinelPropagation propagation = fixture.start(b -> b);
+        write(R1, 10);
+        write(R2, 10);
+        fixture.settle();
+        dashboard.list(APP);
+        final long r2 = dashboard.idOf(APP, R2.resource()).orElseThrow();
+        fixture.nacos.pausePushes();
+        write(R1, 20); // published after the dashboard's save: its CAS finds the dashboard's list
+        dashboard.edit(r2, 30);
+        fixture.nacos.resumePushes();
+        fixture.settle();
+
+        assertThat(propagation.conflicts()).isEmpty();
+        assertThat(qps(R1)).isEqualTo(20);
+        assertThat(qps(R2)).isEqualTo(30);
+        assertThat(fixture.nacos.content(FLOW, NacosLayout.SENTINEL_GROUP)).contains("\"count\":20.0")
+                                                                            .contains("\"count\":30.0");
+    }
+}
