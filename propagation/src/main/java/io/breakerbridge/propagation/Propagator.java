@@ -3,10 +3,8 @@ package io.breakerbridge.propagation;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.store.SnapshotStore;
-import io.breakerbridge.sentinel.DashboardDocuments;
 import java.time.Clock;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,10 +41,7 @@ final class Propagator {
     private final AuditTrail audit;
     private final SyncBases bases;
     final PublishScheduler publications;
-    /** How stale a Nacos read can be (about 100 ms after a write, sometimes about 1 s). */
-    private volatile long staleReadMs = 2000;
-    /** Delay of the verification read after a publication (Nacos reads are fresh again well within it). */
-    private volatile long recheckDelayMs = 3000;
+    private final Verification verification;
 
     Propagator(SnapshotStore store, SentinelPropagation.Connector connector, ConflictPolicy policy,
                double massDeletionShare, Clock clock, ScheduledExecutorService worker, BooleanSupplier holdsLease) {
@@ -61,6 +56,7 @@ final class Propagator {
         this.syncs = new ServiceSyncs(connector, audit, this::pushed);
         this.publisher = new Publisher(clock);
         this.importer = new SentinelImport(store);
+        this.verification = new Verification(clock);
         this.publications = new PublishScheduler(worker, clock, service -> {
             final ServiceSync sync = syncs.connected(service);
             return sync == null ? null : sync.publications.lastPublication();
@@ -84,8 +80,7 @@ final class Propagator {
     }
 
     void recheckTiming(long delayMillis, long staleReadMillis) {
-        this.recheckDelayMs = delayMillis;
-        this.staleReadMs = staleReadMillis;
+        verification.timing(delayMillis, staleReadMillis);
     }
 
     /** Worker: starts over from the stored sync bases of every known service (on taking the lease). */
@@ -122,7 +117,7 @@ final class Propagator {
                 neutralToSentinel(service);
             } else {
                 final List<ThresholdSnapshot> neutral = store.list(service);
-                applyImport(sync, sync.current(), neutral, sync.render(neutral), true);
+                applyImport(sync, sync.current(), neutral, sync.render(neutral), true, null);
             }
         } catch (Exception e) {
             log.warn("resolving the conflict of {} failed: {}", service, e.getMessage());
@@ -218,7 +213,8 @@ final class Propagator {
         final Map<String, String> stored = bases.load(sync);
         sync.contacted = true;
         // A service the neutral side never held (no snapshots, no sync base) has only Sentinel's rules.
-        final Reconcile.Decision decision = Reconcile.decide(rendering, views(sync, current), views(sync, stored),
+        final Reconcile.Decision decision = Reconcile.decide(rendering, sync.modelViews(current),
+                                                             sync.modelViews(stored),
                                                              !sync.storedBaseSeen && neutral.isEmpty());
         decision.agreed().keySet().forEach(dataId -> sync.base.put(dataId, current.get(dataId)));
         switch (decision.kind()) {
@@ -233,7 +229,7 @@ final class Propagator {
                 if (wipe != null) {
                     hold(sync, wipe);
                 } else {
-                    applyImport(sync, current, neutral, rendering, false);
+                    applyImport(sync, current, neutral, rendering, false, null);
                 }
                 return false;
             }
@@ -241,19 +237,6 @@ final class Propagator {
                 return true;
             }
         }
-    }
-
-    /** The model views of {@code documents} (see {@link ServiceSync#same}); unreadable ones as they are. */
-    private static Map<String, String> views(ServiceSync sync, Map<String, String> documents) {
-        final Map<String, String> out = new HashMap<>();
-        documents.forEach((dataId, content) -> {
-            try {
-                out.put(dataId, DashboardDocuments.modelView(sync.app(), sync.kind(dataId), content));
-            } catch (InvalidValueException e) {
-                out.put(dataId, content);
-            }
-        });
-        return out;
     }
 
     // ---- Sentinel -> neutral
@@ -310,7 +293,7 @@ final class Propagator {
         try {
             changes = ResourceChanges.of(sync, both, sync.base, neutral);
         } catch (InvalidValueException e) {
-            applyImport(sync, both, neutral, rendering, false); // refused there, with the path
+            applyImport(sync, both, neutral, rendering, false, null); // refused there, with the path
             return;
         }
         byResource(sync, both, neutral, rendering, changes);
@@ -323,40 +306,23 @@ final class Propagator {
      */
     private void byResource(ServiceSync sync, Map<String, String> both, List<ThresholdSnapshot> neutral,
                             Map<String, String> rendering, ResourceChanges changes) throws Exception {
-        final TreeSet<String> imports = new TreeSet<>(changes.imports());
-        if (!changes.bothChanged().isEmpty()) {
-            final String reason = "both the neutral store and Sentinel changed " + changes.bothChanged()
-                                  + " since the last sync";
-            if (policy == ConflictPolicy.HOLD) {
-                hold(sync, reason);
-                return;
-            }
-            audit.record(sync.app(), SyncEvent.Kind.CONFLICT, reason + (policy == ConflictPolicy.SENTINEL_WINS
-                    ? "; Sentinel's rules win (policy)" : "; the neutral rules win (policy)"), sync);
-            if (policy == ConflictPolicy.SENTINEL_WINS) {
-                imports.addAll(changes.bothChanged());
-            }
-        }
-        if (!changes.stale().isEmpty() && policy == ConflictPolicy.HOLD) {
-            // A rollback someone meant looks the same: a person tells them apart.
-            hold(sync, changes.describeStale(sync.app()) + " (rules published earlier: a page that never saw the "
-                       + "newer version, or a rollback); resolve for Sentinel if it was meant");
+        final ResourceChanges.Plan plan = changes.plan(policy, sync.app(), clock.instant());
+        if (plan.hold() != null) {
+            hold(sync, plan.hold());
             return;
         }
-        if (!changes.stale().isEmpty()) {
-            final String what = changes.describeStale(sync.app());
-            log.warn("{}; the accepted versions stay and are published again", what);
-            audit.record(sync.app(), SyncEvent.Kind.STALE_WRITE, what + "; the accepted versions stay and are "
-                                                                 + "published again", sync);
-        }
-        if (!imports.isEmpty()) {
-            applyImport(sync, both, neutral, rendering, true, imports);
+        plan.events().forEach(event -> {
+            log.warn("{}: {}", event.service(), event.detail());
+            audit.record(event.service(), event.kind(), event.detail(), sync);
+        });
+        if (!plan.imports().isEmpty()) {
+            applyImport(sync, both, neutral, rendering, true, plan.imports());
         } else {
             sync.base.putAll(both); // Sentinel's documents are the agreed ones now, but for what we publish next
             sync.contacted = true;
             bases.changed(sync);
         }
-        if (!changes.stale().isEmpty() || !changes.bothChanged().isEmpty()) {
+        if (plan.republish()) {
             neutralToSentinel(sync.app()); // what stays neutral goes back to Sentinel
         }
     }
@@ -365,53 +331,25 @@ final class Propagator {
         if (attempt == 0 && !sync.rechecking.add(dataId)) {
             return; // one is already scheduled
         }
-        worker.schedule(() -> recheck(sync, dataId, attempt), recheckDelayMs, TimeUnit.MILLISECONDS);
+        worker.schedule(() -> recheck(sync, dataId, attempt), verification.delayMs(), TimeUnit.MILLISECONDS);
     }
 
-    /**
-     * The verification read after publications: our newest content (or the agreed base) means in sync; content we
-     * replaced moments ago may be a stale read (ask again, a few times); anything else was written by someone
-     * after our publication (e.g. a rollback to earlier bytes) and is handled as an edit.
-     */
+    /** The verification read after publications (see {@link Verification}). */
     private void recheck(ServiceSync sync, String dataId, int attempt) {
         if (!holdsLease.getAsBoolean()) {
             sync.rechecking.remove(dataId);
             return;
         }
-        final Long publishedAt = sync.publications.publishedAt(dataId);
-        final long quiet = clock.millis() - (publishedAt == null ? Long.MIN_VALUE / 2 : publishedAt);
-        if (quiet < recheckDelayMs) {
-            // Published again since this was scheduled: read only once the burst is over.
-            worker.schedule(() -> recheck(sync, dataId, attempt), recheckDelayMs - quiet, TimeUnit.MILLISECONDS);
-            return;
+        final Verification.Verdict verdict = verification.verify(sync, dataId, attempt);
+        if (verdict instanceof Verification.Verdict.Again again) {
+            worker.schedule(() -> recheck(sync, dataId, again.attempt()), again.delayMs(), TimeUnit.MILLISECONDS);
+        } else if (verdict instanceof Verification.Verdict.Foreign foreign) {
+            try {
+                foreignContent(sync, dataId, foreign.content());
+            } catch (Exception e) {
+                log.warn("handling what the verification read of {} found failed: {}", dataId, e.toString());
+            }
         }
-        try {
-            final String content = sync.rules.read(dataId);
-            if (content == null || content.equals(sync.base.get(dataId))) {
-                sync.rechecking.remove(dataId);
-                return; // in sync
-            }
-            final Long replacedAt = sync.publications.replacedAt(dataId, content);
-            if (replacedAt != null && clock.millis() - replacedAt < staleReadMs && attempt < 3) {
-                // Content we replaced moments ago: the read itself may be stale. Ask again, a few times; while we
-                // keep publishing, each stale echo starts a new check anyway.
-                scheduleRecheck(sync, dataId, attempt + 1);
-                return;
-            }
-            sync.rechecking.remove(dataId);
-            if (replacedAt == null || clock.millis() - replacedAt >= staleReadMs) {
-                foreignContent(sync, dataId, content); // not ours, or bytes of ours written again since
-            }
-        } catch (Exception e) {
-            sync.rechecking.remove(dataId);
-            log.warn("verification read of {} failed: {}", dataId, e.getMessage());
-        }
-    }
-
-    /** Imports {@code both} and acts on what happened. */
-    private void applyImport(ServiceSync sync, Map<String, String> both, List<ThresholdSnapshot> neutral,
-                             Map<String, String> rendering, boolean force) throws Exception {
-        applyImport(sync, both, neutral, rendering, force, null);
     }
 
     /** Imports {@code only}'s resources of {@code both} (null: all) and acts on what happened. */
@@ -459,7 +397,7 @@ final class Propagator {
             case SENTINEL_WINS -> {
                 audit.record(service, SyncEvent.Kind.CONFLICT, reason + "; Sentinel's rules win (policy)", sync);
                 final List<ThresholdSnapshot> neutral = store.list(service);
-                applyImport(sync, sync.current(), neutral, sync.render(neutral), true);
+                applyImport(sync, sync.current(), neutral, sync.render(neutral), true, null);
             }
         }
     }

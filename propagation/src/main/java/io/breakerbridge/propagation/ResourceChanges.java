@@ -5,11 +5,13 @@ import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.nacos.NacosLayout;
 import io.breakerbridge.sentinel.DashboardDocuments;
 import io.breakerbridge.sentinel.SentinelRuleJson;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Sentinel document compared with the sync base and the neutral rules resource by resource, pure: which
@@ -64,6 +66,45 @@ record ResourceChanges(TreeSet<String> imports, TreeSet<String> bothChanged, Lis
             }
         }
         return new ResourceChanges(imports, both, stale);
+    }
+
+    /**
+     * What to do about these changes under {@code policy}.
+     *
+     * @param hold why the service is held for a person, or null
+     * @param imports the resources to import
+     * @param events what to record in the audit trail
+     * @param republish whether what stays neutral must be published again
+     */
+    record Plan(@Nullable String hold, TreeSet<String> imports, List<SyncEvent> events, boolean republish) {}
+
+    /** What to do under {@code policy}: a conflict is held or decided by it, a stale write is held or said. */
+    Plan plan(ConflictPolicy policy, String app, Instant now) {
+        final TreeSet<String> toImport = new TreeSet<>(imports);
+        final List<SyncEvent> events = new ArrayList<>();
+        if (!bothChanged.isEmpty()) {
+            final String reason = "both the neutral store and Sentinel changed " + bothChanged + " since the last sync";
+            if (policy == ConflictPolicy.HOLD) {
+                return new Plan(reason, new TreeSet<>(), List.of(), false);
+            }
+            events.add(new SyncEvent(now, app, SyncEvent.Kind.CONFLICT, reason + (policy == ConflictPolicy.SENTINEL_WINS
+                    ? "; Sentinel's rules win (policy)" : "; the neutral rules win (policy)")));
+            if (policy == ConflictPolicy.SENTINEL_WINS) {
+                toImport.addAll(bothChanged);
+            }
+        }
+        if (!stale.isEmpty() && policy == ConflictPolicy.HOLD) {
+            // A rollback someone meant looks the same: a person tells them apart.
+            return new Plan(describeStale(app) + " (rules published earlier: a page that never saw the newer version, "
+                            + "or a rollback); resolve for Sentinel if it was meant",
+                            new TreeSet<>(), List.of(), false);
+        }
+        if (!stale.isEmpty()) {
+            events.add(new SyncEvent(now, app, SyncEvent.Kind.STALE_WRITE, describeStale(app)
+                                                                           + "; the accepted versions stay and are "
+                                                                           + "published again"));
+        }
+        return new Plan(null, toImport, events, !stale.isEmpty() || !bothChanged.isEmpty());
     }
 
     /** What the stale resources would have been set back to, for the event. */

@@ -1,5 +1,6 @@
 package io.breakerbridge.propagation;
 
+import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.nacos.NacosLayout;
 import io.breakerbridge.nacos.sentinel.NacosSentinelRules;
@@ -93,6 +94,19 @@ final class ServiceSync {
      */
     boolean same(String dataId, @Nullable String a, @Nullable String b) {
         return DashboardDocuments.sameRules(app(), kind(dataId), a, b);
+    }
+
+    /** The model views of {@code documents} by dataId (see {@link #same}); unreadable ones as they are. */
+    Map<String, String> modelViews(Map<String, String> documents) {
+        final Map<String, String> out = new HashMap<>();
+        documents.forEach((dataId, content) -> {
+            try {
+                out.put(dataId, DashboardDocuments.modelView(app(), kind(dataId), content));
+            } catch (InvalidValueException e) {
+                out.put(dataId, content);
+            }
+        });
+        return out;
     }
 
     /** {@code rendering} of {@code dataId} written into {@code current}, keeping what the model does not own. */
