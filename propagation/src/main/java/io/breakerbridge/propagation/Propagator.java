@@ -71,6 +71,11 @@ final class Propagator {
         return audit.events();
     }
 
+    /** Worker: every followed service's rules the model cannot express (kept as they are), each with why. */
+    Map<String, List<String>> kept() {
+        return syncs.kept();
+    }
+
     PropagationMetrics metrics() {
         return new PropagationMetrics(publisher.published.get(), importer.imported.get(), importer.refused.get());
     }
@@ -266,6 +271,14 @@ final class Propagator {
 
     /** Content in Nacos that is not an echo of ours: nothing new, in sync, or an edit to import. */
     private void foreignContent(ServiceSync sync, String dataId, String content) throws Exception {
+        try {
+            decideOn(sync, dataId, content);
+        } finally {
+            syncs.sayKept(sync);
+        }
+    }
+
+    private void decideOn(ServiceSync sync, String dataId, String content) throws Exception {
         sync.latest.put(dataId, content);
         sync.publications.foreignContentSeen(dataId); // none of our publications can come back as an echo now
         if (conflicts.containsKey(sync.app())) {

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -138,6 +139,21 @@ public final class SentinelPropagation implements AutoCloseable {
      */
     public List<SyncEvent> events() {
         return propagator.events();
+    }
+
+    /**
+     * The rules in Sentinel's documents that the model cannot express, by service, each with why: kept as they are
+     * in every publication, never imported (empty on a daemon that stands by).
+     */
+    public Map<String, List<String>> kept() throws InterruptedException {
+        if (!propagating()) {
+            return Map.of();
+        }
+        try {
+            return worker.submit(propagator::kept).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("listing the kept rules: " + e, e);
+        }
     }
 
     /** Counts since start: publications, imports, refused documents. */

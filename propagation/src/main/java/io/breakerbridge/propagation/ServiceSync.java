@@ -7,6 +7,7 @@ import io.breakerbridge.nacos.sentinel.NacosSentinelRules;
 import io.breakerbridge.sentinel.DashboardDocuments;
 import io.breakerbridge.sentinel.SentinelRuleJson;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -41,6 +42,8 @@ final class ServiceSync {
     @Nullable String storedBase;
     /** Per resource, the rules we published for it (model view) and their neutral version, newest last. */
     private final Map<String, Deque<Published>> publishedViews = new HashMap<>();
+    /** The kept rules already said in an event. */
+    private final Set<String> keptSaid = new HashSet<>();
     /** The neutral listing last rendered and its rendering (the listing's snapshots are immutable values). */
     private @Nullable List<ThresholdSnapshot> renderedFrom;
     private Map<String, String> rendering = Map.of();
@@ -182,6 +185,23 @@ final class ServiceSync {
             }
         }
         return found;
+    }
+
+    /** The rules in the app's documents that the model cannot express (kept as they are), each with why. */
+    List<String> kept() {
+        final List<String> out = new ArrayList<>();
+        for (String dataId : dataIds()) {
+            out.addAll(DashboardDocuments.inexpressible(app(), kind(dataId), dataId, base.get(dataId)));
+        }
+        return out;
+    }
+
+    /** Those of {@link #kept()} not said before (each is said once per run). */
+    List<String> keptNotSaid() {
+        final List<String> fresh = new ArrayList<>(kept());
+        fresh.removeAll(keptSaid);
+        keptSaid.addAll(fresh);
+        return fresh;
     }
 
     /** Forgets everything learnt: taking the lease over starts again from the stored sync base. */

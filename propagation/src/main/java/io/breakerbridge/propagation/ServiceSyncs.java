@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -70,6 +71,25 @@ final class ServiceSyncs {
         services.values().forEach(sync -> {
             if (sync != null) {
                 out.add(sync);
+            }
+        });
+        return out;
+    }
+
+    /** Says, once each, the rules of the service's documents that the model cannot express. */
+    void sayKept(ServiceSync sync) {
+        for (String rule : sync.keptNotSaid()) {
+            audit.record(sync.app(), SyncEvent.Kind.KEPT, rule + "; kept as it is", sync);
+        }
+    }
+
+    /** Every connected service's rules the model cannot express, by service. */
+    Map<String, List<String>> kept() {
+        final Map<String, List<String>> out = new TreeMap<>();
+        all().forEach(sync -> {
+            final List<String> rules = sync.kept();
+            if (!rules.isEmpty()) {
+                out.put(sync.app(), rules);
             }
         });
         return out;

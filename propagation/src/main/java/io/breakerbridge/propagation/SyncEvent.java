@@ -26,7 +26,9 @@ public record SyncEvent(Instant at, String service, Kind kind, String detail) {
          * A whole-list write set resources back to rules published earlier (a page that never saw the newer
          * version): the accepted versions stayed and were published again.
          */
-        STALE_WRITE;
+        STALE_WRITE,
+        /** A Sentinel rule the model cannot express: kept as it is in every publication, never imported. */
+        KEPT;
 
         /** The name in JSON (the HTTP API and the trail stored in Nacos): lower case. */
         public String wireName() {
@@ -41,7 +43,7 @@ public record SyncEvent(Instant at, String service, Kind kind, String detail) {
                 }
             }
             throw new IllegalArgumentException("kind: \"" + name
-                                               + "\" (expected: refused, conflict, resolved or stale_write)");
+                                               + "\" (expected: refused, conflict, resolved, stale_write or kept)");
         }
     }
 

@@ -95,5 +95,9 @@ class DashboardFieldsTest {
         assertThat(fixture.store.get(new SnapshotKey(APP, "GET:/a")).orElseThrow().rateLimits())
                 .containsExactly(RateLimitSpec.reject(30));
         assertThat(fixture.store.get(new SnapshotKey(APP, "GET:/report"))).isEmpty();
+        assertThat(propagation.kept()).containsOnlyKeys(APP).extractingByKey(APP).asList().singleElement()
+                .asString().startsWith("payment-flow-rules[1] GET:/report: strategy: 1 (relate/chain)");
+        assertThat(propagation.events()).filteredOn(e -> e.kind() == SyncEvent.Kind.KEPT).singleElement()
+                .satisfies(e -> assertThat(e.detail()).endsWith("; kept as it is"));
     }
 }

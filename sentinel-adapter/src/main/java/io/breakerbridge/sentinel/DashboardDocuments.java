@@ -151,6 +151,40 @@ public final class DashboardDocuments {
         return StrictJson.serialize(out);
     }
 
+    /**
+     * The rules of {@code document} the model cannot express, each described with its place, its resource and why
+     * (they are kept as they are by {@link #merge}); empty for a document that cannot be read.
+     */
+    public static List<String> inexpressible(String app, Kind kind, String dataId, @Nullable String document) {
+        final JsonNode rules = readable(document);
+        final List<String> out = new ArrayList<>();
+        if (rules == null) {
+            return out;
+        }
+        for (int i = 0; i < rules.size(); i++) {
+            final JsonNode rule = rules.get(i);
+            if (expressible(app, kind, rule)) {
+                continue;
+            }
+            final ArrayNode one = JsonNodeFactory.instance.arrayNode();
+            one.add(rule);
+            final List<String> why = new ArrayList<>();
+            try {
+                final SentinelRuleJson.Documents documents = kind == Kind.FLOW
+                        ? new SentinelRuleJson.Documents(StrictJson.serialize(one), "")
+                        : new SentinelRuleJson.Documents("", StrictJson.serialize(one));
+                SentinelRuleJson.readService(app, documents).losses()
+                                .forEach(loss -> why.add(loss.field() + ": " + loss.reason()));
+            } catch (InvalidValueException e) {
+                why.add(String.valueOf(e.getMessage()));
+            }
+            final JsonNode resource = rule.get("resource");
+            out.add(dataId + "[" + i + "] " + (resource == null ? "?" : resource.asText()) + ": "
+                    + String.join("; ", why));
+        }
+        return out;
+    }
+
     /** True when the model can express {@code rule} (its model view is not empty). */
     private static boolean expressible(String app, Kind kind, JsonNode rule) {
         final ArrayNode one = JsonNodeFactory.instance.arrayNode();

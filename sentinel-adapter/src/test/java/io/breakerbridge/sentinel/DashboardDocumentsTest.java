@@ -55,6 +55,14 @@ class DashboardDocumentsTest {
     }
 
     @Test
+    void rulesTheModelCannotExpressAreListedWithWhy() {
+        assertThat(DashboardDocuments.inexpressible(APP, Kind.FLOW, "pay-flow-rules", "[" + A + "," + RELATE + "]"))
+                .containsExactly("pay-flow-rules[1] c: strategy: 1 (relate/chain) has no place in the model; rule "
+                                 + "skipped");
+        assertThat(DashboardDocuments.inexpressible(APP, Kind.FLOW, "pay-flow-rules", null)).isEmpty();
+    }
+
+    @Test
     void whatThisCodecWritesIsItsOwnModelView() {
         final RandomSpecs random = new RandomSpecs(29);
         for (int round = 0; round < 300; round++) {

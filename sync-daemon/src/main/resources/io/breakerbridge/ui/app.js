@@ -158,7 +158,9 @@
     $('sync-status').textContent = !s.enabled ? 'Propagation to Sentinel is off on this daemon.'
       : `${s.leaseHolder ? 'This daemon holds the propagation lease' : 'This daemon is on standby (another holds the lease)'}: `
         + `${s.published} publications, ${s.imported} imports, ${s.refused} refused documents, `
-        + `${s.heldConflicts} held conflicts.`;
+        + `${s.heldConflicts} held conflicts.`
+        + ((s.kept || []).length === 0 ? ''
+           : ` Kept as they are (rules the model cannot express): ${s.kept.map((k) => k.service + ' ' + k.rule).join('; ')}.`);
     const response = await api('GET', '/v1/sync/events');
     $('sync').replaceChildren();
     const list = response.ok ? await response.json() : [];

@@ -71,6 +71,13 @@ final class ApiRoutes {
             out.put("imported", counts.imported());
             out.put("refused", counts.refused());
             out.put("heldConflicts", propagation.conflicts().size());
+            final ArrayNode kept = out.putArray("kept"); // Sentinel rules the model cannot express, kept as they are
+            try {
+                propagation.kept().forEach((service, rules) -> rules.forEach(
+                        rule -> kept.addObject().put("service", service).put("rule", rule)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, StrictJson.serialize(out));
     }
