@@ -159,7 +159,7 @@ final class Propagator {
                 final Publisher.Result result = publisher.publish(sync, neutral.isEmpty(), entry.getKey(),
                                                                   entry.getValue());
                 if (result == Publisher.Result.WRITTEN) {
-                    sync.publishedRules(neutral); // to tell a stale whole-list write from an edit later
+                    sync.publishedRules(neutral, clock.millis()); // to tell a stale whole-list write from an edit
                 }
                 if (!published(sync, entry.getKey(), result)) {
                     return;
@@ -304,7 +304,7 @@ final class Propagator {
         }
         final ResourceChanges changes;
         try {
-            changes = ResourceChanges.of(sync, both, sync.base, neutral);
+            changes = ResourceChanges.of(sync, both, sync.base, neutral, clock.millis());
         } catch (InvalidValueException e) {
             applyImport(sync, both, neutral, rendering, false, null); // refused there, with the path
             return;

@@ -22,8 +22,17 @@ import org.jspecify.annotations.Nullable;
  * @param imports resources only Sentinel changed
  * @param bothChanged resources both sides changed, differently
  * @param stale resources a stale write would set back
+ * @param overwrites resources to import whose neutral rules were published moments before: a save racing a daemon
+ *     write, from a page that may not have seen it
  */
-record ResourceChanges(TreeSet<String> imports, TreeSet<String> bothChanged, List<Stale> stale) {
+record ResourceChanges(TreeSet<String> imports, TreeSet<String> bothChanged, List<Stale> stale,
+                       List<Overwrite> overwrites) {
+    /** How long after a publication of a resource a Sentinel change of it may be a save racing it. */
+    static final long RACE_MS = 10_000;
+
+    /** A Sentinel change of a resource {@code msAfter} ms after its version {@code version} was published. */
+    record Overwrite(String resource, long version, long msAfter) {}
+
     /** A resource a stale write would set back from the version in force to an earlier published one. */
     record Stale(String resource, long inForce, long wouldBe) {}
 
@@ -34,7 +43,7 @@ record ResourceChanges(TreeSet<String> imports, TreeSet<String> bothChanged, Lis
      * @throws InvalidValueException when a document is not a rule document
      */
     static ResourceChanges of(ServiceSync sync, Map<String, String> incoming, Map<String, String> base,
-                              List<ThresholdSnapshot> neutral) {
+                              List<ThresholdSnapshot> neutral, long nowMillis) {
         final Map<String, String> now = views(sync.app(), incoming);
         final Map<String, String> was = views(sync.app(), base);
         final Map<String, String> ours = new HashMap<>();
@@ -49,6 +58,7 @@ record ResourceChanges(TreeSet<String> imports, TreeSet<String> bothChanged, Lis
         final TreeSet<String> imports = new TreeSet<>();
         final TreeSet<String> both = new TreeSet<>();
         final List<Stale> stale = new ArrayList<>();
+        final List<Overwrite> overwrites = new ArrayList<>();
         for (String resource : resources) {
             final String sentinel = now.getOrDefault(resource, "");
             final String agreed = was.getOrDefault(resource, "");
@@ -61,11 +71,15 @@ record ResourceChanges(TreeSet<String> imports, TreeSet<String> bothChanged, Lis
                 stale.add(new Stale(resource, versions.getOrDefault(resource, 0L), earlier.version()));
             } else if (neutralView.equals(agreed)) {
                 imports.add(resource);
+                final ServiceSync.Published last = sync.publishedLast(resource);
+                if (last != null && !neutralView.isEmpty() && nowMillis - last.atMillis() < RACE_MS) {
+                    overwrites.add(new Overwrite(resource, last.version(), nowMillis - last.atMillis()));
+                }
             } else {
                 both.add(resource);
             }
         }
-        return new ResourceChanges(imports, both, stale);
+        return new ResourceChanges(imports, both, stale, overwrites);
     }
 
     /**
@@ -98,6 +112,14 @@ record ResourceChanges(TreeSet<String> imports, TreeSet<String> bothChanged, Lis
             return new Plan(describeStale(app) + " (rules published earlier: a page that never saw the newer version, "
                             + "or a rollback); resolve for Sentinel if it was meant",
                             new TreeSet<>(), List.of(), false);
+        }
+        if (!overwrites.isEmpty()) {
+            final List<String> parts = new ArrayList<>();
+            overwrites.forEach(o -> parts.add("recent overwrite: " + app + " " + o.resource() + " v" + o.version()
+                                              + " was published " + o.msAfter() + " ms before Sentinel changed it"));
+            // Said, not held: a quick edit after a daemon write looks the same, and Sentinel's rules are newer.
+            events.add(new SyncEvent(now, app, SyncEvent.Kind.OVERWRITE, String.join("; ", parts)
+                                     + " (a save from a page that may not have seen it); Sentinel's rules imported"));
         }
         if (!stale.isEmpty()) {
             events.add(new SyncEvent(now, app, SyncEvent.Kind.STALE_WRITE, describeStale(app)

@@ -151,19 +151,20 @@ final class ServiceSync {
     }
 
     /** One resource's rules as we published them, with the neutral version they rendered. */
-    record Published(String view, long version) {}
+    record Published(String view, long version, long atMillis) {}
 
     /** How many earlier publications of one resource are remembered to recognise a stale whole-list write. */
     static final int PUBLISHED_PER_RESOURCE = 16;
 
     /** Records what a publication of {@code neutral} said about each resource. */
-    void publishedRules(List<ThresholdSnapshot> neutral) {
+    void publishedRules(List<ThresholdSnapshot> neutral, long nowMillis) {
         for (ThresholdSnapshot snapshot : neutral) {
             final Deque<Published> views = publishedViews.computeIfAbsent(snapshot.resource(),
                                                                           r -> new ArrayDeque<>());
             final Published now = new Published(DashboardDocuments.resourceView(snapshot.key(), snapshot.spec()),
-                                                snapshot.version());
-            if (!now.equals(views.peekLast())) {
+                                                snapshot.version(), nowMillis);
+            final Published last = views.peekLast();
+            if (last == null || !last.view().equals(now.view()) || last.version() != now.version()) {
                 views.addLast(now);
                 if (views.size() > PUBLISHED_PER_RESOURCE) {
                     views.removeFirst();
@@ -202,6 +203,12 @@ final class ServiceSync {
         fresh.removeAll(keptSaid);
         keptSaid.addAll(fresh);
         return fresh;
+    }
+
+    /** The latest publication of {@code resource}, if any. */
+    @Nullable Published publishedLast(String resource) {
+        final Deque<Published> views = publishedViews.get(resource);
+        return views == null ? null : views.peekLast();
     }
 
     /** Forgets everything learnt: taking the lease over starts again from the stored sync base. */

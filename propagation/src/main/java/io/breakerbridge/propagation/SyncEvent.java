@@ -28,7 +28,12 @@ public record SyncEvent(Instant at, String service, Kind kind, String detail) {
          */
         STALE_WRITE,
         /** A Sentinel rule the model cannot express: kept as it is in every publication, never imported. */
-        KEPT;
+        KEPT,
+        /**
+         * Sentinel changed a resource moments after the daemon published it (a save racing a daemon write, from a
+         * page that may not have seen it): imported, and said.
+         */
+        OVERWRITE;
 
         /** The name in JSON (the HTTP API and the trail stored in Nacos): lower case. */
         public String wireName() {
@@ -43,7 +48,8 @@ public record SyncEvent(Instant at, String service, Kind kind, String detail) {
                 }
             }
             throw new IllegalArgumentException("kind: \"" + name
-                                               + "\" (expected: refused, conflict, resolved, stale_write or kept)");
+                                               + "\" (expected: refused, conflict, resolved, stale_write, kept or "
+                                               + "overwrite)");
         }
     }
 
