@@ -100,4 +100,42 @@ class DashboardFieldsTest {
         assertThat(propagation.events()).filteredOn(e -> e.kind() == SyncEvent.Kind.KEPT).singleElement()
                 .satisfies(e -> assertThat(e.detail()).endsWith("; kept as it is"));
     }
+
+    @Test
+    void aRuleTheModelCannotExpressSurvivesResolutionsBothWaysAndARestart() throws Exception {
+        fixture.nacos.staleReads(0);
+        SentinelPropagation propagation = fixture.start(b -> b);
+        write("GET:/a", 0, 10);
+        fixture.settle();
+        fixture.nacos.client().publishConfig(FLOW, NacosLayout.SENTINEL_GROUP,
+                                             flow().replace("}]", "}," + RELATE + "]"));
+        fixture.settle();
+        int round = 0;
+        for (Winner winner : List.of(Winner.SENTINEL, Winner.NEUTRAL)) {
+            round++;
+            final double now = fixture.store.get(new SnapshotKey(APP, "GET:/a")).orElseThrow().rateLimits().get(0)
+                                            .maxQps();
+            fixture.nacos.pausePushes(); // crossed edits of GET:/a: held
+            fixture.nacos.client().publishConfig(FLOW, NacosLayout.SENTINEL_GROUP, flow().replace(
+                    "\"count\":" + now, "\"count\":" + (70.0 + round)));
+            write("GET:/a", fixture.store.get(new SnapshotKey(APP, "GET:/a")).orElseThrow().version(), 20 + round);
+            fixture.settle();
+            fixture.nacos.resumePushes();
+            fixture.settle();
+            assertThat(propagation.conflicts()).as("held before resolving for %s", winner).hasSize(1);
+
+            assertThat(propagation.resolve(APP, winner)).isTrue();
+            fixture.settle();
+            assertThat(flow()).as("after resolving for %s", winner).contains(RELATE);
+        }
+        propagation.close();
+
+        propagation = fixture.start(b -> b); // a restart: first contact again, from the stored sync base
+        write("GET:/a", fixture.store.get(new SnapshotKey(APP, "GET:/a")).orElseThrow().version(), 5);
+        fixture.settle();
+
+        assertThat(propagation.conflicts()).isEmpty();
+        assertThat(flow()).contains(RELATE).contains("\"count\":5.0");
+        assertThat(fixture.store.get(new SnapshotKey(APP, "GET:/report"))).isEmpty();
+    }
 }
