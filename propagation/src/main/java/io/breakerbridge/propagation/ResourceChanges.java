@@ -1,7 +1,12 @@
 package io.breakerbridge.propagation;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.ThresholdSnapshot;
+import io.breakerbridge.model.ThresholdSpec;
+import io.breakerbridge.model.json.SnapshotWriter;
+import io.breakerbridge.model.json.StrictJson;
 import io.breakerbridge.nacos.NacosLayout;
 import io.breakerbridge.sentinel.DashboardDocuments;
 import io.breakerbridge.sentinel.SentinelRuleJson;
@@ -10,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
@@ -24,9 +30,10 @@ import org.jspecify.annotations.Nullable;
  * @param stale resources a stale write would set back
  * @param overwrites resources to import whose neutral rules were published moments before: a save racing a daemon
  *     write, from a page that may not have seen it
+ * @param bothSides for each resource both sides changed, what each side holds now
  */
 record ResourceChanges(TreeSet<String> imports, TreeSet<String> bothChanged, List<Stale> stale,
-                       List<Overwrite> overwrites) {
+                       List<Overwrite> overwrites, Map<String, String> bothSides) {
     /** How long after a publication of a resource a Sentinel change of it may be a save racing it. */
     static final long RACE_MS = 10_000;
 
@@ -79,7 +86,21 @@ record ResourceChanges(TreeSet<String> imports, TreeSet<String> bothChanged, Lis
                 both.add(resource);
             }
         }
-        return new ResourceChanges(imports, both, stale, overwrites);
+        final Map<String, String> sides = new TreeMap<>();
+        if (!both.isEmpty()) {
+            final Map<String, ThresholdSpec> sentinelSpecs = new HashMap<>();
+            SentinelRuleJson.readService(sync.app(), documents(sync.app(), incoming)).value()
+                            .forEach((key, spec) -> sentinelSpecs.put(key.resource(), spec));
+            final Map<String, ThresholdSnapshot> neutralByResource = new HashMap<>();
+            neutral.forEach(s -> neutralByResource.put(s.resource(), s));
+            for (String resource : both) {
+                final ThresholdSnapshot mine = neutralByResource.get(resource);
+                sides.put(resource, "neutral " + (mine == null ? "none" : "v" + mine.version() + " "
+                                                                          + rules(mine.spec()))
+                                    + ", Sentinel " + rules(sentinelSpecs.get(resource)));
+            }
+        }
+        return new ResourceChanges(imports, both, stale, overwrites, sides);
     }
 
     /**
@@ -97,7 +118,10 @@ record ResourceChanges(TreeSet<String> imports, TreeSet<String> bothChanged, Lis
         final TreeSet<String> toImport = new TreeSet<>(imports);
         final List<SyncEvent> events = new ArrayList<>();
         if (!bothChanged.isEmpty()) {
-            final String reason = "both the neutral store and Sentinel changed " + bothChanged + " since the last sync";
+            final List<String> parts = new ArrayList<>();
+            bothSides.forEach((resource, sides) -> parts.add(resource + " (" + sides + ")"));
+            final String reason = "both the neutral store and Sentinel changed " + bothChanged
+                                  + " since the last sync: " + String.join("; ", parts);
             if (policy == ConflictPolicy.HOLD) {
                 return new Plan(reason, new TreeSet<>(), List.of(), false);
             }
@@ -138,8 +162,23 @@ record ResourceChanges(TreeSet<String> imports, TreeSet<String> bothChanged, Lis
     }
 
     private static Map<String, String> views(String app, Map<String, String> documents) {
-        return DashboardDocuments.byResource(app, new SentinelRuleJson.Documents(
-                documents.getOrDefault(NacosLayout.flowRules(app), ""),
-                documents.getOrDefault(NacosLayout.degradeRules(app), "")));
+        return DashboardDocuments.byResource(app, documents(app, documents));
+    }
+
+    private static SentinelRuleJson.Documents documents(String app, Map<String, String> documents) {
+        return new SentinelRuleJson.Documents(documents.getOrDefault(NacosLayout.flowRules(app), ""),
+                                              documents.getOrDefault(NacosLayout.degradeRules(app), ""));
+    }
+
+    /** The rate limits and breakers of {@code spec} as the snapshot JSON writes them ("none" for no rules). */
+    private static String rules(@Nullable ThresholdSpec spec) {
+        if (spec == null || spec.rateLimits().isEmpty() && spec.breakers().isEmpty()) {
+            return "none";
+        }
+        final ObjectNode node = SnapshotWriter.toNode(spec);
+        final ObjectNode shown = JsonNodeFactory.instance.objectNode();
+        shown.set("rateLimits", node.get("rateLimits"));
+        shown.set("breakers", node.get("breakers"));
+        return StrictJson.serialize(shown);
     }
 }

@@ -105,7 +105,8 @@ class DashboardRacesTest {
         fixture.settle();
 
         assertThat(propagation.conflicts()).singleElement().satisfies(c -> assertThat(c.reason())
-                .contains("[GET:/r1]"));
+                .contains("[GET:/r1]").contains("GET:/r1 (neutral v2 {\"rateLimits\":[{\"maxQps\":20,")
+                .contains("Sentinel {\"rateLimits\":[{\"maxQps\":30,"));
         assertThat(qps(R1)).isEqualTo(20);
     }
 
