@@ -91,11 +91,10 @@ public final class CallSpans {
         @Override
         public FallbackMiddleware.Listener onCall() {
             final Span span = Span.current();
-            return span.isRecording() ? (mode, rejection) -> fallback(span, mode, rejection) : NONE_FOR_CALL;
+            return span.isRecording() ? (mode, rejection) -> fallback(span, mode, rejection)
+                                      : FallbackMiddleware.Listener.NONE;
         }
     };
-
-    private static final FallbackMiddleware.Listener NONE_FOR_CALL = FallbackMiddleware.Listener.NONE;
 
     /** Records on {@code span} that a fallback of {@code mode} answered for {@code rejection}. */
     public static void fallback(Span span, FallbackMode mode, RejectedException rejection) {

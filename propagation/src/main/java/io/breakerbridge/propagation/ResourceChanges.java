@@ -3,6 +3,7 @@ package io.breakerbridge.propagation;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.breakerbridge.model.InvalidValueException;
+import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.json.SnapshotWriter;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
@@ -51,7 +53,10 @@ record ResourceChanges(TreeSet<String> imports, TreeSet<String> bothChanged, Lis
      */
     static ResourceChanges of(ServiceSync sync, Map<String, String> incoming, Map<String, String> base,
                               List<ThresholdSnapshot> neutral, long nowMillis) {
-        final Map<String, String> now = views(sync.app(), incoming);
+        // Read once: the views and, for a conflict, what Sentinel's side holds.
+        final SortedMap<SnapshotKey, ThresholdSpec> sentinelSpecs =
+                SentinelRuleJson.readService(sync.app(), documents(sync.app(), incoming)).value();
+        final Map<String, String> now = DashboardDocuments.byResource(sentinelSpecs);
         final Map<String, String> was = views(sync.app(), base);
         final Map<String, String> ours = new HashMap<>();
         final Map<String, Long> versions = new HashMap<>();
@@ -88,16 +93,13 @@ record ResourceChanges(TreeSet<String> imports, TreeSet<String> bothChanged, Lis
         }
         final Map<String, String> sides = new TreeMap<>();
         if (!both.isEmpty()) {
-            final Map<String, ThresholdSpec> sentinelSpecs = new HashMap<>();
-            SentinelRuleJson.readService(sync.app(), documents(sync.app(), incoming)).value()
-                            .forEach((key, spec) -> sentinelSpecs.put(key.resource(), spec));
             final Map<String, ThresholdSnapshot> neutralByResource = new HashMap<>();
             neutral.forEach(s -> neutralByResource.put(s.resource(), s));
             for (String resource : both) {
                 final ThresholdSnapshot mine = neutralByResource.get(resource);
                 sides.put(resource, "neutral " + (mine == null ? "none" : "v" + mine.version() + " "
                                                                           + rules(mine.spec()))
-                                    + ", Sentinel " + rules(sentinelSpecs.get(resource)));
+                                    + ", Sentinel " + rules(sentinelSpecs.get(new SnapshotKey(sync.app(), resource))));
             }
         }
         return new ResourceChanges(imports, both, stale, overwrites, sides);

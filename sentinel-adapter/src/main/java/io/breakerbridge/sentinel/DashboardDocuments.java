@@ -68,8 +68,13 @@ public final class DashboardDocuments {
      * @throws InvalidValueException when a document is not a rule document (naming the path)
      */
     public static Map<String, String> byResource(String app, SentinelRuleJson.Documents documents) {
+        return byResource(SentinelRuleJson.readService(app, documents).value());
+    }
+
+    /** The rules of each resource of {@code specs} (an app's rules read from its documents) as the model sees them. */
+    public static Map<String, String> byResource(Map<SnapshotKey, ThresholdSpec> specs) {
         final Map<String, String> out = new LinkedHashMap<>();
-        SentinelRuleJson.readService(app, documents).value().forEach((key, spec) -> {
+        specs.forEach((key, spec) -> {
             final String view = resourceView(key, spec);
             if (!view.isEmpty()) {
                 out.put(key.resource(), view);
