@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An in-memory Nacos config server with the behaviour of a real Nacos 2.x that the code must survive (see
- * the README, "Testing against Nacos"): {@code publishConfigCas} compares the lowercase hex MD5; a blank md5
+ * docs/STATUS.md, "Testing against Nacos"): {@code publishConfigCas} compares the lowercase hex MD5; a blank md5
  * publishes unconditionally and a config that does not exist is created whatever md5 is passed; reads right after a
  * write return the
  * previous value for a while ({@link #staleReads} reads within {@link #staleFor}); listener pushes are asynchronous
