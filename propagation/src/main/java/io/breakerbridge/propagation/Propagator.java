@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +34,8 @@ final class Propagator {
     private final ScheduledExecutorService worker;
     private final BooleanSupplier holdsLease;
     private final double massDeletionShare;
-    private final Map<String, SyncConflict> conflicts = new ConcurrentHashMap<>();
+    private final long overwriteWindowMillis;
+    private final Holds holds = new Holds();
     private final ServiceSyncs syncs;
     private final Publisher publisher;
     private final SentinelImport importer;
@@ -44,15 +45,17 @@ final class Propagator {
     private final Verification verification;
 
     Propagator(SnapshotStore store, SentinelPropagation.Connector connector, ConflictPolicy policy,
-               double massDeletionShare, Clock clock, ScheduledExecutorService worker, BooleanSupplier holdsLease) {
+               double massDeletionShare, long overwriteWindowMillis, Clock clock, ScheduledExecutorService worker,
+               BooleanSupplier holdsLease) {
         this.store = store;
         this.massDeletionShare = MassDeletion.checkShare(massDeletionShare);
+        this.overwriteWindowMillis = overwriteWindowMillis;
         this.policy = policy;
         this.clock = clock;
         this.worker = worker;
         this.holdsLease = holdsLease;
         this.audit = new AuditTrail(clock);
-        this.bases = new SyncBases(worker, holdsLease);
+        this.bases = new SyncBases(worker, holdsLease, holds);
         this.syncs = new ServiceSyncs(connector, audit, this::pushed);
         this.publisher = new Publisher(clock);
         this.importer = new SentinelImport(store);
@@ -64,7 +67,7 @@ final class Propagator {
     }
 
     List<SyncConflict> conflicts() {
-        return List.copyOf(conflicts.values());
+        return holds.all();
     }
 
     List<SyncEvent> events() {
@@ -80,8 +83,10 @@ final class Propagator {
         return new PropagationMetrics(publisher.published.get(), importer.imported.get(), importer.refused.get());
     }
 
-    boolean holds(String service) {
-        return conflicts.containsKey(service);
+    /** True when {@code resource} of the service (null: anything of it) is held. */
+    boolean holds(String service, @Nullable String resource) {
+        return resource == null ? holds.any(service) : holds.service(service) || holds.resources(service)
+                                                                                       .contains(resource);
     }
 
     void recheckTiming(long delayMillis, long staleReadMillis) {
@@ -90,7 +95,7 @@ final class Propagator {
 
     /** Worker: starts over from the stored sync bases of every known service (on taking the lease). */
     void startOver(Collection<String> apps) {
-        conflicts.clear();
+        holds.clear(); // held resources are held again from the stored sync bases
         syncs.all().forEach(ServiceSync::reset);
         final TreeSet<String> known = new TreeSet<>(apps);
         known.addAll(syncs.names());
@@ -104,25 +109,38 @@ final class Propagator {
              .forEach(this::neutralToSentinel);
     }
 
-    /** Worker: resolves a held conflict. */
-    void resolve(String service, Winner winner) {
+    /**
+     * Worker: resolves what is held of a service: the whole service, or its held resources ({@code resource} null:
+     * all of them). The winner's rules of those resources go to the other side; the rest is not touched.
+     */
+    void resolve(String service, @Nullable String resource, Winner winner) {
         if (!holdsLease.getAsBoolean()) {
             return;
         }
-        conflicts.remove(service);
         final ServiceSync sync = syncs.sync(service);
-        audit.record(service, SyncEvent.Kind.RESOLVED, winner == Winner.NEUTRAL ? "the neutral rules win"
-                                                                               : "Sentinel's rules win", sync);
+        final boolean whole = holds.service(service);
+        final Set<String> released = whole ? Set.of() : holds.releaseResources(service, resource);
+        if (whole) {
+            holds.releaseAll(service);
+        }
+        final String what = whole ? "" : String.join(", ", released) + ": ";
+        audit.record(service, SyncEvent.Kind.RESOLVED, what + (winner == Winner.NEUTRAL ? "the neutral rules win"
+                                                                                       : "Sentinel's rules win"), sync);
         if (sync == null) {
             return;
         }
         try {
+            bases.changed(sync); // the held resources are stored with the base
             if (winner == Winner.NEUTRAL) {
-                sync.adoptCurrentAsBase();
+                if (whole) {
+                    sync.adoptCurrentAsBase();
+                }
                 neutralToSentinel(service);
             } else {
                 final List<ThresholdSnapshot> neutral = store.list(service);
-                applyImport(sync, sync.current(), neutral, sync.render(neutral), true, null);
+                applyImport(sync, sync.current(), neutral, sync.render(neutral), true,
+                            whole ? r -> true : released::contains);
+                neutralToSentinel(service);
             }
         } catch (Exception e) {
             log.warn("resolving the conflict of {} failed: {}", service, e.getMessage());
@@ -142,7 +160,7 @@ final class Propagator {
     // ---- neutral -> Sentinel
 
     void neutralToSentinel(String service) {
-        if (!holdsLease.getAsBoolean() || conflicts.containsKey(service)) {
+        if (!holdsLease.getAsBoolean() || holds.service(service)) {
             return;
         }
         final ServiceSync sync = syncs.sync(service);
@@ -157,7 +175,7 @@ final class Propagator {
             }
             for (Map.Entry<String, String> entry : rendering.entrySet()) {
                 final Publisher.Result result = publisher.publish(sync, neutral.isEmpty(), entry.getKey(),
-                                                                  entry.getValue());
+                                                                  entry.getValue(), holds.resources(service));
                 if (result == Publisher.Result.WRITTEN) {
                     sync.publishedRules(neutral, clock.millis()); // to tell a stale whole-list write from an edit
                 }
@@ -196,7 +214,7 @@ final class Propagator {
                     twoSided(sync, dataId + " was changed in Nacos since the last sync");
                 } else {
                     foreignContent(sync, dataId, current);
-                    if (!conflicts.containsKey(sync.app())) {
+                    if (!holds.service(sync.app())) {
                         worker.execute(() -> neutralToSentinel(sync.app()));
                     }
                 }
@@ -215,10 +233,12 @@ final class Propagator {
     private boolean firstContact(ServiceSync sync, List<ThresholdSnapshot> neutral, Map<String, String> rendering)
             throws Exception {
         final Map<String, String> current = sync.readBoth();
-        final Map<String, String> stored = bases.load(sync);
+        final Map<String, String> stored = bases.load(sync); // holds the resources held with it again
         sync.contacted = true;
+        final Set<String> held = holds.resources(sync.app());
         // A service the neutral side never held (no snapshots, no sync base) has only Sentinel's rules.
-        final Reconcile.Decision decision = Reconcile.decide(rendering, sync.modelViews(current),
+        final Reconcile.Decision decision = Reconcile.decide(sync.renderingHolding(rendering, current, held),
+                                                             sync.modelViews(current),
                                                              sync.modelViews(stored),
                                                              !sync.storedBaseSeen && neutral.isEmpty());
         decision.agreed().keySet().forEach(dataId -> sync.base.put(dataId, current.get(dataId)));
@@ -234,7 +254,8 @@ final class Propagator {
                 if (wipe != null) {
                     hold(sync, wipe);
                 } else {
-                    applyImport(sync, current, neutral, rendering, false, null);
+                    applyImport(sync, current, neutral, sync.renderingHolding(rendering, current, held), false,
+                                r -> !held.contains(r));
                 }
                 return false;
             }
@@ -281,7 +302,7 @@ final class Propagator {
     private void decideOn(ServiceSync sync, String dataId, String content) throws Exception {
         sync.latest.put(dataId, content);
         sync.publications.foreignContentSeen(dataId); // none of our publications can come back as an echo now
-        if (conflicts.containsKey(sync.app())) {
+        if (holds.service(sync.app())) {
             return; // held
         }
         if (sync.same(dataId, content, sync.base.get(dataId))) {
@@ -294,6 +315,7 @@ final class Propagator {
         if (sync.same(dataId, content, rendering.get(dataId))) {
             sync.base.put(dataId, content); // the neutral rules rendered (e.g. by another daemon): in sync
             bases.changed(sync);
+            settled(sync, holds.resources(sync.app()));
             return;
         }
         final Map<String, String> both = sync.current();
@@ -304,9 +326,10 @@ final class Propagator {
         }
         final ResourceChanges changes;
         try {
-            changes = ResourceChanges.of(sync, both, sync.base, neutral, clock.millis());
+            changes = ResourceChanges.of(sync, both, sync.base, neutral, holds.resources(sync.app()), clock.millis(),
+                                         overwriteWindowMillis);
         } catch (InvalidValueException e) {
-            applyImport(sync, both, neutral, rendering, false, null); // refused there, with the path
+            applyImport(sync, both, neutral, rendering, false, r -> true); // refused there, with the path
             return;
         }
         byResource(sync, both, neutral, rendering, changes);
@@ -320,16 +343,14 @@ final class Propagator {
     private void byResource(ServiceSync sync, Map<String, String> both, List<ThresholdSnapshot> neutral,
                             Map<String, String> rendering, ResourceChanges changes) throws Exception {
         final ResourceChanges.Plan plan = changes.plan(policy, sync.app(), clock.instant());
-        if (plan.hold() != null) {
-            hold(sync, plan.hold());
-            return;
-        }
+        holds.holdResources(sync.app(), plan.holds());
         plan.events().forEach(event -> {
             log.warn("{}: {}", event.service(), event.detail());
             audit.record(event.service(), event.kind(), event.detail(), sync);
         });
+        settled(sync, changes.settled());
         if (!plan.imports().isEmpty()) {
-            applyImport(sync, both, neutral, rendering, true, plan.imports());
+            applyImport(sync, both, neutral, rendering, true, plan.imports()::contains);
         } else {
             sync.base.putAll(both); // Sentinel's documents are the agreed ones now, but for what we publish next
             sync.contacted = true;
@@ -337,6 +358,14 @@ final class Propagator {
         }
         if (plan.republish()) {
             neutralToSentinel(sync.app()); // what stays neutral goes back to Sentinel
+        }
+    }
+
+    /** Releases held resources both sides agree on now. */
+    private void settled(ServiceSync sync, Set<String> resources) {
+        for (String resource : resources) {
+            holds.releaseResources(sync.app(), resource);
+            audit.record(sync.app(), SyncEvent.Kind.RESOLVED, resource + ": both sides agree now", sync);
         }
     }
 
@@ -365,14 +394,14 @@ final class Propagator {
         }
     }
 
-    /** Imports {@code only}'s resources of {@code both} (null: all) and acts on what happened. */
+    /** Imports the resources {@code which} of {@code both} and acts on what happened. */
     private void applyImport(ServiceSync sync, Map<String, String> both, List<ThresholdSnapshot> neutral,
-                             Map<String, String> rendering, boolean force, @Nullable Set<String> only)
+                             Map<String, String> rendering, boolean force, Predicate<String> which)
             throws Exception {
         if (!holdsLease.getAsBoolean()) {
             return;
         }
-        final SentinelImport.Outcome outcome = importer.apply(sync, both, neutral, rendering, force, only);
+        final SentinelImport.Outcome outcome = importer.apply(sync, both, neutral, rendering, force, which);
         if (outcome instanceof SentinelImport.Outcome.Refused refused) {
             audit.record(sync.app(), SyncEvent.Kind.REFUSED, refused.reason(), sync);
         } else if (outcome instanceof SentinelImport.Outcome.BothMoved) {
@@ -393,7 +422,7 @@ final class Propagator {
     /** Holds the service for a person: nothing more of it propagates until the conflict is resolved. */
     private void hold(ServiceSync sync, String reason) {
         final String service = sync.app();
-        conflicts.put(service, new SyncConflict(service, clock.instant(), reason));
+        holds.holdService(new SyncConflict(service, clock.instant(), reason));
         log.warn("conflict on {}: {}; held until resolved", service, reason);
         audit.record(service, SyncEvent.Kind.CONFLICT, reason + "; held", sync);
     }
@@ -410,7 +439,7 @@ final class Propagator {
             case SENTINEL_WINS -> {
                 audit.record(service, SyncEvent.Kind.CONFLICT, reason + "; Sentinel's rules win (policy)", sync);
                 final List<ThresholdSnapshot> neutral = store.list(service);
-                applyImport(sync, sync.current(), neutral, sync.render(neutral), true, null);
+                applyImport(sync, sync.current(), neutral, sync.render(neutral), true, r -> true);
             }
         }
     }

@@ -2,6 +2,7 @@ package io.breakerbridge.propagation;
 
 import io.breakerbridge.nacos.CasResult;
 import java.time.Clock;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,15 +36,20 @@ final class Publisher {
 
     /**
      * Publishes {@code rendering} of {@code dataId} over the base ({@code neutralEmpty}: no neutral rules), written
-     * into the document as Nacos holds it: ids, the dashboard's fields and rules the model cannot express stay.
+     * into the document as Nacos holds it: ids, the dashboard's fields, rules the model cannot express and the rules
+     * of the resources {@code held} for a person stay.
      */
-    Result publish(ServiceSync sync, boolean neutralEmpty, String dataId, String rendering) throws Exception {
+    Result publish(ServiceSync sync, boolean neutralEmpty, String dataId, String rendering, Set<String> held)
+            throws Exception {
         final String base = sync.base.get(dataId);
         if (sync.same(dataId, rendering, base)
             || base == null && neutralEmpty && !sync.latest.containsKey(dataId)) {
             return Result.IN_SYNC; // no empty dataIds for a named app
         }
-        final String content = sync.merged(dataId, rendering, base);
+        final String content = sync.merged(dataId, rendering, base, held);
+        if (!held.isEmpty() && sync.same(dataId, content, base)) {
+            return Result.IN_SYNC; // what differs is held
+        }
         final CasResult result = sync.rules.publishOver(dataId, content, base);
         final String current = result.current();
         if (result.written()) {

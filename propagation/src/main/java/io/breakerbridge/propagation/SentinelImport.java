@@ -12,12 +12,11 @@ import io.breakerbridge.sentinel.SentinelRuleJson;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,17 +51,12 @@ final class SentinelImport {
     }
 
     /**
-     * Imports {@code both} (the service's documents by dataId) over the neutral rules {@code neutral}, which render
-     * to {@code rendering}; unless {@code force}, only when the neutral side did not move since the last sync.
+     * Imports the resources {@code which} of {@code both} (the service's documents by dataId) over the neutral rules
+     * {@code neutral}, which render to {@code rendering}; unless {@code force}, only when the neutral side did not
+     * move since the last sync.
      */
     Outcome apply(ServiceSync sync, Map<String, String> both, List<ThresholdSnapshot> neutral,
-                  Map<String, String> rendering, boolean force) {
-        return apply(sync, both, neutral, rendering, force, null);
-    }
-
-    /** Like {@link #apply(ServiceSync, Map, List, Map, boolean)}, writing only {@code only}'s resources (null: all). */
-    Outcome apply(ServiceSync sync, Map<String, String> both, List<ThresholdSnapshot> neutral,
-                  Map<String, String> rendering, boolean force, @Nullable Set<String> only) {
+                  Map<String, String> rendering, boolean force, Predicate<String> which) {
         final String service = sync.app();
         final Translation<SortedMap<SnapshotKey, ThresholdSpec>> specs;
         try {
@@ -83,10 +77,8 @@ final class SentinelImport {
                 + specs.losses().stream().map(Loss::toString).collect(Collectors.joining("; "));
         final Map<SnapshotKey, ThresholdSpec> wanted = new TreeMap<>(specs.value());
         final List<ThresholdSnapshot> touched = new ArrayList<>(neutral);
-        if (only != null) {
-            wanted.keySet().removeIf(key -> !only.contains(key.resource()));
-            touched.removeIf(snapshot -> !only.contains(snapshot.resource()));
-        }
+        wanted.keySet().removeIf(key -> !which.test(key.resource()));
+        touched.removeIf(snapshot -> !which.test(snapshot.resource()));
         final StoreImport.Outcome outcome = writer.write(touched, wanted, lossNote);
         if (outcome instanceof StoreImport.Outcome.Raced raced) {
             return new Outcome.Raced(raced.key(), raced.undone());

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.alibaba.nacos.api.NacosFactory;
 import com.alibaba.nacos.api.config.ConfigService;
 import com.alibaba.nacos.api.exception.NacosException;
+import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.store.SnapshotStore;
 import io.breakerbridge.model.store.Subscription;
@@ -62,6 +63,9 @@ public final class SentinelPropagation implements AutoCloseable {
         NacosSentinelRules connect(String app) throws Exception;
     }
 
+    /** How soon after a publication a Sentinel change of the resource is said as an overwrite, by default. */
+    public static final Duration DEFAULT_OVERWRITE_WINDOW = Duration.ofSeconds(10);
+
     private SentinelPropagation(Builder b, Connector connector, PropagationLease lease, Runnable onClose) {
         this.store = b.store;
         this.clock = b.clock;
@@ -70,8 +74,8 @@ public final class SentinelPropagation implements AutoCloseable {
         this.onClose = onClose;
         this.worker = b.scheduler != null ? b.scheduler : daemonThread("breakerbridge-sentinel-sync");
         this.leaseTicker = b.scheduler != null ? b.scheduler : daemonThread("breakerbridge-propagation-lease");
-        this.propagator = new Propagator(store, connector, b.policy, b.massDeletionShare, clock, worker,
-                                         this::holdsLease);
+        this.propagator = new Propagator(store, connector, b.policy, b.massDeletionShare, b.overwriteWindow.toMillis(),
+                                         clock, worker, this::holdsLease);
     }
 
     /** A builder of the propagation of {@code store}'s services. */
@@ -162,15 +166,24 @@ public final class SentinelPropagation implements AutoCloseable {
     }
 
     /**
-     * Resolves a held conflict of {@code service}: NEUTRAL publishes the neutral rules over Sentinel's, SENTINEL
+     * Resolves what is held of {@code service}: NEUTRAL publishes the neutral rules over Sentinel's, SENTINEL
      * writes Sentinel's rules to the neutral store. Returns false when nothing was held.
      */
     public boolean resolve(String service, Winner winner) throws InterruptedException {
+        return resolve(service, null, winner);
+    }
+
+    /**
+     * Resolves a held resource of {@code service} ({@code resource} null: everything held of it); the service's
+     * other held resources stay held. A service held as a whole is resolved as a whole. Returns false when nothing
+     * of it was held.
+     */
+    public boolean resolve(String service, @Nullable String resource, Winner winner) throws InterruptedException {
         requireNonNull(winner, "winner");
-        if (!propagator.holds(service)) {
+        if (!propagator.holds(service, resource)) {
             return false;
         }
-        await(worker.submit(() -> propagator.resolve(service, winner)), "resolve " + service);
+        await(worker.submit(() -> propagator.resolve(service, resource, winner)), "resolve " + service);
         return true;
     }
 
@@ -236,6 +249,7 @@ public final class SentinelPropagation implements AutoCloseable {
         private @Nullable PropagationLease lease;
         private ConflictPolicy policy = ConflictPolicy.HOLD;
         private double massDeletionShare = MassDeletion.DEFAULT_SHARE;
+        private Duration overwriteWindow = DEFAULT_OVERWRITE_WINDOW;
         private Clock clock = Clock.systemUTC();
         private Collection<String> apps = List.of();
         private @Nullable ScheduledExecutorService scheduler;
@@ -275,6 +289,18 @@ public final class SentinelPropagation implements AutoCloseable {
          */
         public Builder massDeletionShare(double share) {
             this.massDeletionShare = MassDeletion.checkShare(share);
+            return this;
+        }
+
+        /**
+         * A Sentinel change of a resource this soon after a publication of it is said in an {@code overwrite} event
+         * (a save from a page that may not have seen the publication; default 10 s; zero: never said).
+         */
+        public Builder overwriteWindow(Duration window) {
+            if (requireNonNull(window, "window").isNegative()) {
+                throw new InvalidValueException("overwriteWindow", window, "a duration of zero or more");
+            }
+            this.overwriteWindow = window;
             return this;
         }
 

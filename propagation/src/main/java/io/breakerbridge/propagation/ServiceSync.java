@@ -112,9 +112,33 @@ final class ServiceSync {
         return out;
     }
 
-    /** {@code rendering} of {@code dataId} written into {@code current}, keeping what the model does not own. */
-    String merged(String dataId, String rendering, @Nullable String current) {
-        return DashboardDocuments.merge(app(), kind(dataId), rendering, current);
+    /**
+     * {@code rendering} of {@code dataId} written into {@code current}, keeping what the model does not own and the
+     * rules of the resources {@code held} as {@code current} has them.
+     */
+    String merged(String dataId, String rendering, @Nullable String current, Set<String> held) {
+        return DashboardDocuments.merge(app(), kind(dataId), rendering, current, held);
+    }
+
+    /**
+     * What publishing {@code rendering} over {@code documents} would mean to the model, by dataId: the rendering
+     * itself, but for the resources {@code held}, which keep what {@code documents} hold.
+     */
+    Map<String, String> renderingHolding(Map<String, String> rendering, Map<String, String> documents,
+                                         Set<String> held) {
+        if (held.isEmpty()) {
+            return rendering;
+        }
+        final Map<String, String> out = new LinkedHashMap<>();
+        rendering.forEach((dataId, rendered) -> {
+            final String merged = merged(dataId, rendered, documents.get(dataId), held);
+            try {
+                out.put(dataId, DashboardDocuments.modelView(app(), kind(dataId), merged));
+            } catch (InvalidValueException e) {
+                out.put(dataId, merged);
+            }
+        });
+        return out;
     }
 
     /**

@@ -26,17 +26,23 @@ final class SyncBases {
     static final long DELAY_MS = 200;
     private static final Logger log = LoggerFactory.getLogger(SyncBases.class);
 
+    /** The key of the held resources in a stored base (not a dataId: Nacos dataIds cannot hold a '$'). */
+    static final String HELD = "$held";
+
     private final ScheduledExecutorService worker;
     private final BooleanSupplier holdsLease;
+    private final Holds holds;
 
-    SyncBases(ScheduledExecutorService worker, BooleanSupplier holdsLease) {
+    SyncBases(ScheduledExecutorService worker, BooleanSupplier holdsLease, Holds holds) {
         this.worker = worker;
         this.holdsLease = holdsLease;
+        this.holds = holds;
     }
 
     /**
      * The sync base stored for the service (empty when none, or unreadable content: then the service counts as held
-     * before). A failed read throws, so first contact is tried again rather than decided without a base.
+     * before); the resources held with it are held again. A failed read throws, so first contact is tried again
+     * rather than decided without a base.
      */
     Map<String, String> load(ServiceSync sync) throws NacosException {
         final Map<String, String> out = new HashMap<>();
@@ -49,6 +55,10 @@ final class SyncBases {
         try {
             final JsonNode node = StrictJson.parseTree(stored.getBytes(StandardCharsets.UTF_8));
             node.fields().forEachRemaining(field -> out.put(field.getKey(), field.getValue().asText()));
+            final String held = out.remove(HELD);
+            if (held != null && !holds.restore(sync.app(), held)) {
+                log.warn("ignoring the unreadable held resources stored for {}", sync.app());
+            }
         } catch (RuntimeException e) {
             log.warn("ignoring the unreadable stored sync base of {}: {}", sync.app(), e.getMessage());
         }
@@ -75,9 +85,13 @@ final class SyncBases {
     }
 
     /** Compare-and-swap over the base last stored; on a race, read it again and try once more. */
-    private static boolean store(ServiceSync sync) {
+    private boolean store(ServiceSync sync) {
         final ObjectNode node = JsonNodeFactory.instance.objectNode();
         new TreeMap<>(sync.base).forEach(node::put);
+        final String held = holds.encode(sync.app());
+        if (held != null) {
+            node.put(HELD, held);
+        }
         final String content = StrictJson.serialize(node);
         try {
             for (int attempt = 0; attempt < 2; attempt++) {

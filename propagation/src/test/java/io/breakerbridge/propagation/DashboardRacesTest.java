@@ -1,7 +1,10 @@
 package io.breakerbridge.propagation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.RateLimitSpec;
@@ -10,6 +13,8 @@ import io.breakerbridge.model.ThresholdSpec;
 import io.breakerbridge.model.Writer;
 import io.breakerbridge.nacos.NacosLayout;
 import io.breakerbridge.testing.DashboardDouble;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -76,7 +81,7 @@ class DashboardRacesTest {
     }
 
     @Test
-    void underHoldTheStaleWriteIsHeldAndNothingIsLost() throws Exception {
+    void underHoldOnlyTheResourceTheStaleWriteWouldRevertIsHeld() throws Exception {
         fixture.nacos.staleReads(0);
         final SentinelPropagation propagation = fixture.start(b -> b);
         final long r2 = pageLoadedThenDaemonWritesR1();
@@ -84,30 +89,91 @@ class DashboardRacesTest {
         dashboard.edit(r2, 30);
         fixture.settle();
 
+        assertThat(qps(R1)).isEqualTo(20); // the accepted write stays
+        assertThat(qps(R2)).isEqualTo(30); // the other resource of the save goes through
+        assertThat(propagation.conflicts()).singleElement().satisfies(c -> {
+            assertThat(c.resource()).isEqualTo(R1.resource());
+            assertThat(c.reason()).startsWith("stale write: payment GET:/r1 would revert v2 to v1");
+            assertThat(c.neutral()).startsWith("v2 {\"rateLimits\":[{\"maxQps\":20,");
+            assertThat(c.sentinel()).startsWith("{\"rateLimits\":[{\"maxQps\":10,");
+        });
+
+        write(R2, 40); // the service still propagates while r1 is held
+        fixture.settle();
+        assertThat(flowCounts()).containsExactly(10.0, 40.0); // r1 as the dashboard left it, for a person to decide
+
+        assertThat(propagation.resolve(APP, R1.resource(), Winner.NEUTRAL)).isTrue();
+        fixture.settle();
+        assertThat(propagation.conflicts()).isEmpty();
+        assertThat(flowCounts()).containsExactly(20.0, 40.0);
         assertThat(qps(R1)).isEqualTo(20);
-        assertThat(propagation.conflicts()).singleElement().satisfies(c -> assertThat(c.reason())
-                .startsWith("stale write: payment GET:/r1 would revert v2 to v1"));
     }
 
     @Test
-    void bothSidesChangingTheSameResourceIsAConflictOfThatResource() throws Exception {
+    void resolvingAHeldResourceForSentinelImportsItAndNothingElse() throws Exception {
         fixture.nacos.staleReads(0);
         final SentinelPropagation propagation = fixture.start(b -> b);
-        write(R1, 10);
-        write(R2, 10);
-        fixture.settle();
-        dashboard.list(APP);
-        final long r1 = dashboard.idOf(APP, R1.resource()).orElseThrow();
-        fixture.nacos.pausePushes(); // the two writes cross: neither side has seen the other's
-        write(R1, 20);
-        dashboard.edit(r1, 30);
-        fixture.nacos.resumePushes();
+        final long r2 = pageLoadedThenDaemonWritesR1();
+        dashboard.edit(r2, 30);
         fixture.settle();
 
-        assertThat(propagation.conflicts()).singleElement().satisfies(c -> assertThat(c.reason())
-                .contains("[GET:/r1]").contains("GET:/r1 (neutral v2 {\"rateLimits\":[{\"maxQps\":20,")
-                .contains("Sentinel {\"rateLimits\":[{\"maxQps\":30,"));
+        assertThat(propagation.resolve(APP, R2.resource(), Winner.SENTINEL)).isFalse(); // r2 is not held
+        assertThat(propagation.resolve(APP, R1.resource(), Winner.SENTINEL)).isTrue(); // the rollback was meant
+        fixture.settle();
+
+        assertThat(propagation.conflicts()).isEmpty();
+        assertThat(qps(R1)).isEqualTo(10);
+        assertThat(fixture.store.get(R1).orElseThrow().version()).isEqualTo(3);
+        assertThat(qps(R2)).isEqualTo(30);
+        assertThat(flowCounts()).containsExactly(10.0, 30.0);
+    }
+
+    @Test
+    void aHeldResourceStaysHeldAcrossARestart() throws Exception {
+        fixture.nacos.staleReads(0);
+        final SentinelPropagation first = fixture.start(b -> b);
+        final long r2 = pageLoadedThenDaemonWritesR1();
+        dashboard.edit(r2, 30);
+        fixture.settle();
+        fixture.advance(SyncBases.DELAY_MS + 10); // the sync base, with what is held, is stored
+        assertThat(first.conflicts()).hasSize(1);
+        first.close();
+
+        final SentinelPropagation second = fixture.start(b -> b);
+        write(R2, 50);
+        fixture.settle();
+
+        assertThat(second.conflicts()).singleElement().satisfies(c -> assertThat(c.resource())
+                .isEqualTo(R1.resource()));
+        assertThat(flowCounts()).containsExactly(10.0, 50.0); // not published over: still for a person to decide
         assertThat(qps(R1)).isEqualTo(20);
+    }
+
+    @Test
+    void aHeldResourceBothSidesSetAlikeIsReleased() throws Exception {
+        fixture.nacos.staleReads(0);
+        final SentinelPropagation propagation = fixture.start(b -> b);
+        final long r2 = pageLoadedThenDaemonWritesR1();
+        dashboard.edit(r2, 30);
+        fixture.settle();
+        dashboard.list(APP);
+
+        dashboard.edit(dashboard.idOf(APP, R1.resource()).orElseThrow(), 20); // someone sets r1 as the daemon has it
+        fixture.settle();
+
+        assertThat(propagation.conflicts()).isEmpty();
+        assertThat(propagation.events()).filteredOn(e -> e.kind() == SyncEvent.Kind.RESOLVED).singleElement()
+                .satisfies(e -> assertThat(e.detail()).isEqualTo("GET:/r1: both sides agree now"));
+    }
+
+    /** The counts of the flow rules in Nacos, in order. */
+    private List<Double> flowCounts() throws Exception {
+        final List<Double> out = new ArrayList<>();
+        for (JsonNode rule : new ObjectMapper().readTree(
+                fixture.nacos.content(FLOW, NacosLayout.SENTINEL_GROUP))) {
+            out.add(rule.get("count").asDouble());
+        }
+        return out;
     }
 
     @Test
@@ -130,6 +196,25 @@ class DashboardRacesTest {
         assertThat(propagation.events()).filteredOn(e -> e.kind() == SyncEvent.Kind.OVERWRITE).singleElement()
                 .satisfies(e -> assertThat(e.detail()).startsWith("recent overwrite: payment GET:/r1 v2 was "
                                                                   + "published 300 ms before Sentinel changed it"));
+    }
+
+    @Test
+    void theOverwriteWindowIsAnOptionAndZeroSaysNothing() throws Exception {
+        assertThatThrownBy(() -> SentinelPropagation.builder(fixture.store).overwriteWindow(Duration.ofMillis(-1)))
+                .hasMessage("overwriteWindow: PT-0.001S (expected: a duration of zero or more)");
+        fixture.nacos.staleReads(0);
+        final SentinelPropagation propagation = fixture.start(b -> b.overwriteWindow(Duration.ZERO));
+        write(R1, 10);
+        fixture.settle();
+        dashboard.list(APP);
+        write(R1, 20);
+        fixture.settle();
+
+        dashboard.edit(dashboard.idOf(APP, R1.resource()).orElseThrow(), 30);
+        fixture.settle();
+
+        assertThat(qps(R1)).isEqualTo(30);
+        assertThat(propagation.events()).noneMatch(e -> e.kind() == SyncEvent.Kind.OVERWRITE);
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import org.jspecify.annotations.Nullable;
 
@@ -116,11 +117,22 @@ public final class DashboardDocuments {
      * rules come last, with ids above the largest in the document.
      */
     public static String merge(String app, Kind kind, String rendered, @Nullable String current) {
+        return merge(app, kind, rendered, current, Set.of());
+    }
+
+    /**
+     * Like {@link #merge(String, Kind, String, String)}, but the rules of the resources {@code keep} (held for a
+     * person) stay as {@code current} holds them, untouched and in place, whatever {@code rendered} says of them.
+     */
+    public static String merge(String app, Kind kind, String rendered, @Nullable String current, Set<String> keep) {
         final JsonNode renderedRules = StrictJson.parseTree(rendered.getBytes(StandardCharsets.UTF_8));
         final JsonNode readable = readable(current);
         final JsonNode currentRules = readable == null ? JsonNodeFactory.instance.arrayNode() : readable;
         final Map<String, Deque<ObjectNode>> byResource = new LinkedHashMap<>();
         for (JsonNode rule : renderedRules) {
+            if (keep.contains(rule.get("resource").asText())) {
+                continue;
+            }
             byResource.computeIfAbsent(rule.get("resource").asText(), k -> new ArrayDeque<>())
                       .add(((ObjectNode) rule).deepCopy());
         }
@@ -131,11 +143,11 @@ public final class DashboardDocuments {
             if (id != null && id.canConvertToLong()) {
                 maxId = Math.max(maxId, id.asLong());
             }
-            if (!expressible(app, kind, rule)) {
-                out.add(rule); // the model cannot hold it: carried untouched
+            final JsonNode resource = rule.get("resource");
+            if (!expressible(app, kind, rule) || resource != null && keep.contains(resource.asText())) {
+                out.add(rule); // the model cannot hold it, or it is held: carried untouched
                 continue;
             }
-            final JsonNode resource = rule.get("resource");
             final Deque<ObjectNode> mine = resource == null ? null : byResource.get(resource.asText());
             final ObjectNode next = mine == null ? null : mine.poll();
             if (next != null) {

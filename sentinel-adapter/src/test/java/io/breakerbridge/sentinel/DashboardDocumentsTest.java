@@ -10,6 +10,7 @@ import io.breakerbridge.testing.RandomSpecs;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class DashboardDocumentsTest {
@@ -52,6 +53,20 @@ class DashboardDocumentsTest {
                                 + A.replace("\"a\"", "\"e\"").replace("}", ",\"id\":2}") + "]";
         assertThat(DashboardDocuments.merge(APP, Kind.FLOW, rendered, null)).isEqualTo(numbered);
         assertThat(DashboardDocuments.merge(APP, Kind.FLOW, rendered, "not json")).isEqualTo(numbered);
+    }
+
+    @Test
+    void aMergeKeepsTheRulesOfHeldResourcesAsTheDocumentHoldsThem() {
+        final String heldB = B.replace("{", "{\"id\":4,");
+        final String current = "[" + A.replace("{", "{\"id\":3,") + "," + heldB + "]";
+        final String rendered = "[" + A.replace("5.0", "6.0") + "," + B.replace("7.0", "9.0") + "]";
+
+        final String merged = DashboardDocuments.merge(APP, Kind.FLOW, rendered, current, Set.of("b"));
+
+        assertThat(merged).isEqualTo("[" + A.replace("5.0", "6.0").replace("}", ",\"id\":3}") + "," + heldB + "]");
+        // a held resource the rendering adds is not added either, and one the document lacks stays absent
+        assertThat(DashboardDocuments.merge(APP, Kind.FLOW, rendered, "[" + A + "]", Set.of("b")))
+                .isEqualTo("[" + A.replace("5.0", "6.0") + "]");
     }
 
     @Test
