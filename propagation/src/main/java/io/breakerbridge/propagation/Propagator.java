@@ -244,8 +244,23 @@ final class Propagator {
         decision.agreed().keySet().forEach(dataId -> sync.base.put(dataId, current.get(dataId)));
         switch (decision.kind()) {
             case CONFLICT -> {
-                twoSided(sync, "the neutral rules and Sentinel's differ and both moved since the "
-                               + (stored.isEmpty() ? "last sync (no stored sync base)" : "stored sync base"));
+                // Decided resource by resource against the stored base (none: every resource the sides hold
+                // differently is a conflict of that resource); the rest goes through.
+                final String wipe = stored.isEmpty()
+                        ? null : MassDeletion.check(sync.app(), stored, current, massDeletionShare);
+                if (wipe != null) {
+                    hold(sync, wipe);
+                    return false;
+                }
+                final ResourceChanges changes;
+                try {
+                    changes = ResourceChanges.of(sync, current, stored, neutral, held, clock.millis(), 0);
+                } catch (InvalidValueException e) {
+                    twoSided(sync, "the neutral rules and Sentinel's differ and both moved since the "
+                                   + (stored.isEmpty() ? "last sync (no stored sync base)" : "stored sync base"));
+                    return false;
+                }
+                byResource(sync, current, neutral, rendering, changes);
                 return false;
             }
             case IMPORT -> {

@@ -166,6 +166,25 @@ class DashboardRacesTest {
                 .satisfies(e -> assertThat(e.detail()).isEqualTo("GET:/r1: both sides agree now"));
     }
 
+    @Test
+    void aFirstContactWithoutABaseHoldsOnlyTheResourcesTheSidesHoldDifferently() throws Exception {
+        fixture.nacos.staleReads(0);
+        final SnapshotKey r3 = new SnapshotKey(APP, "GET:/r3");
+        write(R1, 40);
+        write(R2, 10);
+        fixture.nacos.client().publishConfig(FLOW, NacosLayout.SENTINEL_GROUP,
+                "[{\"app\":\"payment\",\"resource\":\"GET:/r1\",\"grade\":1,\"count\":7},"
+                + "{\"app\":\"payment\",\"resource\":\"GET:/r3\",\"grade\":1,\"count\":5}]");
+
+        final SentinelPropagation propagation = fixture.start(b -> b);
+        fixture.settle();
+
+        assertThat(propagation.conflicts()).extracting(SyncConflict::resource).containsExactly(R1.resource());
+        assertThat(qps(R1)).isEqualTo(40);
+        assertThat(qps(r3)).isEqualTo(5); // only Sentinel has it: imported
+        assertThat(flowCounts()).containsExactly(7.0, 5.0, 10.0); // r1 held as Sentinel has it, r2 published
+    }
+
     /** The counts of the flow rules in Nacos, in order. */
     private List<Double> flowCounts() throws Exception {
         final List<Double> out = new ArrayList<>();

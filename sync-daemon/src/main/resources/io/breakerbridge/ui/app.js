@@ -129,24 +129,32 @@
     const list = response.ok ? await response.json() : [];
     if (list.length === 0) $('conflicts').append(text('li', 'No held conflicts.'));
     for (const c of list) {
-      const item = text('li', `${c.service}: ${c.reason} (held since ${c.at}) `);
+      const what = c.resource === undefined ? c.service + ' (the whole service)' : c.service + ' ' + c.resource;
+      const item = text('li', `${what}: ${c.reason} (held since ${c.at}) `);
+      if (c.resource !== undefined) {
+        const sides = document.createElement('dl');
+        sides.append(text('dt', 'BreakerBridge'), text('dd', c.neutral), text('dt', 'Sentinel'), text('dd', c.sentinel));
+        item.append(sides);
+      }
       for (const winner of ['neutral', 'sentinel']) {
         const button = text('button', winner === 'neutral' ? 'Keep BreakerBridge rules' : 'Keep Sentinel rules');
         button.type = 'button';
-        button.addEventListener('click', () => resolve(c.service, winner));
+        button.addEventListener('click', () => resolve(c.service, c.resource, winner));
         item.append(button, ' ');
       }
       $('conflicts').append(item);
     }
   }
 
-  async function resolve(service, winner) {
-    const response = await api('POST', '/v1/conflicts/' + encodeURIComponent(service) + '?winner=' + winner);
+  async function resolve(service, resource, winner) {
+    const what = resource === undefined ? service : service + ' ' + resource;
+    const response = await api('POST', '/v1/conflicts/' + encodeURIComponent(service) + '?winner=' + winner
+      + (resource === undefined ? '' : '&resource=' + encodeURIComponent(resource)));
     if (response.status === 204) {
-      say('Resolved the conflict of ' + service + ': ' + winner + ' wins.');
+      say('Resolved the conflict of ' + what + ': ' + winner + ' wins.');
     } else {
       const body = await response.json().catch(() => ({}));
-      say('Could not resolve the conflict of ' + service + ': ' + response.status + ' ' + (body.error || ''), true);
+      say('Could not resolve the conflict of ' + what + ': ' + response.status + ' ' + (body.error || ''), true);
     }
     loadConflicts();
     loadSync();

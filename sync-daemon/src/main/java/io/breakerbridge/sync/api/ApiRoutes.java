@@ -25,6 +25,7 @@ import io.breakerbridge.propagation.SentinelPropagation;
 import io.breakerbridge.propagation.SyncConflict;
 import io.breakerbridge.propagation.SyncEvent;
 import io.breakerbridge.propagation.Winner;
+import java.util.Optional;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -44,16 +45,26 @@ final class ApiRoutes {
     }
 
     @Get(DaemonPaths.CONFLICTS)
-    @Description("Services held because their rules changed both in the neutral store and in Sentinel (Nacos) "
-                 + "since the last sync.")
+    @Description("What is held for a person, one row per held resource (with both sides' rules) or per service "
+                 + "held as a whole (no resource): rules both the neutral store and Sentinel changed since the last "
+                 + "sync, a stale whole-list write, a mass deletion.")
     public HttpResponse conflicts() {
         final ArrayNode out = JsonNodeFactory.instance.arrayNode();
         if (propagation != null) {
             for (SyncConflict conflict : propagation.conflicts()) {
                 final ObjectNode node = out.addObject();
                 node.put("service", conflict.service());
+                if (conflict.resource() != null) {
+                    node.put("resource", conflict.resource());
+                }
                 node.put("at", conflict.at().toString());
                 node.put("reason", conflict.reason());
+                if (conflict.neutral() != null) {
+                    node.put("neutral", conflict.neutral());
+                }
+                if (conflict.sentinel() != null) {
+                    node.put("sentinel", conflict.sentinel());
+                }
             }
         }
         return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, StrictJson.serialize(out));
@@ -99,10 +110,11 @@ final class ApiRoutes {
     }
 
     @Post(DaemonPaths.CONFLICTS + "/{service}")
-    @Description("Resolves a held conflict: ?winner=neutral publishes the neutral rules to Sentinel, "
-                 + "?winner=sentinel writes Sentinel's rules to the neutral store.")
+    @Description("Resolves what is held of a service (&resource=R: only that resource): ?winner=neutral publishes "
+                 + "the neutral rules to Sentinel, ?winner=sentinel writes Sentinel's rules to the neutral store.")
     public HttpResponse resolve(ServiceRequestContext ctx, @Param("service") String service,
-                                @Param("winner") String winner) throws InterruptedException {
+                                @Param("winner") String winner, @Param("resource") Optional<String> resource)
+            throws InterruptedException {
         if (AuthDecorator.principal(ctx).readOnly()) {
             return ApiErrors.of(HttpStatus.FORBIDDEN, "read-only token (expected: a writer token)");
         }
@@ -119,8 +131,10 @@ final class ApiRoutes {
             return ApiErrors.of(HttpStatus.SERVICE_UNAVAILABLE, "this daemon stands by: conflicts are held and "
                                 + "resolved by the daemon holding the propagation lease");
         }
-        if (propagation == null || !propagation.resolve(service, side)) {
-            return ApiErrors.of(HttpStatus.NOT_FOUND, "no conflict held for " + service);
+        final String only = resource.orElse(null);
+        if (propagation == null || !propagation.resolve(service, only, side)) {
+            return ApiErrors.of(HttpStatus.NOT_FOUND, "no conflict held for " + service + (only == null ? ""
+                                                                                            : " " + only));
         }
         return HttpResponse.of(HttpStatus.NO_CONTENT);
     }

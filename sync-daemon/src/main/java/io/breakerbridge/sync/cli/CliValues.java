@@ -168,6 +168,40 @@ final class CliValues {
         }
     }
 
+    /** A duration of zero or more: {@code 0}, or a whole number of s, m or h. */
+    static final class Window implements ITypeConverter<Duration> {
+        private static final Pattern WINDOW = Pattern.compile("([0-9]{1,9})(ms|s|m|h)|0");
+
+        @Override
+        public Duration convert(String value) {
+            final Matcher m = WINDOW.matcher(value);
+            if (!m.matches()) {
+                throw new TypeConversionException("0, or a whole number of ms, s, m or h, e.g. 10s");
+            }
+            if (m.group(1) == null) {
+                return Duration.ZERO;
+            }
+            final long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
+    }
+
+    /** A conflict's winner: {@code neutral} or {@code sentinel}. */
+    static final class Side implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (!value.equals("neutral") && !value.equals("sentinel")) {
+                throw new TypeConversionException("neutral or sentinel");
+            }
+            return value;
+        }
+    }
+
     /** {@code value} as a whole number from {@code min} to {@code max}, or refused saying {@code expected}. */
     private static long inRange(String value, long min, long max, String expected) {
         final long n;

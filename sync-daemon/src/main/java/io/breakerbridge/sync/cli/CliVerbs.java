@@ -2,6 +2,7 @@ package io.breakerbridge.sync.cli;
 
 import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.propagation.ConflictPolicy;
+import io.breakerbridge.propagation.SentinelPropagation;
 import io.breakerbridge.sync.api.WatchLimits;
 import io.breakerbridge.sync.store.HistoryRetention;
 import io.breakerbridge.sync.store.JournaledStore;
@@ -55,6 +56,10 @@ final class CliVerbs {
                 description = "hold a Sentinel change removing every rule of an app or more than this share of its "
                               + "resources (default 0.5)")
         double massDeletionShare = 0.5;
+        @Option(names = "--overwrite-window", paramLabel = "AGE", converter = CliValues.Window.class,
+                description = "say a Sentinel change of a resource this soon after a publication of it as an "
+                              + "overwrite event, e.g. 10s, 2m; 0 never (default 10s)")
+        Duration overwriteWindow = SentinelPropagation.DEFAULT_OVERWRITE_WINDOW;
         @Option(names = "--sentinel-apps", paramLabel = "APP,APP...", converter = CliValues.Apps.class)
         List<String> sentinelApps = List.of();
         @Option(names = "--history-keep", paramLabel = "N", converter = CliValues.Count.class,
@@ -185,6 +190,39 @@ final class CliVerbs {
                 throw new UsageException("migrate: give --enforce-percent P (0 to 100) or --off");
             }
             return new ClientVerbs(out, err, client.connect()).migrate(service, resource, enforcePercent, incumbent);
+        }
+    }
+
+    @Command(name = "conflicts", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+             description = "Prints what the propagation holds for a person: held resources with both sides' rules, "
+                           + "services held as a whole.")
+    static final class Conflicts extends Cli.Verb {
+        @Option(names = "--service", paramLabel = "SERVICE", description = "only this service's")
+        @Nullable String service;
+        @Mixin Cli.ClientOptions client = new Cli.ClientOptions();
+
+        @Override
+        int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
+            return new ClientVerbs(out, err, client.connect()).conflicts(service);
+        }
+    }
+
+    @Command(name = "resolve", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+             description = "Resolves what is held of SERVICE (or only its RESOURCE): --winner neutral publishes "
+                           + "BreakerBridge's rules to Sentinel, --winner sentinel imports Sentinel's.")
+    static final class Resolve extends Cli.Verb {
+        @Parameters(index = "0", paramLabel = "SERVICE") String service = "";
+        @Parameters(index = "1", arity = "0..1", paramLabel = "RESOURCE",
+                    description = "one held resource (default: everything held of the service)")
+        @Nullable String resource;
+        @Option(names = "--winner", paramLabel = "neutral|sentinel", required = true, converter = CliValues.Side.class,
+                description = "whose rules stay")
+        String winner = "";
+        @Mixin Cli.ClientOptions client = new Cli.ClientOptions();
+
+        @Override
+        int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
+            return new ClientVerbs(out, err, client.connect()).resolve(service, resource, winner);
         }
     }
 

@@ -3,6 +3,7 @@ package io.breakerbridge.sync.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.breakerbridge.client.DaemonConnection;
 import io.breakerbridge.client.DaemonPaths;
 import io.breakerbridge.model.EngineKind;
@@ -18,6 +19,7 @@ import io.breakerbridge.model.json.StrictJson;
 import io.breakerbridge.sync.api.SpecDiff;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,6 +139,37 @@ final class ClientVerbs {
                 return print(written, true);
             }
         }
+    }
+
+    int conflicts(@Nullable String service) throws IOException, InterruptedException {
+        final DaemonConnection.Reply reply = send("GET", DaemonPaths.CONFLICTS, Map.of(), null);
+        if (reply.status() != 200 || service == null) {
+            return print(reply, true);
+        }
+        final ArrayNode only = JsonNodeFactory.instance.arrayNode();
+        StrictJson.parseTree(reply.body().getBytes(StandardCharsets.UTF_8)).forEach(conflict -> {
+            if (service.equals(conflict.path("service").asText())) {
+                only.add(conflict);
+            }
+        });
+        out.println(prettyJson(StrictJson.serialize(only)));
+        return 0;
+    }
+
+    int resolve(String service, @Nullable String resource, String winner) throws IOException, InterruptedException {
+        final String path = DaemonPaths.CONFLICTS + "/" + query(service) + "?winner=" + winner
+                            + (resource == null ? "" : "&resource=" + query(resource));
+        final DaemonConnection.Reply reply = send("POST", path, Map.of(), null);
+        if (reply.status() == 204) {
+            out.println("resolved " + service + (resource == null ? "" : " " + resource) + ": " + winner
+                        + " wins");
+            return 0;
+        }
+        return print(reply, false);
+    }
+
+    private static String query(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     long currentVersion(SnapshotKey key) throws IOException, InterruptedException {

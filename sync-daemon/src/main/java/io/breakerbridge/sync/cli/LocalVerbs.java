@@ -53,7 +53,8 @@ final class LocalVerbs {
         if (options.sentinelNacos() != null) {
             propagation = SentinelPropagation.builder(store).nacos(options.nacosProperties(options.sentinelNacos()))
                                              .policy(options.policy()).apps(options.apps())
-                                             .massDeletionShare(options.massDeletionShare()).start();
+                                             .massDeletionShare(options.massDeletionShare())
+                                             .overwriteWindow(options.overwriteWindow()).start();
             out.println("propagating rules to and from Sentinel dataIds in Nacos at " + options.sentinelNacos());
         }
         final DaemonServer server = DaemonServer.start(store, auth, options.port(), propagation,

@@ -13,7 +13,8 @@ public final class Main {
     private final PrintStream out;
     private final PrintStream err;
 
-    Main(PrintStream out, PrintStream err) {
+    /** A command line that prints to {@code out} and {@code err} (embedding it, tests). */
+    public Main(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
     }
@@ -27,7 +28,7 @@ public final class Main {
     }
 
     /** Runs one command; returns the exit status, or {@link Integer#MIN_VALUE} when a server keeps running. */
-    int run(String[] args) {
+    public int run(String[] args) {
         return Cli.run(args, out, err);
     }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import org.jspecify.annotations.Nullable;
@@ -30,11 +31,13 @@ import org.jspecify.annotations.Nullable;
  * @param retention what the embedded store's history keeps
  * @param compactAfter the embedded store compacts its log after this many changes
  * @param massDeletionShare a Sentinel change removing more than this share of an app's resources is held
+ * @param overwriteWindow a Sentinel change of a resource this soon after a publication of it is said as an overwrite
  */
 record ServeOptions(String logFormat, int port, Path dataDir, @Nullable Path tokenFile, WatchLimits watchLimits,
                     @Nullable String nacos, String nacosGroup, @Nullable String sentinelNacos, ConflictPolicy policy,
                     List<String> apps, @Nullable String nacosNamespace, @Nullable Path nacosCredentials,
-                    HistoryRetention retention, long compactAfter, double massDeletionShare) {
+                    HistoryRetention retention, long compactAfter, double massDeletionShare,
+                    Duration overwriteWindow) {
     /** Checks what no single option can check alone; a {@link UsageException} names the bad one. */
     static ServeOptions of(CliVerbs.Serve o) {
         final String sentinelNacos = o.sentinelNacos != null ? o.sentinelNacos : o.nacos;
@@ -55,7 +58,7 @@ record ServeOptions(String logFormat, int port, Path dataDir, @Nullable Path tok
                                 o.nacosGroup != null ? o.nacosGroup : NacosLayout.GROUP, sentinelNacos, o.onConflict,
                                 o.sentinelApps, o.nacosNamespace, o.nacosCredentials,
                                 new HistoryRetention(o.historyKeep, o.historyMaxAge), o.compactAfter,
-                                o.massDeletionShare);
+                                o.massDeletionShare, o.overwriteWindow);
     }
 
     /**

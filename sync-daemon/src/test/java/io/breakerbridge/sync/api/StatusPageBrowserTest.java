@@ -146,13 +146,17 @@ class StatusPageBrowserTest {
         browser.navigate().refresh(); // lists conflicts again until propagation has held this one
         waiting().until(driver -> {
             driver.navigate().refresh();
-            return driver.findElement(By.id("conflicts")).getText().contains("payment:");
+            return driver.findElement(By.id("conflicts")).getText().contains("held since");
         });
 
+        final String row = browser.findElement(By.id("conflicts")).getText();
+        assertThat(row).startsWith("payment POST:/pay: both the neutral store and Sentinel changed payment POST:/pay");
+        assertThat(row).contains("BreakerBridge\nv1 {\"rateLimits\":[{\"maxQps\":40,")
+                       .contains("Sentinel\n{\"rateLimits\":[{\"maxQps\":7,");
         browser.findElement(By.xpath("//ul[@id='conflicts']//button[text()='Keep BreakerBridge rules']")).click();
 
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"),
-                                                                           "Resolved the conflict of payment"));
+                                                                           "Resolved the conflict of payment POST:/pay"));
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("conflicts"), "No held conflicts."));
         assertThat(browser.findElement(By.id("sync-status")).getText())
                 .startsWith("This daemon holds the propagation lease");

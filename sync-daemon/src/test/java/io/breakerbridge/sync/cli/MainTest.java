@@ -240,6 +240,19 @@ class MainTest {
     }
 
     @Test
+    void aNegativeOrUnitlessOverwriteWindowIsAUsageError() {
+        for (String bad : new String[] {"-1s", "10", "1d"}) {
+            final int status = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+                                        new PrintStream(err, true, StandardCharsets.UTF_8)).run(new String[] {
+                    "serve", "--data-dir", dir.resolve("d").toString(), "--overwrite-window", bad});
+            assertThat(status).as(bad).isEqualTo(2);
+            assertThat(stderr()).as(bad).contains("--overwrite-window").contains(bad)
+                                .contains("0, or a whole number of ms, s, m or h, e.g. 10s");
+            err.reset();
+        }
+    }
+
+    @Test
     void sentinelAppsWithoutNacosIsAUsageError() {
         final int status = new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
                                     new PrintStream(err, true, StandardCharsets.UTF_8)).run(new String[] {
