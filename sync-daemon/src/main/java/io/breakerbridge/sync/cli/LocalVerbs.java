@@ -6,11 +6,13 @@ import io.breakerbridge.nacos.store.NacosSnapshotStore;
 import io.breakerbridge.propagation.SentinelPropagation;
 import io.breakerbridge.sync.api.DaemonServer;
 import io.breakerbridge.sync.api.TokenAuth;
+import io.breakerbridge.sync.store.DataDirLock;
 import io.breakerbridge.sync.store.FileChangeJournal;
 import io.breakerbridge.sync.store.JournaledStore;
 import io.breakerbridge.sync.store.RepairReport;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -68,7 +70,14 @@ final class LocalVerbs {
     /** Repairs the change log of a stopped daemon: keeps a copy, recovers every valid record, reports losses. */
     int repair(Path dataDir) throws IOException {
         final Path log = dataDir.resolve(JournaledStore.LOG_FILE);
-        final RepairReport report = FileChangeJournal.repair(log, Clock.systemUTC());
+        final RepairReport report;
+        if (Files.isDirectory(dataDir)) {
+            try (DataDirLock lock = DataDirLock.acquire(dataDir)) { // never under a running daemon
+                report = FileChangeJournal.repair(log, Clock.systemUTC());
+            }
+        } else {
+            report = FileChangeJournal.repair(log, Clock.systemUTC());
+        }
         if (report.nothingToRepair()) {
             out.println(log + ": no damage found (" + report.keptChanges() + " changes); nothing was changed");
             return 0;

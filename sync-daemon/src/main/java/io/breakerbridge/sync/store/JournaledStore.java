@@ -45,6 +45,7 @@ public final class JournaledStore implements SnapshotStore {
 
     /** Null for a store that keeps nothing on disk ({@link #inMemory}). */
     private final @Nullable FileChangeJournal journal;
+    private @Nullable DataDirLock lock;
     private final StoreState delegate;
     private final @Nullable HistoryArchive archive;
     private final Options options;
@@ -115,16 +116,24 @@ public final class JournaledStore implements SnapshotStore {
     public static JournaledStore open(Path dataDir, Clock clock, Options options) throws IOException {
         requireNonNull(dataDir, "dataDir");
         requireNonNull(options, "options");
-        final FileChangeJournal.Recovered recovered = FileChangeJournal.open(dataDir.resolve(LOG_FILE));
-        final HistoryArchive archive = new HistoryArchive(dataDir.resolve(HistoryArchive.DIRECTORY),
-                                                          options.retention(), clock);
-        final StoreState store = new StoreState(
-                clock, recovered.journal(), recovered.changes(), recovered.sequenceFloor(), recovered.versionFloor(),
-                recovered.compactedThrough());
-        final long checkpoint = recovered.changes().stream()
-                                         .filter(c -> c.sequence() <= recovered.compactedThrough()).count();
-        return new JournaledStore(recovered.journal(), store, archive, options, clock,
-                                 recovered.changes().size() - checkpoint, checkpoint);
+        final DataDirLock lock = DataDirLock.acquire(dataDir); // one store per data dir, or writes are lost
+        try {
+            final FileChangeJournal.Recovered recovered = FileChangeJournal.open(dataDir.resolve(LOG_FILE));
+            final HistoryArchive archive = new HistoryArchive(dataDir.resolve(HistoryArchive.DIRECTORY),
+                                                              options.retention(), clock);
+            final StoreState store = new StoreState(
+                    clock, recovered.journal(), recovered.changes(), recovered.sequenceFloor(),
+                    recovered.versionFloor(), recovered.compactedThrough());
+            final long checkpoint = recovered.changes().stream()
+                                             .filter(c -> c.sequence() <= recovered.compactedThrough()).count();
+            final JournaledStore opened = new JournaledStore(recovered.journal(), store, archive, options, clock,
+                                                             recovered.changes().size() - checkpoint, checkpoint);
+            opened.lock = lock;
+            return opened;
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     /** How many fsyncs were needed so far (fewer than writes when writers share them). */
@@ -290,6 +299,20 @@ public final class JournaledStore implements SnapshotStore {
             journal.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            releaseLock();
+        }
+    }
+
+    private void releaseLock() {
+        final DataDirLock held = lock;
+        lock = null;
+        if (held != null) {
+            try {
+                held.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

@@ -7,8 +7,10 @@ import io.breakerbridge.model.store.Change;
 import io.breakerbridge.sync.store.DataFiles;
 import io.breakerbridge.sync.store.JournaledStore;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -151,6 +153,32 @@ class KillNineDurabilityTest {
                     LongStream.rangeClosed(1, recovered).boxed().toList());
             assertThat(history).allSatisfy(change -> assertThat(change.snapshot().rateLimits().get(0).maxQps())
                     .isEqualTo(change.version()));
+        }
+    }
+
+    @Test
+    void aSecondDaemonOrARepairOnALockedDataDirIsRefusedNamingTheHolder() throws Exception {
+        final Daemon first = start();
+        try {
+            for (String[] args : new String[][] {
+                    {"serve", "--port", "0", "--data-dir", dir.resolve("data").toString(), "--token-file",
+                     dir.resolve("tokens").toString()},
+                    {"repair", "--data-dir", dir.resolve("data").toString()}}) {
+                final ByteArrayOutputStream err = new ByteArrayOutputStream();
+                final int status = new Main(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                                            new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+                assertThat(status).as(args[0]).isEqualTo(1);
+                assertThat(err.toString(StandardCharsets.UTF_8)).as(args[0]).startsWith(
+                        "error: data dir " + dir.resolve("data").toAbsolutePath() + " is in use by another daemon "
+                        + "(process " + first.process().pid() + "); stop it first, or give this one another --data-dir");
+            }
+            assertThat(send(first, "PUT", "{\"rateLimits\":[{\"maxQps\":5}]}", "If-None-Match", "*").statusCode())
+                    .isEqualTo(201); // the first one goes on
+        } finally {
+            first.process().destroyForcibly().waitFor();
+        }
+        try (JournaledStore store = JournaledStore.open(dir.resolve("data"), Clock.systemUTC())) {
+            assertThat(store.history(KEY)).hasSize(1); // the lock went with the process
         }
     }
 }
