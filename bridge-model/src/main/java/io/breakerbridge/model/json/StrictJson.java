@@ -1,9 +1,12 @@
 package io.breakerbridge.model.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +18,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,11 +28,25 @@ import org.jspecify.annotations.Nullable;
  * JSON path where the parser stopped.
  */
 public final class StrictJson {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    /**
+     * The deepest nesting read: far above any document of the project, far below what can be written back (a
+     * document that is read can always be written again).
+     */
+    public static final int MAX_DEPTH = 100;
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(
+                                                                 StreamReadConstraints.builder()
+                                                                         .maxNestingDepth(MAX_DEPTH).build()).build())
                                                          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                                                          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                                                          .build();
     private static final ObjectMapper PRETTY = MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private static final Pattern NON_STANDARD = Pattern.compile("Non-standard token '([^']*)'");
+    /** Where a parser message names its own internals: source positions, bound types, features to enable. */
+    private static final Pattern INTERNALS = Pattern.compile(
+            "\\s*(\\(start marker at|\\[Source:|\\(bound as|: not allowed as per|: enable `|\\(for `"
+            + "|`com\\.fasterxml).*$");
 
     private StrictJson() {}
 
@@ -43,11 +62,11 @@ public final class StrictJson {
             final JsonParser parser = e.getProcessor();
             final String path = parser == null ? "$" : pathOf(parser.getParsingContext());
             throw (InvalidValueException) new InvalidValueException(
-                    path, firstLine(e.getOriginalMessage()),
-                    "well-formed JSON (no NaN, Infinity, comments or duplicate fields)").initCause(e);
+                    path, ourWords(e), "well-formed JSON (no NaN, Infinity, comments or duplicate fields), at "
+                                       + "most " + MAX_DEPTH + " levels deep").initCause(e);
         } catch (JsonProcessingException e) {
             throw (InvalidValueException) new InvalidValueException(
-                    "$", firstLine(e.getOriginalMessage()), "a single well-formed JSON value").initCause(e);
+                    "$", ourWords(e), "a single well-formed JSON value").initCause(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -78,6 +97,23 @@ public final class StrictJson {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON", e);
         }
+    }
+
+    /** What the parser found, in this project's words: no parser class, switch or limit names. */
+    private static String ourWords(JsonProcessingException e) {
+        final String message = firstLine(e.getOriginalMessage());
+        if (e instanceof StreamConstraintsException) {
+            return message.contains("nesting") ? "nested deeper than " + MAX_DEPTH + " levels" : "a value too long";
+        }
+        final Matcher token = NON_STANDARD.matcher(message);
+        if (token.lookingAt()) {
+            return token.group(1) + " (not a JSON value)";
+        }
+        if (message.startsWith("Trailing token")) {
+            return "more after the JSON value";
+        }
+        final String cut = INTERNALS.matcher(message).replaceAll("");
+        return cut.isBlank() ? "unreadable JSON" : cut.strip();
     }
 
     private static String firstLine(@Nullable String message) {

@@ -12,7 +12,6 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.Blocking;
 import com.linecorp.armeria.server.annotation.Description;
 import com.linecorp.armeria.server.annotation.Get;
-import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
 import io.breakerbridge.client.DaemonPaths;
 import io.breakerbridge.model.AdaptiveSpec;
@@ -52,6 +51,10 @@ final class AdaptiveApi {
             return ApiErrors.of(HttpStatus.SERVICE_UNAVAILABLE, "this daemon stands by: send signals to the daemon "
                                                                 + "holding the propagation lease");
         }
+        final HttpResponse notJson = ApiErrors.notJson(request.headers());
+        if (notJson != null) {
+            return notJson;
+        }
         if (request.content().length() > SignalJson.MAX_BYTES) {
             return ApiErrors.of(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "body: " + request.content().length()
                                                                      + " bytes (expected: at most "
@@ -72,13 +75,14 @@ final class AdaptiveApi {
     }
 
     @Blocking
-    @Get(DaemonPaths.ADAPTIVE + "/{service}/{resource}")
+    @Get("regex:^" + DaemonPaths.ADAPTIVE + "/[^/]+/[^/]+$")
     @Description("The adaptive controller's view of a resource: limits in force, frozen or not and why, capacity "
-                 + "estimate and smoothed signals per rate limit, the last window judged, the last decisions.")
-    public HttpResponse view(@Param("service") String service, @Param("resource") String resource) {
+                 + "estimate and smoothed signals per rate limit, the last window judged, the last decisions. The "
+                 + "resource is percent-encoded.")
+    public HttpResponse view(ServiceRequestContext ctx) {
         final SnapshotKey key;
         try {
-            key = new SnapshotKey(service, resource);
+            key = RawPaths.key(ctx.rawPath(), DaemonPaths.ADAPTIVE, "");
         } catch (InvalidValueException e) {
             return ApiErrors.invalid(HttpStatus.BAD_REQUEST, e);
         }

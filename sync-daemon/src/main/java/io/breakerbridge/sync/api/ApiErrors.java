@@ -2,11 +2,14 @@ package io.breakerbridge.sync.api;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.RequestHeaders;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.json.StrictJson;
+import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /** Error answers as JSON: {@code {"error": ..., "path": ..., "value": ..., "expected": ...}}. */
@@ -38,6 +41,17 @@ final class ApiErrors {
         final ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("error", error == null ? "error" : error);
         return body;
+    }
+
+    /** The 415 of a request whose body is not said to be JSON in UTF-8, or null when it is. */
+    static @Nullable HttpResponse notJson(RequestHeaders headers) {
+        final MediaType type = headers.contentType();
+        if (type != null && type.is(MediaType.JSON)
+            && (type.charset() == null || type.charset() == StandardCharsets.UTF_8)) {
+            return null;
+        }
+        return invalid(HttpStatus.UNSUPPORTED_MEDIA_TYPE, new InvalidValueException(
+                "Content-Type", headers.get(HttpHeaderNames.CONTENT_TYPE), "application/json (UTF-8)"));
     }
 
     static HttpResponse json(HttpStatus status, ObjectNode body) {

@@ -109,14 +109,19 @@ final class ApiRoutes {
         return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, StrictJson.serialize(out));
     }
 
-    @Post(DaemonPaths.CONFLICTS + "/{service}")
+    @Post("regex:^" + DaemonPaths.CONFLICTS + "/[^/]+$")
     @Description("Resolves what is held of a service (&resource=R: only that resource): ?winner=neutral publishes "
                  + "the neutral rules to Sentinel, ?winner=sentinel writes Sentinel's rules to the neutral store.")
-    public HttpResponse resolve(ServiceRequestContext ctx, @Param("service") String service,
-                                @Param("winner") String winner, @Param("resource") Optional<String> resource)
-            throws InterruptedException {
+    public HttpResponse resolve(ServiceRequestContext ctx, @Param("winner") String winner,
+                                @Param("resource") Optional<String> resource) throws InterruptedException {
         if (AuthDecorator.principal(ctx).readOnly()) {
             return ApiErrors.of(HttpStatus.FORBIDDEN, "read-only token (expected: a writer token)");
+        }
+        final String service;
+        try {
+            service = RawPaths.service(ctx.rawPath(), DaemonPaths.CONFLICTS);
+        } catch (InvalidValueException e) {
+            return ApiErrors.invalid(HttpStatus.BAD_REQUEST, e);
         }
         final Winner side = switch (winner) {
             case "neutral" -> Winner.NEUTRAL;
@@ -146,7 +151,7 @@ final class ApiRoutes {
     }
 
     // The route matches two segments; the key is decoded once, strictly, from the path as it was sent
-    // (ThresholdsPaths): one key has one path, whatever the router would have normalised.
+    // (RawPaths): one key has one path, whatever the router would have normalised.
     private static final String KEY = "regex:^" + DaemonPaths.THRESHOLDS + "/[^/]+/[^/]+";
 
     @Get(KEY + "$")
@@ -179,7 +184,7 @@ final class ApiRoutes {
                                         Function<SnapshotKey, HttpResponse> handler) {
         final SnapshotKey key;
         try {
-            key = ThresholdsPaths.key(ctx.rawPath(), suffix);
+            key = RawPaths.key(ctx.rawPath(), DaemonPaths.THRESHOLDS, suffix);
         } catch (InvalidValueException e) {
             return ApiErrors.invalid(HttpStatus.BAD_REQUEST, e);
         }

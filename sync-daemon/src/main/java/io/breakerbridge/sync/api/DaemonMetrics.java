@@ -46,6 +46,14 @@ public final class DaemonMetrics {
                 .tag("result", result).description("Sentinel rule documents by result").register(registry));
     }
 
+    /** Publishes the divergence log's size in bytes and how many divergences it evicted to stay bounded. */
+    void bindDivergences(DivergenceLog divergences) {
+        Gauge.builder("breakerbridge.divergences.bytes", divergences, DivergenceLog::bytes).strongReference(true)
+             .description("Bytes of divergences kept in memory").register(registry);
+        FunctionCounter.builder("breakerbridge.divergences.evicted", divergences, DivergenceLog::evicted)
+                .description("Divergences evicted to keep within the log's bounds").register(registry);
+    }
+
     /** Publishes the adaptive controller's counters: signals by result, versions written, writes lost. */
     public void bindAdaptive(AdaptiveController adaptive) {
         final Map<String, ToDoubleFunction<AdaptiveController>> signals = Map.of(

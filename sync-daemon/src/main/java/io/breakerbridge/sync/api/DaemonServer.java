@@ -99,12 +99,15 @@ public final class DaemonServer implements AutoCloseable {
                 store, clock, () -> propagation == null || propagation.propagating(), adaptiveSettings)
                 .start(scheduler);
         metrics.bindAdaptive(adaptive);
+        final DivergenceLog divergences = new DivergenceLog();
+        metrics.bindDivergences(divergences);
         final Server server = Server.builder()
                 .http(port)
                 .meterRegistry(registry)
                 .maxRequestLength(MAX_REQUEST_BYTES)
                 .gracefulShutdownTimeout(Duration.ofMillis(200), Duration.ofSeconds(10))
                 .errorHandler(new JsonErrorHandler())
+                .decorator(SecurityHeaders::serve)
                 .service("/health", (ctx, req) -> HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8,
                                                                    "{\"status\":\"UP\"}"))
                 .service("/metrics", (ctx, req) -> HttpResponse.of(
@@ -115,7 +118,7 @@ public final class DaemonServer implements AutoCloseable {
                 .build(new ApiRoutes(api, watch, propagation))
                 .annotatedService()
                 .decorator(authDecorator::serve)
-                .build(new DivergencesApi(new DivergenceLog(), Clock.systemUTC()))
+                .build(new DivergencesApi(divergences, Clock.systemUTC()))
                 .annotatedService()
                 .decorator(authDecorator::serve)
                 .build(new AdaptiveApi(adaptive))

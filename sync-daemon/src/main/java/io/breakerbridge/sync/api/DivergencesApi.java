@@ -1,8 +1,6 @@
 package io.breakerbridge.sync.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpResponse;
@@ -45,8 +43,13 @@ final class DivergencesApi {
 
     @Post(DaemonPaths.DIVERGENCES)
     @Description("Keeps a divergence found by an application's dual run (service, resource, kind, at, detail, and "
-                 + "the conformance trace that reproduces it); the last 100 per service are kept in memory.")
+                 + "the conformance trace that reproduces it); in memory, the last 100 and at most 2 MiB per "
+                 + "service, 32 MiB in all (the oldest evicted first).")
     public HttpResponse post(ServiceRequestContext ctx, AggregatedHttpRequest request) {
+        final HttpResponse notJson = ApiErrors.notJson(request.headers());
+        if (notJson != null) {
+            return notJson;
+        }
         if (request.content().length() > MAX_BYTES) {
             return ApiErrors.of(HttpStatus.REQUEST_ENTITY_TOO_LARGE,
                                 "body: " + request.content().length() + " bytes (expected: at most " + MAX_BYTES + ")");
@@ -59,8 +62,9 @@ final class DivergencesApi {
         }
         divergence.put("receivedAt", clock.instant().toString());
         divergence.put("receivedFrom", AuthDecorator.principal(ctx).name());
-        log.add(divergence.get("service").textValue(), divergence);
-        return HttpResponse.of(HttpStatus.CREATED, MediaType.JSON_UTF_8, StrictJson.serialize(divergence));
+        final String json = StrictJson.serialize(divergence); // written once: kept, listed and answered as it is
+        log.add(divergence.get("service").textValue(), json);
+        return HttpResponse.of(HttpStatus.CREATED, MediaType.JSON_UTF_8, json);
     }
 
     @Get(DaemonPaths.DIVERGENCES)
@@ -71,9 +75,7 @@ final class DivergencesApi {
         } catch (InvalidValueException e) {
             return ApiErrors.invalid(HttpStatus.BAD_REQUEST, e);
         }
-        final ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        log.of(service).forEach(out::add);
-        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, StrictJson.serialize(out));
+        return HttpResponse.of(HttpStatus.OK, MediaType.JSON_UTF_8, log.listed(service));
     }
 
     private static ObjectNode validate(JsonNode body) {

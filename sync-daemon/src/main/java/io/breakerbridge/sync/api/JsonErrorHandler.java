@@ -10,8 +10,10 @@ import com.linecorp.armeria.common.RequestHeaders;
 import com.linecorp.armeria.server.ServerErrorHandler;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import io.breakerbridge.client.DaemonPaths;
 import io.breakerbridge.model.json.SnapshotReader;
 import io.breakerbridge.model.json.StrictJson;
+import io.breakerbridge.signals.SignalJson;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,7 +24,7 @@ final class JsonErrorHandler implements ServerErrorHandler {
     @Override
     public @Nullable HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
         if (cause instanceof ContentTooLargeException) {
-            return ApiErrors.json(HttpStatus.REQUEST_ENTITY_TOO_LARGE, tooLarge());
+            return ApiErrors.json(HttpStatus.REQUEST_ENTITY_TOO_LARGE, tooLarge(ctx.path()));
         }
         return null;
     }
@@ -33,7 +35,7 @@ final class JsonErrorHandler implements ServerErrorHandler {
                                                          @Nullable String description, @Nullable Throwable cause) {
         final ObjectNode body;
         if (status == HttpStatus.REQUEST_ENTITY_TOO_LARGE) {
-            body = tooLarge();
+            body = tooLarge(ctx == null ? "" : ctx.path());
         } else {
             body = ApiErrors.body(status.reasonPhrase() + (description == null ? "" : ": " + description));
             if (status == HttpStatus.BAD_REQUEST && description != null && description.contains("path")) {
@@ -48,9 +50,13 @@ final class JsonErrorHandler implements ServerErrorHandler {
         return AggregatedHttpResponse.of(status, MediaType.JSON_UTF_8, StrictJson.serialize(body));
     }
 
-    private static ObjectNode tooLarge() {
+    /** The 413 body naming the limit of the route that was asked. */
+    private static ObjectNode tooLarge(String path) {
         final ObjectNode body = ApiErrors.body("request body is too large");
-        body.put("expected", "at most " + SnapshotReader.MAX_DOCUMENT_BYTES + " bytes");
+        final long limit = path.startsWith(DaemonPaths.SIGNALS) ? SignalJson.MAX_BYTES
+                           : path.startsWith(DaemonPaths.DIVERGENCES) ? DivergencesApi.MAX_BYTES
+                           : SnapshotReader.MAX_DOCUMENT_BYTES;
+        body.put("expected", "at most " + limit + " bytes");
         return body;
     }
 }

@@ -33,7 +33,6 @@ import io.breakerbridge.model.store.SnapshotStore;
 import io.breakerbridge.model.store.StoreUnavailableException;
 import io.breakerbridge.model.store.WriteResult;
 import io.netty.util.AsciiString;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -120,14 +119,11 @@ public final class ThresholdsApi {
 
     /** {@code PUT /v1/thresholds/{service}/{resource}}: a compare-and-swap write. */
     HttpResponse put(ServiceRequestContext ctx, HttpRequest req, SnapshotKey key) {
-        final MediaType type = req.contentType();
-        if (type == null || !type.is(MediaType.JSON) || type.charset() != null
-                                                         && type.charset() != StandardCharsets.UTF_8) {
+        final HttpResponse notJson = ApiErrors.notJson(req.headers());
+        if (notJson != null) {
             metrics.rejected("unsupported-media-type");
-            final String sent = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
-            log.info("rejected write of {}: Content-Type {}", key, sent);
-            return ApiErrors.invalid(HttpStatus.UNSUPPORTED_MEDIA_TYPE, new InvalidValueException(
-                    "Content-Type", sent, "application/json (UTF-8)"));
+            log.info("rejected write of {}: Content-Type {}", key, req.headers().get(HttpHeaderNames.CONTENT_TYPE));
+            return notJson;
         }
         final HttpResponse repeated = repeatedPrecondition(req, key);
         if (repeated != null) {

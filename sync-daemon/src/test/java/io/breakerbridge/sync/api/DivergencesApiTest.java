@@ -86,4 +86,62 @@ class DivergencesApiTest {
             assertThat(listed.get(0).get("detail").asText()).startsWith("call 5,");
         }
     }
+
+    @Test
+    void nestingPastTheLimitIsRefusedAndWhatIsAcceptedListsBack() throws Exception {
+        try (DaemonFixture daemon = new DaemonFixture(dir)) {
+            final String deep = divergence("shop", "state_differs").replace(
+                    "\"trace\":{", "\"trace\":{\"meta\":" + "[".repeat(1000) + "]".repeat(1000) + ",");
+            final HttpResponse<String> refused = daemon.send("POST", "/v1/divergences", ADMIN, deep);
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(refused.body()).contains("nested deeper than 100 levels").doesNotContain("Constraints")
+                                      .doesNotContain("jackson");
+
+            final String nested = divergence("shop", "state_differs").replace(
+                    "\"trace\":{", "\"trace\":{\"meta\":" + "[".repeat(95) + "]".repeat(95) + ",");
+            assertThat(daemon.send("POST", "/v1/divergences", ADMIN, nested).statusCode()).isEqualTo(201);
+            final HttpResponse<String> listed = daemon.send("GET", "/v1/divergences?service=shop", ADMIN, null);
+            assertThat(listed.statusCode()).isEqualTo(200);
+            assertThat(new ObjectMapper().readTree(listed.body())).hasSize(1);
+        }
+    }
+
+    @Test
+    void largeDivergencesAreBoundedInBytesTheOldestEvictedAndCounted() throws Exception {
+        try (DaemonFixture daemon = new DaemonFixture(dir)) {
+            final String big = divergence("shop", "state_differs")
+                    .replace("SENTINEL BLOCK", "x".repeat(DivergencesApi.MAX_BYTES - 1000));
+            for (int i = 0; i < 46; i++) {
+                assertThat(daemon.send("POST", "/v1/divergences", ADMIN, big.replace("\"detail\":\"",
+                        "\"detail\":\"" + i + " ")).statusCode()).isEqualTo(201);
+            }
+            final JsonNode listed = new ObjectMapper().readTree(
+                    daemon.send("GET", "/v1/divergences?service=shop", ADMIN, null).body());
+            assertThat(listed.size()).isBetween(1, (int) (DivergenceLog.SERVICE_BYTES / (DivergencesApi.MAX_BYTES - 1000)));
+            assertThat(listed.get(listed.size() - 1).get("detail").asText()).startsWith("45 ");
+            final String metrics = daemon.send("GET", "/metrics", ADMIN, null).body();
+            assertThat(metrics).containsPattern("breakerbridge_divergences_evicted_total " + (46 - listed.size())
+                                                + "\\.0");
+        }
+    }
+
+    private static String entry(String id) {
+        return "{\"detail\":\"" + id + "x".repeat(400) + "\"}";
+    }
+
+    @Test
+    void theLogEvictsTheOldestOfAllWhenItsTotalIsReached() {
+        final DivergenceLog log = new DivergenceLog(1_000, 2_000);
+        for (int i = 0; i < 3; i++) {
+            log.add("a", entry("a" + i)); // ~415 bytes each
+        }
+        assertThat(log.listed("a")).startsWith("[{\"detail\":\"a1x"); // a0 went: a over its own 1000
+        for (int i = 0; i < 4; i++) {
+            log.add("b" + i, entry("b" + i));
+        }
+        assertThat(log.bytes()).isLessThanOrEqualTo(2_000);
+        assertThat(log.listed("a")).isEqualTo("[]"); // the oldest of all went first
+        assertThat(log.listed("b3")).contains("b3x");
+        assertThat(log.evicted()).isEqualTo(3);
+    }
 }

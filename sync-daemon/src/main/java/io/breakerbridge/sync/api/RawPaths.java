@@ -8,20 +8,23 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
-/** The paths of {@code /v1/thresholds}: split exactly as the client sent them, each segment percent-decoded. */
-final class ThresholdsPaths {
-    private ThresholdsPaths() {}
+/**
+ * The paths of every route with names in them ({@code /v1/thresholds}, {@code /v1/adaptive}, {@code /v1/conflicts}):
+ * split exactly as the client sent them, each segment percent-decoded once, strictly, so that one name has one path.
+ */
+final class RawPaths {
+    private RawPaths() {}
 
     /**
      * The segments after {@code /v1/thresholds} of the path exactly as the client sent it (before any
      * normalisation), so that one key has one path: path parameters ({@code ;}), empty segments and characters
      * that must be percent-encoded (non-ASCII, spaces, controls) are refused, not dropped or guessed at.
      */
-    static String[] segments(String rawPath) {
+    static String[] segments(String rawPath, String prefix) {
         final int query = rawPath.indexOf('?');
         final String path = query < 0 ? rawPath : rawPath.substring(0, query);
-        if (!path.startsWith(ThresholdsApi.PREFIX)) {
-            throw new InvalidValueException("path", path, ThresholdsApi.PREFIX + "/...");
+        if (!path.startsWith(prefix)) {
+            throw new InvalidValueException("path", path, prefix + "/...");
         }
         for (int i = 0; i < path.length(); i++) {
             final char c = path.charAt(i);
@@ -36,12 +39,12 @@ final class ThresholdsPaths {
                         + "( ) * + , = : @, everything else percent-encoded as UTF-8");
             }
         }
-        final String rest = path.substring(ThresholdsApi.PREFIX.length());
+        final String rest = path.substring(prefix.length());
         if (rest.isEmpty() || "/".equals(rest)) {
             return new String[0];
         }
         if (rest.charAt(0) != '/') {
-            throw new InvalidValueException("path", path, ThresholdsApi.PREFIX + "/{service}/{resource}");
+            throw new InvalidValueException("path", path, prefix + "/{service}/{resource}");
         }
         final String[] segments = rest.substring(1).split("/", -1);
         for (String segment : segments) {
@@ -53,17 +56,28 @@ final class ThresholdsPaths {
     }
 
     /**
-     * The key named by the raw path {@code /v1/thresholds/{service}/{resource}} (followed by {@code suffix}, e.g.
+     * The key named by the raw path {@code prefix/{service}/{resource}} (followed by {@code suffix}, e.g.
      * {@code /history}, or nothing): the router matched the route, this decodes its two names once and strictly.
      */
-    static SnapshotKey key(String rawPath, String suffix) {
+    static SnapshotKey key(String rawPath, String prefix, String suffix) {
         final int query = rawPath.indexOf('?');
         final String path = query < 0 ? rawPath : rawPath.substring(0, query);
-        final String[] segments = segments(path.substring(0, path.length() - suffix.length()));
+        final String[] segments = segments(path.substring(0, path.length() - suffix.length()), prefix);
         if (segments.length != 2 || !path.endsWith(suffix)) {
-            throw new InvalidValueException("path", path, ThresholdsApi.PREFIX + "/{service}/{resource}" + suffix);
+            throw new InvalidValueException("path", path, prefix + "/{service}/{resource}" + suffix);
         }
         return new SnapshotKey(decode(segments[0], "service"), decode(segments[1], "resource"));
+    }
+
+    /** The service named by the raw path {@code prefix/{service}}, decoded once and strictly. */
+    static String service(String rawPath, String prefix) {
+        final String[] segments = segments(rawPath, prefix);
+        if (segments.length != 1) {
+            throw new InvalidValueException("path", rawPath, prefix + "/{service}");
+        }
+        final String service = decode(segments[0], "service");
+        SnapshotKey.validateService(service);
+        return service;
     }
 
     /** Percent-decodes one path segment as UTF-8 ({@code +} stays a plus). */
