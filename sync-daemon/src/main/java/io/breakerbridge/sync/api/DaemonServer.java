@@ -16,8 +16,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class DaemonServer implements AutoCloseable {
     /** The largest body the server reads at all; bodies over 64 KiB get a JSON 413 from the API itself. */
     public static final int MAX_REQUEST_BYTES = 1024 * 1024;
+    /** How long closing waits for the server to stop before it closes the store anyway. */
+    static final long STOP_SECONDS = 15;
 
     private static final Logger log = LoggerFactory.getLogger(DaemonServer.class);
 
@@ -147,7 +152,15 @@ public final class DaemonServer implements AutoCloseable {
             watch.closeAll();
             adaptive.close();
             scheduler.shutdown();
-            server.stop().join();
+            // Bounded: requests in flight get the graceful period, then the store is closed whatever the server
+            // is doing (a server that cannot stop must not keep the store open).
+            server.stop().get(STOP_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            log.warn("the server did not stop within {} s; closing the store anyway", STOP_SECONDS);
+        } catch (ExecutionException e) {
+            log.warn("stopping the server failed: {}; closing the store anyway", String.valueOf(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             if (propagation != null) {
                 propagation.close();

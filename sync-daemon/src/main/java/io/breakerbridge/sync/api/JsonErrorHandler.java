@@ -23,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 final class JsonErrorHandler implements ServerErrorHandler {
     @Override
     public @Nullable HttpResponse onServiceException(ServiceRequestContext ctx, Throwable cause) {
+        FatalErrors.seen(cause); // an out-of-memory error stops the process
         if (cause instanceof ContentTooLargeException) {
             return ApiErrors.json(HttpStatus.REQUEST_ENTITY_TOO_LARGE, tooLarge(ctx.path()));
         }

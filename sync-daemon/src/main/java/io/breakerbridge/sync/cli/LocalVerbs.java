@@ -5,6 +5,7 @@ import io.breakerbridge.model.store.SnapshotStore;
 import io.breakerbridge.nacos.store.NacosSnapshotStore;
 import io.breakerbridge.propagation.SentinelPropagation;
 import io.breakerbridge.sync.api.DaemonServer;
+import io.breakerbridge.sync.api.FatalErrors;
 import io.breakerbridge.sync.api.TokenAuth;
 import io.breakerbridge.sync.store.DataDirLock;
 import io.breakerbridge.sync.store.FileChangeJournal;
@@ -26,6 +27,7 @@ final class LocalVerbs {
 
     /** Opens the store (and propagation) and serves until the process is stopped. */
     int serve(ServeOptions options) throws IOException {
+        FatalErrors.installUncaughtHandler(); // out of memory anywhere: one line, exit 3, a supervisor restarts it
         if ("json".equals(options.logFormat())) {
             System.setProperty("logback.configurationFile", "logback-json.xml");
         }
