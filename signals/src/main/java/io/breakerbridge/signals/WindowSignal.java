@@ -17,12 +17,12 @@ import io.breakerbridge.model.SnapshotKey;
  * @param engine the engine that guarded the calls
  * @param windowStartMs the window's start, epoch ms, a multiple of {@code windowMs}
  * @param windowMs the window's length, 100 ms to 60 s
- * @param passed calls let through (and completed in the window), {@code >= 0}
- * @param blocked calls refused by the rate limit (not by a breaker), {@code >= 0}
+ * @param passed calls let through (and completed in the window), 0 to {@link #MAX_COUNT}
+ * @param blocked calls refused by the rate limit (not by a breaker), 0 to {@link #MAX_COUNT}
  * @param errors overload errors among the passed calls (timeouts, 5xx, what the classifier counts; never a
  *     rejection), 0 to {@code passed}
  * @param slow passed calls slower than the slow-call threshold, 0 to {@code passed}
- * @param p95Ms the 95th percentile latency of the passed calls, {@code >= 0} (0 when none passed)
+ * @param p95Ms the 95th percentile latency of the passed calls, 0 to {@link #MAX_P95_MS} (0 when none passed)
  * @param breaker the worst state a breaker of the resource was in during the window (OPEN over HALF_OPEN over
  *     CLOSED); the controller holds the limit while it is not CLOSED
  */
@@ -32,6 +32,13 @@ public record WindowSignal(SnapshotKey key, String instance, EngineKind engine, 
     public static final long MIN_WINDOW_MS = 100;
     /** The longest window accepted. */
     public static final long MAX_WINDOW_MS = 60_000;
+    /**
+     * The largest count of one window (passed, blocked): far above any real process's window, small enough that the
+     * counts of every instance of a resource always add up without overflowing.
+     */
+    public static final long MAX_COUNT = 1_000_000_000_000L;
+    /** The largest P95 accepted: an hour. */
+    public static final long MAX_P95_MS = 3_600_000;
     /** The longest instance name accepted. */
     public static final int MAX_INSTANCE_LENGTH = 256;
 
@@ -54,9 +61,9 @@ public record WindowSignal(SnapshotKey key, String instance, EngineKind engine, 
             throw new InvalidValueException("windowStartMs", windowStartMs,
                                             "an epoch time >= 0, a multiple of windowMs (" + windowMs + ")");
         }
-        atLeastZero("passed", passed);
-        atLeastZero("blocked", blocked);
-        atLeastZero("p95Ms", p95Ms);
+        within("passed", passed, MAX_COUNT);
+        within("blocked", blocked, MAX_COUNT);
+        within("p95Ms", p95Ms, MAX_P95_MS);
         if (errors < 0 || errors > passed) {
             throw new InvalidValueException("errors", errors, "an integer from 0 to passed (" + passed + ")");
         }
@@ -65,9 +72,9 @@ public record WindowSignal(SnapshotKey key, String instance, EngineKind engine, 
         }
     }
 
-    private static void atLeastZero(String field, long value) {
-        if (value < 0) {
-            throw new InvalidValueException(field, value, "an integer >= 0");
+    private static void within(String field, long value, long max) {
+        if (value < 0 || value > max) {
+            throw new InvalidValueException(field, value, "an integer from 0 to " + max);
         }
     }
 }

@@ -19,6 +19,7 @@ import io.breakerbridge.model.store.WriteResult;
 import io.breakerbridge.signals.WindowSignal;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +62,8 @@ public final class AdaptiveController implements AutoCloseable {
     private final Object ticking = new Object();
     private final Map<SnapshotKey, KeyState> states = new TreeMap<>();
     private final AtomicLong ignored = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private long skipped;
     private @Nullable ScheduledFuture<?> loop;
     private long writes;
     private long writesLost;
@@ -104,9 +107,12 @@ public final class AdaptiveController implements AutoCloseable {
         final List<WindowSignal> adaptive = new ArrayList<>(reported.size());
         int none = 0;
         int skewed = 0;
+        int short_ = 0;
         for (WindowSignal s : reported) {
             if (!adaptiveKeys.contains(s.key())) {
                 none++;
+            } else if (s.windowMs() < settings.minWindowMs()) {
+                short_++;
             } else if (s.windowStartMs() + s.windowMs() < now - settings.maxSkewMs()
                        || s.windowStartMs() > now + settings.maxSkewMs()) {
                 skewed++;
@@ -116,8 +122,9 @@ public final class AdaptiveController implements AutoCloseable {
         }
         final int kept = signals.add(adaptive);
         ignored.addAndGet(none);
+        refused.addAndGet(short_);
         signals.countDropped(skewed);
-        return new Accepted(kept, none, adaptive.size() - kept + skewed);
+        return new Accepted(kept, none, adaptive.size() - kept + skewed, short_);
     }
 
     /** Decides every window that closed by now; what it writes is in the store, what it decided in the views. */
@@ -127,7 +134,7 @@ public final class AdaptiveController implements AutoCloseable {
                 standBy();
                 return;
             }
-            for (SignalAggregator.Closed window : signals.closed(clock.millis(), settings.graceMs())) {
+            for (SignalAggregator.Closed window : newestOfEach(signals.closed(clock.millis(), settings.graceMs()))) {
                 try {
                     final Pending pending = decide(window.key(), window.totals());
                     if (pending != null) {
@@ -139,6 +146,19 @@ public final class AdaptiveController implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Of the windows closed at once, the newest of each resource; the older ones are counted as skipped. */
+    private List<SignalAggregator.Closed> newestOfEach(List<SignalAggregator.Closed> closed) {
+        final Map<SnapshotKey, SignalAggregator.Closed> newest = new LinkedHashMap<>();
+        for (SignalAggregator.Closed window : closed) {
+            newest.merge(window.key(), window, (a, b) -> a.totals().windowStartMs() >= b.totals().windowStartMs()
+                                                         ? a : b);
+        }
+        synchronized (this) {
+            skipped += closed.size() - newest.size();
+        }
+        return List.copyOf(newest.values());
     }
 
     /** The controller's view of {@code key}, empty when the resource has no adaptive rate limit. */
@@ -162,7 +182,8 @@ public final class AdaptiveController implements AutoCloseable {
 
     /** Counts since start: signals kept, dropped and ignored, versions written, writes lost to a newer version. */
     public synchronized AdaptiveCounts counts() {
-        return new AdaptiveCounts(signals.accepted(), signals.dropped(), ignored.get(), writes, writesLost);
+        return new AdaptiveCounts(signals.accepted(), signals.dropped(), ignored.get(), writes, writesLost,
+                                  refused.get(), skipped);
     }
 
     /** Stops the loop (a decision in progress finishes) and the watch of the store. */
@@ -222,6 +243,13 @@ public final class AdaptiveController implements AutoCloseable {
             state = new KeyState(limits.size(), settings.decisionsKept());
             states.put(key, state);
         }
+        final long now = clock.millis();
+        if (state.decidedAtMs != Long.MIN_VALUE && now - state.decidedAtMs < totals.windowMs() / 2) {
+            // Paced by the daemon's own clock, whatever was reported (half a window: ticks and grace jitter)
+            skipped++;
+            return null;
+        }
+        state.decidedAtMs = now;
         if (snapshot.version() != state.seenVersion && snapshot.origin() != Origin.ADAPTIVE) {
             state.limits.forEach(AdaptiveLimit::follow); // a person set the rules: start over from them
         }
@@ -328,8 +356,9 @@ public final class AdaptiveController implements AutoCloseable {
      * @param kept signals kept for their window
      * @param ignored signals of resources without an adaptive rate limit
      * @param dropped signals of windows already decided, too far from the daemon's clock, or over a bound
+     * @param refused signals of windows shorter than the daemon's floor ({@link Settings#minWindowMs})
      */
-    public record Accepted(int kept, int ignored, int dropped) {}
+    public record Accepted(int kept, int ignored, int dropped, int refused) {}
 
     /**
      * The controller's settings.
@@ -344,22 +373,34 @@ public final class AdaptiveController implements AutoCloseable {
      * @param decisionsKept how many decisions per resource the view keeps
      */
     public record Settings(long tickMs, long graceMs, int maxOpenWindows, int maxInstances, int maxSignals,
-                           long maxSkewMs, int decisionsKept) {
+                           long maxSkewMs, int decisionsKept, long minWindowMs) {
+        /** The shortest window decided on by default: shorter ones are refused (and counted). */
+        public static final long DEFAULT_MIN_WINDOW_MS = 1000;
+
         /**
          * Ticks every 100 ms, 500 ms of grace, 10,000 open windows of 1,000 instances, 100,000 signals in all,
          * windows within 30 s of the daemon's clock, 20 decisions kept.
          */
-        public static final Settings DEFAULT = new Settings(100, 500, 10_000, 1_000, 100_000, 30_000, 20);
+        public static final Settings DEFAULT = new Settings(100, 500, 10_000, 1_000, 100_000, 30_000, 20,
+                                                            DEFAULT_MIN_WINDOW_MS);
 
         /** Validates the settings. */
         public Settings {
             if (tickMs < 1 || graceMs < 0 || maxOpenWindows < 1 || maxInstances < 1 || maxSignals < 1
-                || maxSkewMs < 1 || decisionsKept < 1) {
+                || maxSkewMs < 1 || decisionsKept < 1 || minWindowMs < WindowSignal.MIN_WINDOW_MS) {
                 throw new IllegalArgumentException("settings: " + tickMs + "/" + graceMs + "/" + maxOpenWindows + "/"
                                                    + maxInstances + "/" + maxSignals + "/" + maxSkewMs + "/"
-                                                   + decisionsKept + " (expected: tickMs >= 1, graceMs >= 0, the "
-                                                   + "bounds >= 1)");
+                                                   + decisionsKept + "/" + minWindowMs + " (expected: tickMs >= 1, "
+                                                   + "graceMs >= 0, the bounds >= 1, minWindowMs >= "
+                                                   + WindowSignal.MIN_WINDOW_MS + ")");
             }
+        }
+
+        /** The settings with the default window floor. */
+        public Settings(long tickMs, long graceMs, int maxOpenWindows, int maxInstances, int maxSignals,
+                        long maxSkewMs, int decisionsKept) {
+            this(tickMs, graceMs, maxOpenWindows, maxInstances, maxSignals, maxSkewMs, decisionsKept,
+                 DEFAULT_MIN_WINDOW_MS);
         }
     }
 }

@@ -12,6 +12,8 @@ final class KeyState {
     final Deque<AdaptiveView.Entry> decisions = new ArrayDeque<>();
     private final int kept;
     long seenVersion = -1;
+    /** When (the daemon's clock) the resource was last decided; a decision waits one window length after it. */
+    long decidedAtMs = Long.MIN_VALUE;
     @Nullable WindowTotals lastWindow;
 
     KeyState(int rateLimits, int kept) {

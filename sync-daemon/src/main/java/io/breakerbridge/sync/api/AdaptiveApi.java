@@ -41,8 +41,9 @@ final class AdaptiveApi {
     @Post(DaemonPaths.SIGNALS)
     @Description("Per-window signals of guarded resources (an array of {service, resource, instance, engine, "
                  + "windowStartMs, windowMs, passed, blocked, errors, slow, p95Ms, breaker?}); 202 with how many "
-                 + "were kept, ignored (no adaptive rate limit) and dropped (late, too far from the daemon's clock, "
-                 + "or over a bound); 503 on a daemon that stands by (another holds the propagation lease).")
+                 + "were kept, ignored (no adaptive rate limit), dropped (late, too far from the daemon's clock, "
+                 + "or over a bound) and refused (a window shorter than 1 s); 503 on a daemon that stands by "
+                 + "(another holds the propagation lease).")
     public HttpResponse signals(ServiceRequestContext ctx, AggregatedHttpRequest request) {
         if (AuthDecorator.principal(ctx).readOnly()) {
             return ApiErrors.of(HttpStatus.FORBIDDEN, "read-only token (expected: a writer token)");
@@ -71,6 +72,7 @@ final class AdaptiveApi {
         out.put("kept", accepted.kept());
         out.put("ignored", accepted.ignored());
         out.put("dropped", accepted.dropped());
+        out.put("refused", accepted.refused());
         return ApiErrors.json(HttpStatus.ACCEPTED, out);
     }
 

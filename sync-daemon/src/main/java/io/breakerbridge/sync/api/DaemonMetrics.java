@@ -59,9 +59,13 @@ public final class DaemonMetrics {
         final Map<String, ToDoubleFunction<AdaptiveController>> signals = Map.of(
                 "kept", a -> a.counts().signalsKept(),
                 "dropped", a -> a.counts().signalsDropped(),
-                "ignored", a -> a.counts().signalsIgnored());
+                "ignored", a -> a.counts().signalsIgnored(),
+                "refused", a -> a.counts().signalsRefused());
         signals.forEach((result, count) -> FunctionCounter.builder("breakerbridge.adaptive.signals", adaptive, count)
                 .tag("result", result).description("Reported signals by result").register(registry));
+        FunctionCounter.builder("breakerbridge.adaptive.windows.skipped", adaptive, a -> a.counts().windowsSkipped())
+                .description("Closed windows not decided: older ones closed with a newer one, or sooner than a window "
+                             + "after the last decision").register(registry);
         FunctionCounter.builder("breakerbridge.adaptive.writes", adaptive, a -> a.counts().writes())
                 .description("Versions the adaptive controller wrote").register(registry);
         FunctionCounter.builder("breakerbridge.adaptive.writes.lost", adaptive, a -> a.counts().writesLost())

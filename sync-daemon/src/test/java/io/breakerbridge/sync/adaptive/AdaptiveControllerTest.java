@@ -168,13 +168,13 @@ class AdaptiveControllerTest {
         final WindowSignal early = new WindowSignal(KEY, "pod-1", EngineKind.SENTINEL, window, 1000, 5, 0, 0, 0, 1,
                                                     BreakerState.CLOSED);
 
-        assertThat(controller.accept(List.of(other))).isEqualTo(new AdaptiveController.Accepted(0, 1, 0));
+        assertThat(controller.accept(List.of(other))).isEqualTo(new AdaptiveController.Accepted(0, 1, 0, 0));
         controller.accept(List.of(early));
         clock.set(window + 1500);
         controller.tick();
         final WindowSignal late = new WindowSignal(KEY, "pod-2", EngineKind.SENTINEL, window, 1000, 5, 0, 0, 0, 1,
                                                    BreakerState.CLOSED);
-        assertThat(controller.accept(List.of(late))).isEqualTo(new AdaptiveController.Accepted(0, 0, 1));
+        assertThat(controller.accept(List.of(late))).isEqualTo(new AdaptiveController.Accepted(0, 0, 1, 0));
         assertThat(controller.view(plain)).isEmpty();
     }
 
@@ -194,7 +194,7 @@ class AdaptiveControllerTest {
         signals.add(new WindowSignal(KEY, "pod-y", EngineKind.SENTINEL, window - 60_000, 1000, 5, 0, 0, 0, 1,
                                      BreakerState.CLOSED));
 
-        assertThat(small.accept(signals)).isEqualTo(new AdaptiveController.Accepted(3, 0, 4));
+        assertThat(small.accept(signals)).isEqualTo(new AdaptiveController.Accepted(3, 0, 4, 0));
         assertThat(small.counts().signalsDropped()).isEqualTo(4);
     }
 
@@ -224,6 +224,60 @@ class AdaptiveControllerTest {
                                       BreakerState.CLOSED));
         }
 
-        assertThat(small.accept(many)).isEqualTo(new AdaptiveController.Accepted(3, 0, 7));
+        assertThat(small.accept(many)).isEqualTo(new AdaptiveController.Accepted(3, 0, 7, 0));
+    }
+
+    @Test
+    void windowsShorterThanTheFloorAreRefusedAndCounted() {
+        create(400);
+        final WindowSignal shortWindow = new WindowSignal(KEY, "pod-1", EngineKind.SENTINEL, window, 100, 5, 0, 0, 0,
+                                                          1, BreakerState.CLOSED);
+
+        assertThat(controller.accept(List.of(shortWindow))).isEqualTo(new AdaptiveController.Accepted(0, 0, 0, 1));
+        assertThat(controller.counts().signalsRefused()).isEqualTo(1);
+    }
+
+    @Test
+    void backFilledWindowsAreDecidedOnceNewestFirstNotOncePerWindow() {
+        create(800);
+        final List<WindowSignal> backFilled = new ArrayList<>();
+        for (int i = 0; i < 20; i++) { // 20 overloaded windows reported at once
+            backFilled.add(new WindowSignal(KEY, "pod-1", EngineKind.SENTINEL, window + 1000L * i, 1000, 800, 0, 400,
+                                            0, 100, BreakerState.CLOSED));
+        }
+        assertThat(controller.accept(backFilled).kept()).isEqualTo(20);
+        clock.set(window + 20_000 + AdaptiveController.Settings.DEFAULT.graceMs());
+
+        controller.tick();
+        controller.tick();
+
+        assertThat(store.history(KEY)).hasSize(2); // one decision, not twenty
+        assertThat(controller.counts().windowsSkipped()).isEqualTo(19);
+        assertThat(controller.view(KEY).orElseThrow().lastWindow().windowStartMs()).isEqualTo(window + 19_000);
+    }
+
+    @Test
+    void aResourceIsDecidedAtMostOncePerHalfWindowOfTheDaemonsClock() {
+        create(800);
+        final long grace = AdaptiveController.Settings.DEFAULT.graceMs();
+        controller.accept(List.of(overloaded(window), overloaded(window + 1000)));
+        clock.set(window + 1000 + grace + 900); // the first window is decided late
+        controller.tick();
+        assertThat(controller.view(KEY).orElseThrow().decisions()).hasSize(1);
+
+        clock.set(window + 2000 + grace); // the next one closes 100 ms (of the daemon's clock) after that decision
+        controller.tick();
+        assertThat(controller.view(KEY).orElseThrow().decisions()).hasSize(1);
+        assertThat(controller.counts().windowsSkipped()).isEqualTo(1);
+
+        controller.accept(List.of(overloaded(window + 2000)));
+        clock.set(window + 3000 + grace); // a whole window after the decision: decided
+        controller.tick();
+        assertThat(controller.view(KEY).orElseThrow().decisions()).hasSize(2);
+    }
+
+    private static WindowSignal overloaded(long start) {
+        return new WindowSignal(KEY, "pod-1", EngineKind.SENTINEL, start, 1000, 800, 0, 400, 0, 100,
+                                BreakerState.CLOSED);
     }
 }

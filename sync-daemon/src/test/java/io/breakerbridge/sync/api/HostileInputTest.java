@@ -142,6 +142,7 @@ class HostileInputTest {
                 new Case("divergences-content-type-latin1", "admin", "POST", "/v1/divergences", List.of("Content-Type", "application/json; charset=iso-8859-1"), "{\"service\":\"payment\"}", 415),
                 new Case("divergences-deep-nesting", "admin", "POST", "/v1/divergences", List.of("Content-Type", "application/json"), "[".repeat(1000) + "]".repeat(1000), 400),
                 new Case("divergences-body-2m", "admin", "POST", "/v1/divergences", List.of("Content-Type", "application/json"), "[\"" + "a".repeat(2100000) + "\"]", 413),
+                new Case("signals-count-overflow", "admin", "POST", "/v1/signals", List.of("Content-Type", "application/json"), "[{\"service\":\"payment\",\"resource\":\"exists\",\"instance\":\"i\",\"engine\":\"SENTINEL\",\"windowStartMs\":0,\"windowMs\":1000,\"passed\":6900000000000000000,\"blocked\":0,\"errors\":0,\"slow\":0,\"p95Ms\":1}]", 400),
                 new Case("adaptive-path-param", "admin", "GET", "/v1/adaptive/payment/x;v=1", List.of(), null, 400),
                 new Case("adaptive-service-param", "admin", "GET", "/v1/adaptive/payment;x=1/exists", List.of(), null, 400),
                 new Case("adaptive-empty-segment", "admin", "GET", "/v1/adaptive/payment//exists", List.of(), null, 400),
