@@ -214,7 +214,8 @@ final class Propagator {
                     twoSided(sync, dataId + " was changed in Nacos since the last sync");
                 } else {
                     foreignContent(sync, dataId, current);
-                    if (!holds.service(sync.app())) {
+                    // Not over a document refused as malformed: it stays as it is (said once) until someone fixes it.
+                    if (!holds.service(sync.app()) && sync.lastRefused == null) {
                         worker.execute(() -> neutralToSentinel(sync.app()));
                     }
                 }
@@ -418,7 +419,9 @@ final class Propagator {
         }
         final SentinelImport.Outcome outcome = importer.apply(sync, both, neutral, rendering, force, which);
         if (outcome instanceof SentinelImport.Outcome.Refused refused) {
-            audit.record(sync.app(), SyncEvent.Kind.REFUSED, refused.reason(), sync);
+            if (!refused.again()) {
+                audit.record(sync.app(), SyncEvent.Kind.REFUSED, refused.reason(), sync);
+            }
         } else if (outcome instanceof SentinelImport.Outcome.BothMoved) {
             twoSided(sync, "both the neutral store and Sentinel changed since the last sync");
         } else if (outcome instanceof SentinelImport.Outcome.Raced raced) {

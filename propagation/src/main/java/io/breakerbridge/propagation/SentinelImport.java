@@ -29,8 +29,11 @@ final class SentinelImport {
 
     /** What an import did. */
     sealed interface Outcome {
-        /** The documents were malformed: nothing was written, the neutral rules stay. */
-        record Refused(String reason) implements Outcome {}
+        /**
+         * The documents were malformed: nothing was written, the neutral rules stay ({@code again}: the same
+         * documents were refused just before, already said).
+         */
+        record Refused(String reason, boolean again) implements Outcome {}
 
         /** The neutral rules moved since the last sync too: nothing was written. */
         record BothMoved() implements Outcome {}
@@ -59,16 +62,22 @@ final class SentinelImport {
                   Map<String, String> rendering, boolean force, Predicate<String> which) {
         final String service = sync.app();
         final Translation<SortedMap<SnapshotKey, ThresholdSpec>> specs;
+        final SentinelRuleJson.Documents documents = new SentinelRuleJson.Documents(
+                both.getOrDefault(NacosLayout.flowRules(service), ""),
+                both.getOrDefault(NacosLayout.degradeRules(service), ""));
         try {
-            specs = SentinelRuleJson.readService(service, new SentinelRuleJson.Documents(
-                    both.getOrDefault(NacosLayout.flowRules(service), ""),
-                    both.getOrDefault(NacosLayout.degradeRules(service), "")));
+            specs = SentinelRuleJson.readService(service, documents);
         } catch (InvalidValueException e) {
+            if (documents.equals(sync.lastRefused)) {
+                return new Outcome.Refused(String.valueOf(e.getMessage()), true); // the same documents again
+            }
+            sync.lastRefused = documents;
             refused.incrementAndGet();
             log.warn("refused malformed Sentinel rules of {}: {} (the neutral rules stay in force)", service,
                      e.getMessage());
-            return new Outcome.Refused(String.valueOf(e.getMessage()));
+            return new Outcome.Refused(String.valueOf(e.getMessage()), false);
         }
+        sync.lastRefused = null;
         specs.losses().forEach(loss -> log.warn("Sentinel rules of {}: loss: {}", service, loss));
         if (!force && sync.neutralMoved(rendering, neutral.isEmpty())) {
             return new Outcome.BothMoved();

@@ -40,6 +40,8 @@ final class ServiceSync {
     boolean baseDirty;
     /** The sync base as last stored in Nacos (null: none stored yet). */
     @Nullable String storedBase;
+    /** The documents last refused as malformed (said once, however often they are seen again). */
+    SentinelRuleJson.@Nullable Documents lastRefused;
     /** Per resource, the rules we published for it (model view) and their neutral version, newest last. */
     private final Map<String, Deque<Published>> publishedViews = new HashMap<>();
     /** The kept rules already said in an event. */
@@ -245,6 +247,7 @@ final class ServiceSync {
         storedBase = null;
         baseDirty = false;
         storedBaseSeen = false;
+        lastRefused = null;
         renderedFrom = null;
         rendering = Map.of();
         publishedViews.clear();

@@ -441,6 +441,24 @@ class SentinelPropagationTest {
     }
 
     @Test
+    void theSameRefusedDocumentIsSaidOnceHoweverOftenItIsSeen() throws Exception {
+        syncThenPublishMalformedRules();
+
+        store.put(KEY, 1, spec(41), ALICE); // each neutral write meets the refused document again
+        settle();
+        store.put(KEY, 2, spec(42), ALICE);
+        settle();
+
+        assertThat(propagation.events()).extracting(SyncEvent::kind).containsExactly(SyncEvent.Kind.REFUSED);
+        assertThat(propagation.metrics().refused()).isEqualTo(1);
+        assertThat(nacos.content(FLOW, NacosLayout.SENTINEL_GROUP)).isEqualTo("[{\"resource\": oops"); // not lost
+        nacos.client().publishConfig(FLOW, NacosLayout.SENTINEL_GROUP, "[{\"resource\": oops again");
+        settle();
+        assertThat(propagation.events()).extracting(SyncEvent::kind).containsExactly(SyncEvent.Kind.REFUSED,
+                                                                                     SyncEvent.Kind.REFUSED);
+    }
+
+    @Test
     void auditTrailIsStoredInNacosAndOutlivesTheDaemon() throws Exception {
         syncThenPublishMalformedRules();
         propagation.close();
