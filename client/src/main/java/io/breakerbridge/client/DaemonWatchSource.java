@@ -138,7 +138,7 @@ public final class DaemonWatchSource implements SnapshotSource {
         }
         if (response.statusCode() != 200) {
             response.body().close();
-            throw new IOException("watch answered " + response.statusCode() + " (expected: 200)");
+            throw new DaemonStatusException("watch", response.statusCode());
         }
         current = response.body();
         boolean delivered = false;
@@ -181,7 +181,7 @@ public final class DaemonWatchSource implements SnapshotSource {
         final DaemonConnection.Reply response = daemon.send("GET", DaemonPaths.thresholds(service), Map.of(), null,
                                                             LIST_TIMEOUT);
         if (response.status() != 200) {
-            throw new IOException("listing answered " + response.status() + " (expected: 200)");
+            throw new DaemonStatusException("listing", response.status());
         }
         final long sequence = response.sequence().map(Long::parseLong).orElseThrow(
                 () -> new IOException("listing without " + SEQUENCE_HEADER + " (expected: a daemon that says the "
@@ -208,6 +208,7 @@ public final class DaemonWatchSource implements SnapshotSource {
             lastSequence = sequence;
             listNeeded = false;
         }
+        listener.onSynced(sequence);
     }
 
     private void deliver(SnapshotListener listener, String json) {

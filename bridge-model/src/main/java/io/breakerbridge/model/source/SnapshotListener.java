@@ -16,8 +16,20 @@ public interface SnapshotListener {
     /** The key was deleted; {@code version} is the delete's own version. */
     void onDelete(SnapshotKey key, long version);
 
-    /** The source could not reach its origin; it keeps trying. The default ignores it. */
-    default void onError(Throwable error) {}
+    /**
+     * The source could not reach its origin (or was refused by it); it keeps trying. The default logs it (logger
+     * {@code io.breakerbridge.source}, WARNING): a source never fails silently.
+     */
+    default void onError(Throwable error) {
+        System.getLogger("io.breakerbridge.source").log(System.Logger.Level.WARNING,
+                "breakerbridge: following the rules failed, retrying: " + error);
+    }
+
+    /**
+     * The source holds every rule of its origin as of {@code sequence} (a listing, or the first read, succeeded):
+     * what was delivered so far is all there is, even if nothing was. The default does nothing.
+     */
+    default void onSynced(long sequence) {}
 
     /** A listener from two functions, e.g. {@code of(applier::update, applier::remove)}. */
     static SnapshotListener of(Consumer<ThresholdSnapshot> onSnapshot, BiConsumer<SnapshotKey, Long> onDelete) {

@@ -57,6 +57,7 @@ public final class NacosSnapshotSource implements SnapshotSource {
             if (initial != null) {
                 deliver(consumer, initial);
             }
+            consumer.onSynced(last == null ? 0 : last.revision());
             listener = documents.listen(dataId, content -> {
                 if (content != null) {
                     deliver(consumer, content);

@@ -13,9 +13,11 @@ import io.breakerbridge.propagation.SentinelPropagation;
 import io.breakerbridge.sync.adaptive.AdaptiveController;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -133,7 +135,18 @@ public final class DaemonServer implements AutoCloseable {
                                                  .build())
                 .service("/ui", (ctx, req) -> HttpResponse.ofRedirect("/ui/"))
                 .build();
-        server.start().join();
+        try {
+            server.start().join();
+        } catch (CompletionException e) {
+            adaptive.close();
+            scheduler.shutdown();
+            if (e.getCause() instanceof BindException
+                || String.valueOf(e.getCause()).contains("Address already in use")) {
+                throw new IllegalStateException("port " + port + " is in use (another daemon, or another program): "
+                                                + "stop it, or give this one another --port", e);
+            }
+            throw e;
+        }
         log.info("breakerbridge daemon listening on port {}", ((InetSocketAddress) server.activePort().localAddress())
                 .getPort());
         return new DaemonServer(server, store, watch, propagation, adaptive, scheduler);

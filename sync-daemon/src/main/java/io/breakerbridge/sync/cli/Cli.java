@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.net.ConnectException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,10 +67,51 @@ final class Cli implements Callable<Integer> {
         line.setParameterExceptionHandler((e, arguments) -> {
             final CommandLine failed = e.getCommandLine();
             failed.getErr().println("error: " + message(e));
-            failed.usage(failed.getErr());
+            final String nearest = e instanceof CommandLine.UnmatchedArgumentException unmatched
+                                   && !unmatched.getUnmatched().isEmpty()
+                    ? nearestVerb(failed, unmatched.getUnmatched().get(0)) : null;
+            if (nearest != null) {
+                failed.getErr().println("Did you mean: " + nearest + "? (breakerbridge-daemon --help lists the "
+                                        + "verbs)");
+            } else {
+                failed.usage(failed.getErr());
+            }
             return CommandLine.ExitCode.USAGE;
         });
         return line.execute(args);
+    }
+
+    /** The verb of {@code line} one or two edits away from {@code typed}, if any. */
+    private static @Nullable String nearestVerb(CommandLine line, String typed) {
+        String best = null;
+        int bestDistance = 3;
+        for (String verb : line.getSubcommands().keySet()) {
+            final int distance = distance(typed, verb);
+            if (distance < bestDistance) {
+                best = verb;
+                bestDistance = distance;
+            }
+        }
+        return best;
+    }
+
+    /** The edit distance of two words (insertions, deletions, substitutions, swaps of neighbours). */
+    private static int distance(String a, String b) {
+        final int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            for (int j = 0; j <= b.length(); j++) {
+                if (i == 0 || j == 0) {
+                    d[i][j] = i + j;
+                    continue;
+                }
+                final int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     /** A refused value as {@code --option: value (expected: ...)}; picocli's own words otherwise. */
@@ -119,8 +161,15 @@ final class Cli implements Callable<Integer> {
                 err.println("error: " + e.getMessage());
                 err.print(self.commandLine().getUsageMessage());
                 return CommandLine.ExitCode.USAGE;
+            } catch (ConnectException e) {
+                err.println("error: cannot reach the daemon (connection refused): is it running "
+                            + "(breakerbridge-daemon serve), and is --url right? (default http://127.0.0.1:7070)");
+                return 1;
             } catch (InvalidValueException | IOException e) {
-                err.println("error: " + e.getMessage());
+                err.println("error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                return 1;
+            } catch (RuntimeException e) { // never a stack trace: one line naming what failed
+                err.println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
                 return 1;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -150,11 +199,16 @@ final class Cli implements Callable<Integer> {
                 }
                 token = firstToken(file);
             }
+            final URI base;
             try {
-                return DaemonConnection.of(URI.create(url), token.strip());
+                base = URI.create(url);
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--url: " + url + " (expected: http://host:port)");
             }
+            if (!("http".equals(base.getScheme()) || "https".equals(base.getScheme())) || base.getHost() == null) {
+                throw new UsageException("--url: " + url + " (expected: http://host:port, e.g. http://" + url + ")");
+            }
+            return DaemonConnection.of(base, token.strip());
         }
 
         private static String firstToken(Path file) throws IOException {

@@ -31,7 +31,8 @@ final class CliVerbs {
         Path dataDir = Path.of("./breakerbridge-data");
         @Option(names = "--token-file", paramLabel = "F", description = "default DIR/admin.token (created)")
         @Nullable Path tokenFile;
-        @Option(names = "--log-format", paramLabel = "text|json", converter = CliValues.LogFormat.class)
+        @Option(names = "--log-format", paramLabel = "text|json", converter = CliValues.LogFormat.class,
+                description = "json: one JSON object per log line, for log shippers (default text)")
         String logFormat = "text";
         @Option(names = "--max-watchers", paramLabel = "N", converter = CliValues.Count.class,
                 description = "default 1024")
@@ -46,11 +47,14 @@ final class CliVerbs {
         @Option(names = "--sentinel-nacos", paramLabel = "HOST:PORT",
                 description = "propagate with Sentinel's dataIds on this Nacos")
         @Nullable String sentinelNacos;
-        @Option(names = "--nacos-namespace", paramLabel = "NS") @Nullable String nacosNamespace;
+        @Option(names = "--nacos-namespace", paramLabel = "NS", description = "the Nacos namespace (default: public)")
+        @Nullable String nacosNamespace;
         @Option(names = "--nacos-credentials", paramLabel = "F", description = "user and password on two lines")
         @Nullable Path nacosCredentials;
         @Option(names = "--on-conflict", paramLabel = "hold|neutral-wins|sentinel-wins",
-                converter = CliValues.Policy.class)
+                converter = CliValues.Policy.class,
+                description = "a resource changed both here and in Sentinel since the last sync: held for a person "
+                              + "(default), or one side wins")
         ConflictPolicy onConflict = ConflictPolicy.HOLD;
         @Option(names = "--mass-deletion-share", paramLabel = "S", converter = CliValues.Share.class,
                 description = "hold a Sentinel change removing every rule of an app or more than this share of its "
@@ -60,7 +64,8 @@ final class CliVerbs {
                 description = "say a Sentinel change of a resource this soon after a publication of it as an "
                               + "overwrite event, e.g. 10s, 2m; 0 never (default 10s)")
         Duration overwriteWindow = SentinelPropagation.DEFAULT_OVERWRITE_WINDOW;
-        @Option(names = "--sentinel-apps", paramLabel = "APP,APP...", converter = CliValues.Apps.class)
+        @Option(names = "--sentinel-apps", paramLabel = "APP,APP...", converter = CliValues.Apps.class,
+                description = "also follow these Sentinel apps whose rules exist only in the dashboard so far")
         List<String> sentinelApps = List.of();
         @Option(names = "--history-keep", paramLabel = "N", converter = CliValues.Count.class,
                 description = "changes kept per key (default 1000)")
@@ -179,7 +184,8 @@ final class CliVerbs {
         @Option(names = "--enforce-percent", paramLabel = "P", converter = CliValues.Percent.class,
                 description = "0 to 100: the candidate's share")
         @Nullable Integer enforcePercent;
-        @Option(names = "--incumbent", paramLabel = "sentinel|resilience4j", converter = CliValues.Engine.class)
+        @Option(names = "--incumbent", paramLabel = "sentinel|resilience4j", converter = CliValues.Engine.class,
+                description = "the engine the application runs today (default: as set, else sentinel)")
         @Nullable EngineKind incumbent;
         @Option(names = "--off", description = "remove the section") boolean off;
         @Mixin Cli.ClientOptions client = new Cli.ClientOptions();
@@ -231,9 +237,12 @@ final class CliVerbs {
                            + "or resilience4j-spring-boot3 YAML (losses on stderr).")
     static final class Export extends Cli.Verb {
         @Option(names = "--format", paramLabel = "snapshot|sentinel|opensergo|resilience4j-spring-boot3",
-                required = true, converter = CliValues.ExportFormat.class)
+                required = true, converter = CliValues.ExportFormat.class,
+                description = "what to print: the snapshots, Sentinel's rule files, OpenSergo CRDs or "
+                              + "resilience4j-spring-boot3 YAML")
         String format = "";
-        @Option(names = "--service", paramLabel = "SERVICE") @Nullable String service;
+        @Option(names = "--service", paramLabel = "SERVICE", description = "only this service's rules")
+        @Nullable String service;
         @Mixin Cli.ClientOptions client = new Cli.ClientOptions();
 
         @Override
@@ -246,9 +255,12 @@ final class CliVerbs {
              description = "Translates Sentinel dashboard rule files or OpenSergo fault-tolerance CRDs and writes "
                            + "them, refusing a lossy import.")
     static final class Import extends Cli.Verb {
-        @Option(names = "--from-sentinel", paramLabel = "FLOW.json") @Nullable Path flow;
-        @Parameters(index = "0", arity = "0..1", paramLabel = "DEGRADE.json") @Nullable Path degrade;
-        @Option(names = "--from-opensergo", paramLabel = "FILE.yaml") @Nullable Path openSergo;
+        @Option(names = "--from-sentinel", arity = "2", paramLabel = "FILE",
+                description = "the dashboard's two rule files: FLOW.json DEGRADE.json")
+        List<Path> sentinel = List.of();
+        @Option(names = "--from-opensergo", paramLabel = "FILE.yaml",
+                description = "OpenSergo fault-tolerance CRDs (YAML, one or more documents)")
+        @Nullable Path openSergo;
         @Option(names = "--service", paramLabel = "APP",
                 description = "the Sentinel app; for OpenSergo, the service of rules without an app label")
         @Nullable String service;
@@ -258,21 +270,22 @@ final class CliVerbs {
         @Override
         int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
             if (openSergo != null) {
-                if (flow != null || degrade != null) {
+                if (!sentinel.isEmpty()) {
                     throw new UsageException("--from-opensergo: " + openSergo + " (expected: either --from-opensergo "
                                              + "FILE or --from-sentinel FLOW.json DEGRADE.json)");
                 }
                 return new RuleFormats(new ClientVerbs(out, err, client.connect()))
                         .importOpenSergo(openSergo, service, allowLoss);
             }
-            if (flow == null || degrade == null) {
-                throw new UsageException("import --from-sentinel FLOW.json DEGRADE.json (expected: two files)");
+            if (sentinel.size() != 2) {
+                throw new UsageException("import: nothing to import (expected: --from-sentinel FLOW.json DEGRADE.json "
+                                         + "or --from-opensergo FILE.yaml)");
             }
             if (service == null) {
                 throw new UsageException("--service: missing (expected: the Sentinel app name the rules belong to)");
             }
             return new RuleFormats(new ClientVerbs(out, err, client.connect()))
-                    .importSentinel(flow, degrade, service, allowLoss);
+                    .importSentinel(sentinel.get(0), sentinel.get(1), service, allowLoss);
         }
     }
 }

@@ -61,9 +61,20 @@ final class LocalVerbs {
                                              .overwriteWindow(options.overwriteWindow()).start();
             out.println("propagating rules to and from Sentinel dataIds in Nacos at " + options.sentinelNacos());
         }
-        final DaemonServer server = DaemonServer.start(store, auth, options.port(), propagation,
-                                                       options.watchLimits());
-        out.println("listening on port " + server.port() + " (data in " + options.dataDir().toAbsolutePath() + ")");
+        final DaemonServer server;
+        try {
+            server = DaemonServer.start(store, auth, options.port(), propagation, options.watchLimits());
+        } catch (RuntimeException e) { // a busy port: said in one line, and the data dir is free again
+            if (propagation != null) {
+                propagation.close();
+            }
+            store.close();
+            throw e;
+        }
+        out.println("listening on port " + server.port() + " (" + (options.nacos() != null
+                ? "store: Nacos at " + options.nacos() + ", namespace " + (options.nacosNamespace() == null ? "public"
+                                                                           : options.nacosNamespace())
+                : "store: embedded, data in " + options.dataDir().toAbsolutePath()) + ")");
         out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "breakerbridge-shutdown"));
         return Integer.MIN_VALUE;

@@ -8,9 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,10 +36,8 @@ public final class DataDirLock implements AutoCloseable {
      */
     public static DataDirLock acquire(Path dataDir) throws IOException {
         requireNonNull(dataDir, "dataDir");
-        Files.createDirectories(dataDir);
-        final Path file = dataDir.resolve(FILE);
-        final FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                                                     StandardOpenOption.WRITE);
+        DataFiles.createPrivateDirectories(dataDir);
+        final FileChannel channel = DataFiles.openPrivate(dataDir.resolve(FILE));
         FileLock lock;
         try {
             lock = channel.tryLock();

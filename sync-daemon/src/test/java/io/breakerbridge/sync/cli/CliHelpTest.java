@@ -47,6 +47,22 @@ class CliHelpTest {
     }
 
     @Test
+    void everyOptionAndParameterSaysWhatItIs() {
+        final picocli.CommandLine line = new picocli.CommandLine(new Cli());
+        for (picocli.CommandLine verb : line.getSubcommands().values()) {
+            for (picocli.CommandLine.Model.ArgSpec arg : verb.getCommandSpec().args()) {
+                final String name = arg.isOption() ? ((picocli.CommandLine.Model.OptionSpec) arg).longestName()
+                                                   : arg.paramLabel();
+                if (verb.getCommandName().equals("generate-completion") || name.equals("--help")
+                    || name.equals("--version") || arg.isPositional()) {
+                    continue;
+                }
+                assertThat(String.join(" ", arg.description())).as(verb.getCommandName() + " " + name).isNotBlank();
+            }
+        }
+    }
+
+    @Test
     void theVersionIsTheBuilds() {
         assertThat(run("--version")).isZero();
         assertThat(stdout()).startsWith("breakerbridge-daemon ").doesNotContain("${").doesNotContain("unknown");

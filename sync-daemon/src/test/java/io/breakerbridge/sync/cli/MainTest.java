@@ -17,6 +17,7 @@ import io.breakerbridge.sync.store.JournaledStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -237,6 +238,54 @@ class MainTest {
         assertThat(status).isEqualTo(2);
         assertThat(stderr()).startsWith("error: --mass-deletion-share: 0 (expected: a number above 0 and at most 1)");
         assertThat(data).doesNotExist();
+    }
+
+    private int runAlone(String... args) {
+        out.reset();
+        err.reset();
+        return new Main(new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+    }
+
+    @Test
+    void nothingListeningAtTheUrlIsSaidWithWhatToCheck() throws IOException {
+        final int free;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            free = socket.getLocalPort();
+        }
+        assertThat(runAlone("get", "shop", "x", "--url", "http://127.0.0.1:" + free, "--token-file",
+                            tokens.toString())).isEqualTo(1);
+        assertThat(stderr()).isEqualTo("error: cannot reach the daemon (connection refused): is it running "
+                                       + "(breakerbridge-daemon serve), and is --url right? (default "
+                                       + "http://127.0.0.1:7070)" + System.lineSeparator());
+    }
+
+    @Test
+    void aUrlWithoutSchemeIsAUsageErrorNotAStackTrace() {
+        assertThat(runAlone("list", "--url", "localhost:18070", "--token-file", tokens.toString())).isEqualTo(2);
+        assertThat(stderr()).startsWith("error: --url: localhost:18070 (expected: http://host:port, e.g. "
+                                        + "http://localhost:18070)").doesNotContain("Exception");
+    }
+
+    @Test
+    void aMistypedVerbGetsASuggestion() {
+        assertThat(runAlone("lsit")).isEqualTo(2);
+        assertThat(stderr()).isEqualTo("error: Unmatched argument at index 0: 'lsit'" + System.lineSeparator()
+                                       + "Did you mean: list? (breakerbridge-daemon --help lists the verbs)"
+                                       + System.lineSeparator());
+    }
+
+    @Test
+    void serveOnABusyPortSaysSoInOneLineAndFreesTheDataDir() throws IOException {
+        try (ServerSocket busy = new ServerSocket(0)) {
+            final Path data = dir.resolve("busy-data");
+            assertThat(runAlone("serve", "--port", String.valueOf(busy.getLocalPort()), "--data-dir",
+                                data.toString(), "--token-file", tokens.toString())).isEqualTo(1);
+            assertThat(stderr()).isEqualTo("error: port " + busy.getLocalPort() + " is in use (another daemon, or "
+                                           + "another program): stop it, or give this one another --port"
+                                           + System.lineSeparator());
+            JournaledStore.open(data, Clock.systemUTC()).close(); // the lock went with the failed start
+        }
     }
 
     @Test

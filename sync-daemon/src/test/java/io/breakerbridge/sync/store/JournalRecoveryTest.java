@@ -174,7 +174,8 @@ class JournalRecoveryTest {
         assertThat(report.nothingToRepair()).isTrue();
         assertThat(Files.readAllBytes(log())).isEqualTo(before);
         try (var files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactly(JournaledStore.LOG_FILE);
+            assertThat(files.map(p -> p.getFileName().toString()).filter(name -> !name.equals(DataDirLock.FILE)))
+                    .containsExactly(JournaledStore.LOG_FILE); // no backup, no marker
         }
     }
 
@@ -185,6 +186,8 @@ class JournalRecoveryTest {
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("changes.log"))))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(DataDirLock.FILE))))
                 .isEqualTo("rw-------");
     }
 }
