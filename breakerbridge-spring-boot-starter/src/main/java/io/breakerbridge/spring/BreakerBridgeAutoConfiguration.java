@@ -6,7 +6,6 @@ import io.breakerbridge.client.DaemonSignalSink;
 import io.breakerbridge.client.DaemonWatchSource;
 import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.model.InvalidValueException;
-import io.breakerbridge.model.source.SnapshotListener;
 import io.breakerbridge.model.source.SnapshotSource;
 import io.breakerbridge.nacos.source.NacosSnapshotSource;
 import io.breakerbridge.observability.AuditLog;
@@ -22,10 +21,13 @@ import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -41,6 +43,10 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnProperty(prefix = "breakerbridge", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(BreakerBridgeProperties.class)
 public class BreakerBridgeAutoConfiguration {
+    /** True when a source of rules is configured (nested configurations are read before this class's beans). */
+    static final String A_SOURCE = "'${breakerbridge.daemon.url:}' != ''"
+                                   + " or '${breakerbridge.nacos.server-addr:}' != ''";
+
     /** The registry of stacks, one per resource of the followed service. */
     @Bean
     @ConditionalOnMissingBean
@@ -54,16 +60,66 @@ public class BreakerBridgeAutoConfiguration {
         return registry;
     }
 
+    /** What keeps the registry on the source's rules and says (log, health) how following goes. */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnExpression(A_SOURCE)
+    public RulesFollower breakerBridgeRulesFollower(BreakerBridgeProperties properties, StackRegistry registry) {
+        return new RulesFollower(Objects.requireNonNull(properties.service(), "service"),
+                                 Objects.requireNonNull(properties.sourceName(), "source"), registry);
+    }
+
     /** Follows the daemon's watch of the service into the registry. */
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(prefix = "breakerbridge.daemon", name = "url")
     @ConditionalOnMissingBean(SnapshotSource.class)
-    public DaemonWatchSource breakerBridgeDaemonSource(BreakerBridgeProperties properties, StackRegistry registry) {
+    public DaemonWatchSource breakerBridgeDaemonSource(BreakerBridgeProperties properties, RulesFollower follower)
+            throws InterruptedException {
         final BreakerBridgeProperties.Daemon daemon = properties.daemon();
         final DaemonWatchSource source = DaemonWatchSource.of(Objects.requireNonNull(daemon.url(), "url"),
                                                               daemon.resolveToken(), properties.service());
-        source.start(SnapshotListener.of(registry::update, registry::remove));
+        source.start(follower);
+        awaitIfRequired(properties, follower, source);
         return source;
+    }
+
+    /** With {@code breakerbridge.required}: the rules are in, or start-up fails saying why. */
+    static void awaitIfRequired(BreakerBridgeProperties properties, RulesFollower follower, SnapshotSource source)
+            throws InterruptedException {
+        if (!properties.required()) {
+            return;
+        }
+        try {
+            follower.awaitRules(properties.requiredTimeout());
+        } catch (IllegalStateException e) {
+            source.close();
+            throw e;
+        }
+    }
+
+    /** Refused calls out of controllers answer 429 / 503 problem+json with Retry-After (servlet applications). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(name = "org.springframework.http.ProblemDetail")
+    @ConditionalOnProperty(prefix = "breakerbridge.web", name = "rejections", matchIfMissing = true)
+    static class WebConfiguration {
+        @Bean
+        @ConditionalOnMissingBean
+        RejectionResponses breakerBridgeRejectionResponses() {
+            return new RejectionResponses();
+        }
+    }
+
+    /** The {@code breakerbridge} health (with Spring Boot Actuator). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HealthIndicator.class)
+    @ConditionalOnExpression(A_SOURCE)
+    static class HealthConfiguration {
+        @Bean
+        @ConditionalOnMissingBean(name = "breakerbridgeHealthIndicator")
+        BreakerBridgeHealthIndicator breakerbridgeHealthIndicator(RulesFollower follower) {
+            return new BreakerBridgeHealthIndicator(follower);
+        }
     }
 
     /**
@@ -103,7 +159,8 @@ public class BreakerBridgeAutoConfiguration {
     static class NacosSourceConfiguration {
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean(SnapshotSource.class)
-        NacosSnapshotSource breakerBridgeNacosSource(BreakerBridgeProperties properties, StackRegistry registry) {
+        NacosSnapshotSource breakerBridgeNacosSource(BreakerBridgeProperties properties, RulesFollower follower)
+                throws InterruptedException {
             final BreakerBridgeProperties.Nacos nacos = properties.nacos();
             final Properties client = new Properties();
             client.setProperty("serverAddr", Objects.requireNonNull(nacos.serverAddr(), "serverAddr"));
@@ -119,7 +176,8 @@ public class BreakerBridgeAutoConfiguration {
                         "breakerbridge.nacos.server-addr", nacos.serverAddr(),
                         "a Nacos the client can be created for (" + e.getErrMsg() + ")").initCause(e);
             }
-            source.start(SnapshotListener.of(registry::update, registry::remove));
+            source.start(follower);
+            awaitIfRequired(properties, follower, source);
             return source;
         }
     }

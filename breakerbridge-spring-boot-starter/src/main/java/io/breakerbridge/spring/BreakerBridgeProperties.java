@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -23,11 +24,23 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param daemon follow the daemon's watch
  * @param nacos follow the rules kept in Nacos (needs {@code nacos-backend} on the class path)
  * @param signals report the stacks' signals to the daemon for adaptive rate limits
+ * @param required true: start-up fails, saying why, unless the rules are in within {@code requiredTimeout}
+ *     (default false: the application starts, unguarded, says why and keeps retrying)
+ * @param requiredTimeout how long start-up waits for the rules when {@code required} (default 30 s)
  */
 @ConfigurationProperties("breakerbridge")
 public record BreakerBridgeProperties(@DefaultValue("true") boolean enabled, @Nullable String service,
                                       @DefaultValue Daemon daemon, @DefaultValue Nacos nacos,
-                                      @DefaultValue Signals signals) {
+                                      @DefaultValue Signals signals, @DefaultValue("false") boolean required,
+                                      @DefaultValue("30s") Duration requiredTimeout) {
+    /** Where the rules come from, in words (null: no source). */
+    @Nullable String sourceName() {
+        if (daemon.url() != null) {
+            return "the daemon at " + daemon.url();
+        }
+        return nacos.serverAddr() == null ? null : "Nacos at " + nacos.serverAddr() + " (group " + nacos.group() + ")";
+    }
+
     /** Checks the service and that at most one source is set. */
     public BreakerBridgeProperties {
         if (daemon.url() != null && nacos.serverAddr() != null) {
@@ -42,6 +55,14 @@ public record BreakerBridgeProperties(@DefaultValue("true") boolean enabled, @Nu
             }
         } else if (daemon.url() != null || nacos.serverAddr() != null) {
             throw new InvalidValueException("breakerbridge.service", null, "the service whose rules to follow");
+        }
+        if (required && daemon.url() == null && nacos.serverAddr() == null) {
+            throw new InvalidValueException("breakerbridge.required", true,
+                                            "false, or a source: breakerbridge.daemon.url or breakerbridge.nacos"
+                                            + ".server-addr");
+        }
+        if (requiredTimeout.isNegative() || requiredTimeout.isZero()) {
+            throw new InvalidValueException("breakerbridge.required-timeout", requiredTimeout, "a positive duration");
         }
         if (signals.enabled() && daemon.url() == null) {
             throw new InvalidValueException("breakerbridge.daemon.url", null,
@@ -101,7 +122,7 @@ public record BreakerBridgeProperties(@DefaultValue("true") boolean enabled, @Nu
      * @param enabled true to report
      * @param token a writer token of the daemon (signals are writes)
      * @param instance this process's name in the signals (default: host name and process id)
-     * @param windowMs the window length, 100 to 60000 ms
+     * @param windowMs the window length, 1000 to 60000 ms (the daemon refuses shorter windows)
      */
     public record Signals(@DefaultValue("false") boolean enabled, @Nullable String token, @Nullable String instance,
                           @DefaultValue("1000") long windowMs) {
@@ -111,8 +132,8 @@ public record BreakerBridgeProperties(@DefaultValue("true") boolean enabled, @Nu
                 throw new InvalidValueException("breakerbridge.signals.token", null,
                                                 "a writer token of the daemon when breakerbridge.signals.enabled");
             }
-            if (windowMs < 100 || windowMs > 60_000) {
-                throw new InvalidValueException("breakerbridge.signals.window-ms", windowMs, "100 to 60000");
+            if (windowMs < 1000 || windowMs > 60_000) {
+                throw new InvalidValueException("breakerbridge.signals.window-ms", windowMs, "1000 to 60000");
             }
         }
 

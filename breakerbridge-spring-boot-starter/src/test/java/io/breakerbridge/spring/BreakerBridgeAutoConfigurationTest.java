@@ -119,7 +119,7 @@ class BreakerBridgeAutoConfigurationTest {
                   new Writer("ops", Origin.API));
         runner.withPropertyValues(url(), "breakerbridge.daemon.token=" + TOKEN, "breakerbridge.service=shop",
                                   "breakerbridge.signals.enabled=true", "breakerbridge.signals.token=" + TOKEN,
-                                  "breakerbridge.signals.instance=spring-1", "breakerbridge.signals.window-ms=200")
+                                  "breakerbridge.signals.instance=spring-1", "breakerbridge.signals.window-ms=1000")
               .run(context -> {
                   assertThat(context).hasNotFailed().hasSingleBean(SignalReporter.class);
                   final StackRegistry registry = context.getBean(StackRegistry.class);
