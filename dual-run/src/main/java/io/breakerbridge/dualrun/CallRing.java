@@ -52,7 +52,7 @@ final class CallRing {
             return;
         }
         final int slot = (int) (n % capacity);
-        rts[slot] = rtMs;
+        rts[slot] = Math.max(0, rtMs); // a clock that stepped back never makes a negative response time
         if (error) {
             flags[slot] |= ERROR;
         }
@@ -62,7 +62,9 @@ final class CallRing {
      * The calls kept, as a trace of {@code spec} seen at {@code nowMs}: each starts at its time (the trace starts
      * at the first one's epoch millisecond, so windows stay aligned as they were); a call that ran has its
      * response time and error; one still running at {@code nowMs} ends just after; one the enforced engine
-     * refused never ran (rt 0, no error). {@code expect} holds the incumbent's decisions.
+     * refused never ran (rt 0, no error). Calls other threads started after {@code nowMs} are not in it: they came
+     * after what the trace reproduces. {@code expect} holds the incumbent's decisions. Every trace is one the
+     * conformance runner loads: times and response times are never negative.
      */
     String trace(String name, ThresholdSpec spec, long nowMs) {
         final long end = next.get();
@@ -70,17 +72,23 @@ final class CallRing {
         final JsonNodeFactory nodes = JsonNodeFactory.instance;
         final ObjectNode trace = nodes.objectNode();
         trace.put("name", name);
-        final long start = end == 0 ? nowMs : starts[(int) (first % capacity)];
+        long start = nowMs; // the earliest call traced (threads interleave: not always the first numbered)
+        for (long n = first; n < end; n++) {
+            start = Math.min(start, starts[(int) (n % capacity)]);
+        }
         trace.put("startEpochMs", start);
         trace.set("snapshot", SnapshotWriter.toNode(spec.withMigration(null)));
         final ArrayNode list = trace.putArray("calls");
         final ArrayNode expect = trace.putArray("expect");
         for (long n = first; n < end; n++) {
             final int slot = (int) (n % capacity);
+            if (starts[slot] > nowMs) {
+                continue; // started after the moment traced
+            }
             final ObjectNode c = list.addObject();
             c.put("at", Math.max(0, starts[slot] - start));
             final boolean ran = (flags[slot] & RAN) != 0;
-            final long rt = !ran ? 0 : rts[slot] >= 0 ? rts[slot] : nowMs - starts[slot] + 1;
+            final long rt = !ran ? 0 : rts[slot] >= 0 ? rts[slot] : Math.max(1, nowMs - starts[slot] + 1);
             if (rt != 0) {
                 c.put("rt", rt);
             }

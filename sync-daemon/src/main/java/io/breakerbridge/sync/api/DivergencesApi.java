@@ -111,6 +111,16 @@ final class DivergencesApi {
             throw new InvalidValueException("trace", trace == null ? null : abbreviate(trace.toString()),
                                             "a conformance trace: an object with calls and one expect per call");
         }
+        final JsonNode calls = trace.path("calls");
+        for (int i = 0; i < calls.size(); i++) { // what the conformance runner loads: nothing negative
+            for (String field : new String[] {"at", "rt"}) {
+                final JsonNode value = calls.get(i).get(field);
+                if (value != null && (!value.canConvertToLong() || !value.isIntegralNumber() || value.asLong() < 0)) {
+                    throw new InvalidValueException("trace.calls[" + i + "]." + field, value.toString(),
+                                                    "an integer >= 0");
+                }
+            }
+        }
         final JsonNode snapshot = traceObject.get("snapshot");
         if (snapshot == null) {
             throw new InvalidValueException("trace.snapshot", null, "the rules of the trace");

@@ -88,6 +88,16 @@ class DivergencesApiTest {
     }
 
     @Test
+    void aTraceWithANegativeResponseTimeIsRefusedNamingTheCall() throws Exception {
+        try (DaemonFixture daemon = new DaemonFixture(dir)) {
+            final String negative = divergence("shop", "state_differs").replace("\"calls\":[{", "\"calls\":[{\"rt\":-15,");
+            final HttpResponse<String> refused = daemon.send("POST", "/v1/divergences", ADMIN, negative);
+            assertThat(refused.statusCode()).as(negative).isEqualTo(400);
+            assertThat(refused.body()).contains("\"path\":\"trace.calls[0].rt\"").contains("an integer >= 0");
+        }
+    }
+
+    @Test
     void nestingPastTheLimitIsRefusedAndWhatIsAcceptedListsBack() throws Exception {
         try (DaemonFixture daemon = new DaemonFixture(dir)) {
             final String deep = divergence("shop", "state_differs").replace(
