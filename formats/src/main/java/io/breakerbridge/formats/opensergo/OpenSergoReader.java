@@ -66,6 +66,13 @@ final class OpenSergoReader {
             rule(rule);
         }
         for (Document document : byRef.values()) {
+            final JsonNode target = document.node().path("metadata").path("annotations")
+                                            .path(OpenSergoWriter.TARGET);
+            if (!converted.containsKey(document) && target.isTextual()) {
+                bound(document, target.asText()); // a strategy no rule may reference, bound by annotation
+            }
+        }
+        for (Document document : byRef.values()) {
             if (!converted.containsKey(document) && !usedFallbacks.contains(document)) {
                 losses.add(new Loss(document.path(), "metadata.name", "no FaultToleranceRule names it; left out"));
             }
@@ -113,6 +120,26 @@ final class OpenSergoReader {
                 target.fallback = fallback;
                 target.fallbackFrom = rule.path();
             }
+        }
+    }
+
+    /** A strategy bound to {@code resource} by the annotation BreakerBridge writes. */
+    private void bound(Document document, String resource) {
+        final SnapshotKey key;
+        try {
+            key = new SnapshotKey(service(document), resource);
+        } catch (InvalidValueException e) {
+            throw e.path().startsWith(document.path()) ? e
+                    : e.under(document.path() + ".metadata.annotations." + OpenSergoWriter.TARGET);
+        }
+        final OpenSergoStrategies.Strategy strategy = converted.computeIfAbsent(
+                document, d -> OpenSergoStrategies.convert(d, losses));
+        final Rules target = rules.computeIfAbsent(key, k -> new Rules());
+        if (strategy.limit() != null) {
+            target.limits.add(strategy.limit());
+        }
+        if (strategy.breaker() != null) {
+            target.breakers.add(strategy.breaker());
         }
     }
 

@@ -13,18 +13,31 @@ import io.breakerbridge.model.FallbackMode;
 import io.breakerbridge.model.LimitBehavior;
 import io.breakerbridge.model.Loss;
 import io.breakerbridge.model.RateLimitSpec;
+import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
 import io.breakerbridge.model.Translation;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** Writes snapshots as OpenSergo documents; one instance per call, as it collects documents and losses. */
+/**
+ * Writes snapshots as OpenSergo documents that the published CRDs (opensergo-control-plane's {@code k8s/crd/bases})
+ * accept; one instance per call, as it collects documents and losses. A {@code FaultToleranceRule} may reference
+ * only rate-limit and concurrency strategies there, so a breaker's {@code CircuitBreakerStrategy} and a queue's
+ * {@code ThrottlingStrategy} are written on their own, bound to their resource by the {@value #TARGET} annotation
+ * (read back by BreakerBridge; OpenSergo tools do not read it: a loss), and fallbacks (no CRD) are left out.
+ */
 final class OpenSergoWriter {
+    /** The annotation binding a strategy no rule may reference to its resource. */
+    static final String TARGET = "breakerbridge.io/target-resource-name";
+
     static final YAMLMapper YAML = YAMLMapper.builder()
                                              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                                              .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
                                              .build();
+
+    /** The strategy kinds a FaultToleranceRule may reference (the CRD's enum). */
+    static final List<String> REFERABLE = List.of("RateLimitStrategy", "ConcurrencyLimitStrategy");
 
     private final List<ObjectNode> documents = new ArrayList<>();
     private final List<Loss> losses = new ArrayList<>();
@@ -53,30 +66,23 @@ final class OpenSergoWriter {
         for (int i = 0; i < snapshot.rateLimits().size(); i++) {
             final String rule = snapshot.key() + " rateLimits[" + i + ']';
             final ObjectNode strategy = limit(rule, snapshot.rateLimits().get(i));
-            strategy(refs, service, base + "-limit-" + i, strategy);
+            strategy(refs, snapshot.key(), rule, base + "-limit-" + i, strategy);
         }
         for (int i = 0; i < snapshot.breakers().size(); i++) {
             final String rule = snapshot.key() + " breakers[" + i + ']';
             final ObjectNode strategy = breaker(rule, snapshot.breakers().get(i));
             if (strategy != null) {
-                strategy(refs, service, base + "-breaker-" + i, strategy);
+                strategy(refs, snapshot.key(), rule, base + "-breaker-" + i, strategy);
             }
         }
         final ObjectNode spec = JsonNodeFactory.instance.objectNode();
         spec.putArray("targets").addObject().put("targetResourceName", snapshot.resource());
         spec.set("strategies", refs);
         final FallbackMode mode = snapshot.fallback().mode();
-        if (mode == FallbackMode.EMPTY_OK) {
-            final ObjectNode action = JsonNodeFactory.instance.objectNode();
-            action.put("behavior", "ReturnProvidedResponse");
-            final ObjectNode desc = action.putObject("behaviorDesc");
-            desc.put("responseStatusCode", 200);
-            desc.put("responseContentBody", "");
-            documents.add(document("HttpRequestFallbackAction", base + "-fallback", service, action));
-            spec.put("fallbackAction", base + "-fallback");
-        } else if (mode != FallbackMode.FAIL_FAST) {
-            losses.add(new Loss(snapshot.key() + " fallback", "mode", mode + " has no OpenSergo equivalent (it has "
-                                + "HTTP responses only); callers get the rejection"));
+        if (mode != FallbackMode.FAIL_FAST) {
+            losses.add(new Loss(snapshot.key() + " fallback", "mode", mode + " has no OpenSergo CRD (no published "
+                                + "HttpRequestFallbackAction, no fallbackAction in FaultToleranceRule); left out, "
+                                + "callers get the rejection"));
         }
         if (snapshot.spec().migration() != null) {
             losses.add(new Loss(snapshot.key().toString(), "migration", "OpenSergo has no dual run; the section is "
@@ -85,10 +91,19 @@ final class OpenSergoWriter {
         documents.add(document("FaultToleranceRule", base, service, spec));
     }
 
-    private void strategy(ArrayNode refs, String service, String name, ObjectNode kindAndSpec) {
+    private void strategy(ArrayNode refs, SnapshotKey key, String rule, String name, ObjectNode kindAndSpec) {
         final String kind = kindAndSpec.remove("kind").asText();
-        documents.add(document(kind, name, service, kindAndSpec));
-        refs.addObject().put("name", name).put("kind", kind);
+        final ObjectNode document = document(kind, name, key.service(), kindAndSpec);
+        documents.add(document);
+        if (REFERABLE.contains(kind)) {
+            refs.addObject().put("name", name).put("kind", kind);
+        } else {
+            ((ObjectNode) document.get("metadata")).putObject("annotations").put(TARGET, key.resource());
+            losses.add(new Loss(rule, "kind", "the published FaultToleranceRule CRD references "
+                                + String.join(" and ", REFERABLE) + " only; this " + kind + " is written on its "
+                                + "own, bound to " + key.resource() + " by the " + TARGET + " annotation, which "
+                                + "BreakerBridge reads back and OpenSergo tools do not"));
+        }
     }
 
     private ObjectNode limit(String rule, RateLimitSpec limit) {
@@ -160,10 +175,8 @@ final class OpenSergoWriter {
                                     + "(a call of exactly 1 ms is no longer slow)"));
             }
             spec.putObject("slowConditions").put("maxAllowedRt", OpenSergoValues.duration(Math.max(1, slowCallMs)));
-        } else {
-            spec.putObject("errorConditions");
         }
-        return spec;
+        return spec; // an error ratio needs no errorConditions (the CRD requires a representation in one)
     }
 
     private static ObjectNode document(String kind, String name, String service, ObjectNode spec) {

@@ -9,6 +9,7 @@ import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.model.FallbackMode;
 import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.model.InvalidValueException;
+import io.breakerbridge.model.LimitBehavior;
 import io.breakerbridge.model.Loss;
 import io.breakerbridge.model.MigrationSpec;
 import io.breakerbridge.model.Origin;
@@ -88,16 +89,23 @@ class OpenSergoYamlTest {
                 List.of(RateLimitSpec.reject(100), RateLimitSpec.queue(50, 200)),
                 List.of(BreakerSpec.errorRatio(0.5, 10, 2000, 1500)), FallbackSpec.of(FallbackMode.EMPTY_OK)));
         final Translation<String> yaml = OpenSergoYaml.write(List.of(snapshot));
-        assertThat(yaml.losses()).isEmpty();
+        // What the published CRDs cannot hold is said: the rule references rate limits only, no fallback CRD
+        assertThat(yaml.losses()).extracting(Loss::rule, Loss::field).containsExactly(
+                tuple("payment/POST:/pay rateLimits[1]", "kind"), tuple("payment/POST:/pay breakers[0]", "kind"),
+                tuple("payment/POST:/pay fallback", "mode"));
         assertThat(yaml.value())
                 .contains("kind: RateLimitStrategy", "threshold: 100", "statDurationSeconds: 1", "limitMode: Local",
                           "kind: ThrottlingStrategy", "minIntervalOfRequests: 20ms", "queueTimeout: 200ms",
                           "kind: CircuitBreakerStrategy", "strategy: ErrorRequestRatio", "triggerRatio: 50%",
                           "statDuration: 2s", "recoveryTimeout: 1500ms", "minRequestAmount: 10",
-                          "kind: HttpRequestFallbackAction", "responseStatusCode: 200", "kind: FaultToleranceRule",
-                          "targetResourceName: POST:/pay", "app: payment", "fallbackAction: payment-post-pay-");
-        assertThat(OpenSergoYaml.read(yaml.value(), null).value())
-                .containsExactly(Map.entry(snapshot.key(), snapshot.spec()));
+                          "kind: FaultToleranceRule", "targetResourceName: POST:/pay", "app: payment",
+                          "breakerbridge.io/target-resource-name: POST:/pay")
+                .satisfies(text -> assertThat(text.substring(text.indexOf("---"))) // the documents, not the losses
+                        .doesNotContain("HttpRequestFallbackAction", "fallbackAction", "errorConditions"));
+        // BreakerBridge reads the limits and the breaker back (bound by annotation); the fallback stayed out
+        assertThat(OpenSergoYaml.read(yaml.value(), null).value()).containsExactly(Map.entry(
+                snapshot.key(), new ThresholdSpec(snapshot.spec().rateLimits(), snapshot.spec().breakers(),
+                                                  FallbackSpec.FAIL_FAST)));
     }
 
     @Test
@@ -114,14 +122,17 @@ class OpenSergoYamlTest {
                 tuple("svc/r rateLimits[1]", "maxQps"),
                 tuple("svc/r rateLimits[2]", "maxQps"),
                 tuple("svc/r rateLimits[2]", "maxQueueMs"),
+                tuple("svc/r rateLimits[2]", "kind"),
                 tuple("svc/r breakers[0]", "trip"),
                 tuple("svc/r breakers[1]", "threshold"),
+                tuple("svc/r breakers[1]", "kind"),
                 tuple("svc/r breakers[2]", "probe"),
                 tuple("svc/r breakers[2]", "slowCallMs"),
+                tuple("svc/r breakers[2]", "kind"),
                 tuple("svc/r fallback", "mode"),
                 tuple("svc/r", "migration"));
         assertThat(yaml.value()).contains("# loss: svc/r breakers[0] trip: ");
-        assertThatThrownBy(yaml::requireExact).hasMessageContaining("10 losses");
+        assertThatThrownBy(yaml::requireExact).hasMessageContaining("13 losses");
         // What was written reads back as what the losses said.
         final ThresholdSpec back = OpenSergoYaml.read(yaml.value(), null).value().get(snapshot.key());
         assertThat(back.rateLimits()).containsExactly(RateLimitSpec.reject(10), RateLimitSpec.reject(2),
@@ -282,22 +293,37 @@ class OpenSergoYamlTest {
             final Translation<String> yaml = OpenSergoYaml.write(snapshots);
             final Translation<SortedMap<SnapshotKey, ThresholdSpec>> back = OpenSergoYaml.read(yaml.value(), null);
             assertThat(back.losses()).as("what BreakerBridge writes reads back without loss").isEmpty();
-            if (yaml.isExact()) {
-                exact++;
-                assertThat(back.value()).as(yaml.value()).isEqualTo(unique);
-            } else {
-                for (SnapshotKey key : unique.keySet()) {
-                    final boolean lossy = yaml.losses().stream().anyMatch(l -> l.rule().startsWith(key + " ")
-                                                                                || l.rule().equals(key.toString()));
-                    if (!lossy) {
-                        assertThat(back.value().get(key)).as(key + " had no loss").isEqualTo(unique.get(key));
-                    }
+            // A strategy bound by annotation is a loss for OpenSergo tools, not for BreakerBridge reading it back
+            // (but a queue bound so reads back after the rule's own limits).
+            boolean allExact = true;
+            for (SnapshotKey key : unique.keySet()) {
+                final boolean lossy = yaml.losses().stream().anyMatch(
+                        l -> (l.rule().startsWith(key + " ") || l.rule().equals(key.toString()))
+                             && !l.field().equals("kind"))
+                                      || queueBeforeAnother(unique.get(key));
+                if (!lossy) {
+                    assertThat(back.value().get(key)).as(key + " had no loss").isEqualTo(unique.get(key));
                 }
+                allExact &= !lossy;
+            }
+            if (allExact) {
+                exact++;
             }
             // Written twice, the text is the same (stable names, stable order).
             assertThat(OpenSergoYaml.write(snapshots).value()).isEqualTo(yaml.value());
         }
-        assertThat(exact).as("exact cases checked").isGreaterThan(50);
+        assertThat(exact).as("exact cases checked").isGreaterThan(30);
+    }
+
+    private static boolean queueBeforeAnother(ThresholdSpec spec) {
+        boolean queue = false;
+        for (RateLimitSpec limit : spec.rateLimits()) {
+            if (queue && limit.behavior() != LimitBehavior.QUEUE) {
+                return true;
+            }
+            queue |= limit.behavior() == LimitBehavior.QUEUE && limit.maxQps() > 0;
+        }
+        return false;
     }
 
     private static String resource(RandomSpecs random) {
