@@ -265,6 +265,10 @@ final class CliVerbs {
                 description = "the Sentinel app; for OpenSergo, the service of rules without an app label")
         @Nullable String service;
         @Option(names = "--allow-loss", description = "import what can be carried") boolean allowLoss;
+        @Option(names = "--prune", description = "also remove stored rules (or parts) the file does not have")
+        boolean prune;
+        @Option(names = "--dry-run", description = "print what the import would change; write nothing")
+        boolean dryRun;
         @Mixin Cli.ClientOptions client = new Cli.ClientOptions();
 
         @Override
@@ -275,7 +279,7 @@ final class CliVerbs {
                                              + "FILE or --from-sentinel FLOW.json DEGRADE.json)");
                 }
                 return new RuleFormats(new ClientVerbs(out, err, client.connect()))
-                        .importOpenSergo(openSergo, service, allowLoss);
+                        .importOpenSergo(openSergo, service, new RuleFormats.Mode(allowLoss, prune, dryRun));
             }
             if (sentinel.size() != 2) {
                 throw new UsageException("import: nothing to import (expected: --from-sentinel FLOW.json DEGRADE.json "
@@ -285,7 +289,8 @@ final class CliVerbs {
                 throw new UsageException("--service: missing (expected: the Sentinel app name the rules belong to)");
             }
             return new RuleFormats(new ClientVerbs(out, err, client.connect()))
-                    .importSentinel(sentinel.get(0), sentinel.get(1), service, allowLoss);
+                    .importSentinel(sentinel.get(0), sentinel.get(1), service,
+                                    new RuleFormats.Mode(allowLoss, prune, dryRun));
         }
     }
 }

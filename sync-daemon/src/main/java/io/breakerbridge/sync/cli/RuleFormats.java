@@ -1,11 +1,13 @@
 package io.breakerbridge.sync.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.breakerbridge.client.DaemonConnection;
 import io.breakerbridge.client.DaemonPaths;
 import io.breakerbridge.formats.opensergo.OpenSergoYaml;
 import io.breakerbridge.formats.spring.SpringBootYaml;
+import io.breakerbridge.model.FallbackMode;
 import io.breakerbridge.model.Loss;
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.model.ThresholdSnapshot;
@@ -16,6 +18,7 @@ import io.breakerbridge.model.json.SnapshotWriter;
 import io.breakerbridge.model.json.StrictJson;
 import io.breakerbridge.nacos.NacosLayout;
 import io.breakerbridge.sentinel.SentinelRuleJson;
+import io.breakerbridge.sync.api.SpecDiff;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -84,36 +87,69 @@ final class RuleFormats {
         return 0;
     }
 
-    int importOpenSergo(Path file, @Nullable String service, boolean allowLoss)
-            throws IOException, InterruptedException {
+    /** How an import writes: {@code prune} lets it remove what the file lacks; {@code dryRun} writes nothing. */
+    record Mode(boolean allowLoss, boolean prune, boolean dryRun) {}
+
+    int importOpenSergo(Path file, @Nullable String service, Mode mode) throws IOException, InterruptedException {
         final String yaml = new String(ClientVerbs.readFile(file, "OpenSergo YAML"), StandardCharsets.UTF_8);
-        return write(OpenSergoYaml.read(yaml, service), allowLoss);
+        return write(OpenSergoYaml.read(yaml, service), mode);
     }
 
-    int importSentinel(Path flow, Path degrade, String service, boolean allowLoss)
-            throws IOException, InterruptedException {
+    int importSentinel(Path flow, Path degrade, String service, Mode mode) throws IOException, InterruptedException {
         final SentinelRuleJson.Documents documents = new SentinelRuleJson.Documents(
                 new String(ClientVerbs.readFile(flow, "Sentinel flow rules JSON"), StandardCharsets.UTF_8),
                 new String(ClientVerbs.readFile(degrade, "Sentinel degrade rules JSON"), StandardCharsets.UTF_8));
-        return write(SentinelRuleJson.readService(service, documents), allowLoss);
+        return write(SentinelRuleJson.readService(service, documents), mode);
     }
 
-    private int write(Translation<SortedMap<SnapshotKey, ThresholdSpec>> specs, boolean allowLoss)
+    /** One key's import: what is stored, what will be written, and what that changes. */
+    private record Planned(SnapshotKey key, long version, @Nullable ThresholdSpec current, ThresholdSpec next,
+                           ArrayNode changes) {
+        /** The changes that take away what the store has and the file does not. */
+        List<String> removals() {
+            final List<String> out = new ArrayList<>();
+            changes.forEach(c -> {
+                if (c.has("from") && !c.has("to")) {
+                    out.add(c.get("path").asText());
+                }
+            });
+            return out;
+        }
+    }
+
+    private int write(Translation<SortedMap<SnapshotKey, ThresholdSpec>> specs, Mode mode)
             throws IOException, InterruptedException {
         final List<Loss> losses = specs.losses();
         losses.forEach(loss -> err.println("loss: " + loss));
-        if (!losses.isEmpty() && !allowLoss) {
+        if (!losses.isEmpty() && !mode.allowLoss() && !mode.dryRun()) {
             err.println("error: refusing a lossy import (" + losses.size() + " losses above); pass --allow-loss to "
                         + "import what can be carried");
             return 1;
         }
-        int failed = 0;
+        final List<Planned> plan = new ArrayList<>();
         for (Map.Entry<SnapshotKey, ThresholdSpec> entry : specs.value().entrySet()) {
-            final SnapshotKey key = entry.getKey();
-            final long expected = verbs.currentVersion(key);
+            plan.add(plan(entry.getKey(), entry.getValue()));
+        }
+        if (mode.dryRun()) {
+            for (Planned p : plan) {
+                out.print(p.key() + (p.current() == null ? ": would be created\n" : p.changes().isEmpty()
+                        ? ": no changes\n" : ":\n" + SpecDiff.describe(p.changes()).indent(2)));
+            }
+            return 0;
+        }
+        final List<String> removing = new ArrayList<>();
+        plan.forEach(p -> p.removals().forEach(path -> removing.add(p.key() + " " + path)));
+        if (!removing.isEmpty() && !mode.prune()) {
+            err.println("error: the import would remove what the file does not have: " + String.join(", ", removing)
+                        + "; pass --prune to remove it (--dry-run shows every change); nothing was written");
+            return 1;
+        }
+        int failed = 0;
+        for (Planned p : plan) {
+            final SnapshotKey key = p.key();
             final DaemonConnection.Reply reply = verbs.send(
-                    "PUT", DaemonPaths.threshold(key), ClientVerbs.precondition(expected),
-                    ClientVerbs.json(SnapshotWriter.toNode(entry.getValue())));
+                    "PUT", DaemonPaths.threshold(key), ClientVerbs.precondition(p.version()),
+                    ClientVerbs.json(SnapshotWriter.toNode(p.next())));
             if (reply.status() == 200 || reply.status() == 201) {
                 out.println("imported " + key + " as version " + reply.etag().orElse("?").replace("\"", ""));
             } else {
@@ -122,5 +158,28 @@ final class RuleFormats {
             }
         }
         return failed == 0 ? 0 : 1;
+    }
+
+    /**
+     * What importing {@code imported} to {@code key} would write: the file's rules, with what no rule file can hold
+     * (the dual-run section; a fallback, which the file leaves at fail-fast) carried over from the stored rules.
+     */
+    private Planned plan(SnapshotKey key, ThresholdSpec imported) throws IOException, InterruptedException {
+        final DaemonConnection.Reply reply = verbs.send("GET", DaemonPaths.threshold(key), Map.of(), null);
+        if (reply.status() == 404) {
+            return new Planned(key, 0, null, imported, SpecDiff.diff(null, imported));
+        }
+        if (reply.status() != 200) {
+            throw new IOException(key + ": " + ClientVerbs.errorOf(reply));
+        }
+        final ThresholdSnapshot current = SnapshotReader.readSnapshot(reply.body());
+        ThresholdSpec next = imported;
+        if (next.migration() == null && current.spec().migration() != null) {
+            next = next.withMigration(current.spec().migration());
+        }
+        if (next.fallback().mode() == FallbackMode.FAIL_FAST && current.fallback().mode() != FallbackMode.FAIL_FAST) {
+            next = new ThresholdSpec(next.rateLimits(), next.breakers(), current.fallback(), next.migration());
+        }
+        return new Planned(key, current.version(), current.spec(), next, SpecDiff.diff(current.spec(), next));
     }
 }

@@ -3,6 +3,7 @@ package io.breakerbridge.sync.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.breakerbridge.model.EngineKind;
+import io.breakerbridge.model.FallbackMode;
 import io.breakerbridge.model.FallbackSpec;
 import io.breakerbridge.model.MigrationSpec;
 import io.breakerbridge.model.Origin;
@@ -154,6 +155,32 @@ class MainTest {
         assertThat(store.get(new SnapshotKey("payment", "a"))).hasValueSatisfying(s -> {
             assertThat(s.rateLimits()).hasSize(1);
             assertThat(s.breakers().get(0).openMs()).isEqualTo(3000);
+        });
+    }
+
+    @Test
+    void anExportImportedBackNeverDeletesWhatTheFileCouldNotCarryUnlessPruned() throws IOException {
+        run("put", file("v1.json", "{\"service\":\"payment\",\"resource\":\"POST:/pay\",\"rateLimits\":[{\"maxQps\":7}],"
+                                   + "\"breakers\":[{\"trip\":\"ERROR_RATIO\",\"threshold\":0.25,\"openMs\":5000},"
+                                   + "{\"trip\":\"ERROR_COUNT\",\"threshold\":2,\"openMs\":5000}],"
+                                   + "\"fallback\":{\"mode\":\"EMPTY_OK\"}}").toString());
+        assertThat(run("export", "--format", "opensergo")).isZero(); // ERROR_COUNT is dropped: a loss
+        final Path exported = file("rules.yaml", stdout());
+        final long before = store.lastSequence();
+
+        assertThat(run("import", "--from-opensergo", exported.toString(), "--allow-loss")).isEqualTo(1);
+        assertThat(stderr()).contains("error: the import would remove what the file does not have: payment/POST:/pay "
+                                      + "breakers[1]").contains("pass --prune");
+        assertThat(store.lastSequence()).isEqualTo(before); // nothing written
+
+        assertThat(run("import", "--from-opensergo", exported.toString(), "--dry-run")).isZero();
+        assertThat(stdout()).contains("payment/POST:/pay:").contains("breakers[1]: {").contains("-> (none)");
+        assertThat(store.lastSequence()).isEqualTo(before);
+
+        assertThat(run("import", "--from-opensergo", exported.toString(), "--allow-loss", "--prune")).isZero();
+        assertThat(store.get(new SnapshotKey("payment", "POST:/pay"))).hasValueSatisfying(s -> {
+            assertThat(s.breakers()).hasSize(1);
+            assertThat(s.fallback().mode()).isEqualTo(FallbackMode.EMPTY_OK); // no format holds it: carried over
         });
     }
 
