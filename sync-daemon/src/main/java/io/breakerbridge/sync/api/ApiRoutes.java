@@ -14,6 +14,7 @@ import com.linecorp.armeria.server.annotation.Delete;
 import com.linecorp.armeria.server.annotation.Description;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
+import com.linecorp.armeria.server.annotation.Patch;
 import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.Put;
 import io.breakerbridge.client.DaemonPaths;
@@ -166,6 +167,14 @@ final class ApiRoutes {
                  + "body, 413 over 64 KiB.")
     public HttpResponse put(ServiceRequestContext ctx, HttpRequest req) {
         return withKey(ctx, "", key -> thresholds.put(ctx, req, key));
+    }
+
+    @Patch(KEY + "$")
+    @Description("JSON Merge Patch (RFC 7396, Content-Type: application/merge-patch+json) of the stored rules with "
+                 + "If-Match: \"<version>\": what the patch does not name stays, null removes a field, an array is "
+                 + "replaced whole; answers as PUT, 404 when there is nothing to patch.")
+    public HttpResponse patch(ServiceRequestContext ctx, HttpRequest req) {
+        return withKey(ctx, "", key -> thresholds.patch(ctx, req, key));
     }
 
     @Delete(KEY + "$")

@@ -2,10 +2,11 @@ package io.breakerbridge.sync.api;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpRequest;
@@ -33,6 +34,7 @@ import io.breakerbridge.model.store.SnapshotStore;
 import io.breakerbridge.model.store.StoreUnavailableException;
 import io.breakerbridge.model.store.WriteResult;
 import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -53,6 +55,8 @@ public final class ThresholdsApi {
 
     private static final Logger log = LoggerFactory.getLogger(ThresholdsApi.class);
     private static final Pattern ETAG = Pattern.compile("\"([0-9]{1,18})\"");
+    /** The media type of a JSON Merge Patch (RFC 7396). */
+    static final MediaType MERGE_PATCH = MediaType.parse("application/merge-patch+json");
 
     private final SnapshotStore store;
     private final DaemonMetrics metrics;
@@ -147,13 +151,94 @@ public final class ThresholdsApi {
         }
         final Writer writer = new Writer(AuthDecorator.principal(ctx).name(), Origin.API);
         return HttpResponse.of(req.aggregate().thenComposeAsync(body -> CompletableFuture.completedFuture(
-                write(key, expected, body, writer)), ctx.blockingTaskExecutor()));
+                write(key, expected, body.content().array(), writer)), ctx.blockingTaskExecutor()));
     }
 
-    private HttpResponse write(SnapshotKey key, long expected, AggregatedHttpRequest body, Writer writer) {
+    /**
+     * {@code PATCH /v1/thresholds/{service}/{resource}}: a JSON Merge Patch (RFC 7396) of the stored rules with
+     * {@code If-Match}, written by compare-and-swap like a PUT of the merged document (what the patch does not name
+     * stays as it is; an array is replaced whole; {@code null} removes a field).
+     */
+    HttpResponse patch(ServiceRequestContext ctx, HttpRequest req, SnapshotKey key) {
+        final MediaType type = req.contentType();
+        if (type == null || !type.is(MERGE_PATCH) || type.charset() != null
+                                                     && type.charset() != StandardCharsets.UTF_8) {
+            metrics.rejected("unsupported-media-type");
+            return ApiErrors.invalid(HttpStatus.UNSUPPORTED_MEDIA_TYPE, new InvalidValueException(
+                    "Content-Type", req.headers().get(HttpHeaderNames.CONTENT_TYPE),
+                    "application/merge-patch+json (UTF-8)"));
+        }
+        final HttpResponse repeated = repeatedPrecondition(req, key);
+        if (repeated != null) {
+            return repeated;
+        }
+        final String ifMatch = req.headers().get(HttpHeaderNames.IF_MATCH);
+        if (ifMatch == null) {
+            return reject(key, HttpStatus.PRECONDITION_REQUIRED,
+                          "a patch needs If-Match: \"<version>\" (the version it applies to)");
+        }
+        final long expected = version(ifMatch);
+        final Writer writer = new Writer(AuthDecorator.principal(ctx).name(), Origin.API);
+        return HttpResponse.of(req.aggregate().thenComposeAsync(body -> CompletableFuture.completedFuture(
+                patched(key, expected, body.content().array(), writer)), ctx.blockingTaskExecutor()));
+    }
+
+    private HttpResponse patched(SnapshotKey key, long expected, byte[] body, Writer writer) {
+        if (body.length > SnapshotReader.MAX_DOCUMENT_BYTES) {
+            metrics.rejected("too-large");
+            return ApiErrors.invalid(HttpStatus.REQUEST_ENTITY_TOO_LARGE, new InvalidValueException(
+                    "$", body.length + " bytes", "at most " + SnapshotReader.MAX_DOCUMENT_BYTES + " bytes"));
+        }
+        final JsonNode patch;
+        try {
+            patch = StrictJson.parseTree(body);
+            if (!patch.isObject()) {
+                throw new InvalidValueException("$", patch.toString(), "a JSON object: a merge patch of the rules");
+            }
+        } catch (InvalidValueException e) {
+            return rejectInvalid(key, e);
+        }
+        final ThresholdSnapshot current;
+        try {
+            current = store.get(key).orElse(null);
+        } catch (StoreUnavailableException e) {
+            metrics.rejected("unavailable");
+            return ApiErrors.of(HttpStatus.SERVICE_UNAVAILABLE, "store unavailable: " + e.getMessage());
+        }
+        if (current == null) {
+            metrics.rejected("not-found");
+            return ApiErrors.of(HttpStatus.NOT_FOUND, "no snapshot for " + key + " (expected: create it with PUT)");
+        }
+        if (current.version() != expected) {
+            return conflict(key, new WriteResult.Conflict(current, current.version()), expected);
+        }
+        final JsonNode merged = mergePatch(SnapshotWriter.toNode(current.spec()), patch);
+        return write(key, expected, StrictJson.bytes(merged), writer);
+    }
+
+    /** RFC 7396: objects merge field by field, {@code null} removes, anything else replaces. */
+    static JsonNode mergePatch(JsonNode target, JsonNode patch) {
+        if (!patch.isObject()) {
+            return patch;
+        }
+        final ObjectNode result = target.isObject() ? ((ObjectNode) target).deepCopy()
+                                                    : JsonNodeFactory.instance.objectNode();
+        patch.fields().forEachRemaining(field -> {
+            if (field.getValue().isNull()) {
+                result.remove(field.getKey());
+            } else {
+                final JsonNode before = result.get(field.getKey());
+                result.set(field.getKey(), mergePatch(before == null ? NullNode.getInstance() : before,
+                                                      field.getValue()));
+            }
+        });
+        return result;
+    }
+
+    private HttpResponse write(SnapshotKey key, long expected, byte[] body, Writer writer) {
         final ThresholdSpec spec;
         try {
-            final SnapshotDocument document = SnapshotReader.readDocument(body.content().array());
+            final SnapshotDocument document = SnapshotReader.readDocument(body);
             document.keyMatching(key);
             spec = document.spec();
         } catch (DocumentTooLargeException e) {
