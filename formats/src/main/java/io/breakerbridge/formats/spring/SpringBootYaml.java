@@ -38,20 +38,40 @@ public final class SpringBootYaml {
 
     private SpringBootYaml() {}
 
-    /** The YAML of {@code snapshots}, in their order, with the losses. */
+    /** How instances are named. */
+    public enum Naming {
+        /** {@code [service/resource#index]}: Spring's bracket form, every character kept. */
+        BRACKETED,
+        /**
+         * {@code service-resource-index} with every character other than letters, digits, {@code -} and {@code _}
+         * as {@code -}, and a run of them as one: easy to write in {@code @CircuitBreaker(name = ...)}, but two
+         * resources may then share a name (a loss, and the later one is numbered on).
+         */
+        SIMPLE
+    }
+
+    /** The YAML of {@code snapshots}, in their order, with the losses; instances named the bracketed way. */
     public static Translation<String> write(List<ThresholdSnapshot> snapshots) {
+        return write(snapshots, Naming.BRACKETED);
+    }
+
+    /** The YAML of {@code snapshots}, in their order, with the losses; instances named as {@code naming} says. */
+    public static Translation<String> write(List<ThresholdSnapshot> snapshots, Naming naming) {
         requireNonNull(snapshots, "snapshots");
+        requireNonNull(naming, "naming");
         final List<Loss> losses = new ArrayList<>();
         final Section breakers = new Section();
         final Section limiters = new Section();
         for (ThresholdSnapshot snapshot : snapshots) {
             for (int i = 0; i < snapshot.spec().breakers().size(); i++) {
-                breakers.put(name(snapshot, i), breaker(snapshot.key() + " breakers[" + i + ']',
-                                                        snapshot.spec().breakers().get(i), losses).node());
+                final String name = name(snapshot, i, naming, breakers, losses);
+                breakers.put(name, breaker(snapshot.key() + " breakers[" + i + ']', snapshot.spec().breakers().get(i),
+                                           losses).node());
             }
             for (int i = 0; i < snapshot.spec().rateLimits().size(); i++) {
-                limiters.put(name(snapshot, i), limiter(snapshot.key() + " rateLimits[" + i + ']',
-                                                        snapshot.spec().rateLimits().get(i), losses).node());
+                final String name = name(snapshot, i, naming, limiters, losses);
+                limiters.put(name, limiter(snapshot.key() + " rateLimits[" + i + ']',
+                                           snapshot.spec().rateLimits().get(i), losses).node());
             }
         }
         final Section resilience4j = new Section();
@@ -74,9 +94,26 @@ public final class SpringBootYaml {
         return new Translation<>(out.toString(), losses);
     }
 
-    /** Spring's bracket form keeps every character of the name; quoted, since it starts with {@code [}. */
-    private static String name(ThresholdSnapshot snapshot, int index) {
-        return "[" + snapshot.service() + "/" + snapshot.resource() + "#" + index + "]";
+    /**
+     * The instance name: Spring's bracket form keeps every character (quoted, since it starts with {@code [});
+     * the simple form is unique within {@code section} (numbered on when two resources simplify alike).
+     */
+    private static String name(ThresholdSnapshot snapshot, int index, Naming naming, Section section,
+                               List<Loss> losses) {
+        if (naming == Naming.BRACKETED) {
+            return "[" + snapshot.service() + "/" + snapshot.resource() + "#" + index + "]";
+        }
+        final String simple = (snapshot.service() + "-" + snapshot.resource() + "-" + index)
+                .replaceAll("[^A-Za-z0-9_-]+", "-").replaceAll("^-+|-+$", "");
+        String name = simple;
+        for (int n = 2; section.has(name); n++) {
+            name = simple + "-" + n;
+        }
+        if (!name.equals(simple)) {
+            losses.add(new Loss(snapshot.key() + " #" + index, "name", "simple names of two resources are both "
+                                + simple + "; this one is " + name));
+        }
+        return name;
     }
 
     private static Section breaker(String rule, BreakerSpec breaker, List<Loss> losses) {
@@ -96,7 +133,8 @@ public final class SpringBootYaml {
             case ERROR_RATIO -> out.put("failureRateThreshold", written, note(losses, rule, "threshold",
                     "Resilience4j opens at failure rate >= " + written + " %, Sentinel above it (>)" + below));
             case SLOW_RATIO -> {
-                out.put("failureRateThreshold", 100);
+                out.put("failureRateThreshold", 100, "failures alone never open it: the rule counts slow calls "
+                        + "only (Resilience4j's default of 50 % would also open on errors)");
                 out.put("slowCallRateThreshold", written, note(losses, rule, "threshold",
                         "Resilience4j opens at slow rate >= " + written + " %, Sentinel above it (>)" + below));
                 out.put("slowCallDurationThreshold", requireNonNull(breaker.slowCallMs()) + "ms",
@@ -173,6 +211,10 @@ public final class SpringBootYaml {
 
         boolean isEmpty() {
             return tuples.isEmpty();
+        }
+
+        boolean has(String key) {
+            return tuples.stream().anyMatch(t -> t.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key));
         }
 
         Section put(String key, Node value) {

@@ -85,4 +85,19 @@ class SpringBootYamlTest {
                                 .contains("limitRefreshPeriod: 365d");
         assertThat(yaml.losses()).extracting(Loss::field).contains("threshold", "maxQps");
     }
+
+    @Test
+    void simpleNamesAreEasyToWriteInAnAnnotationAndStayUnique() {
+        final ThresholdSpec spec = new ThresholdSpec(List.of(RateLimitSpec.reject(5)),
+                                                     List.of(BreakerSpec.slowRatio(0.5, 200, 5, 1000, 1000)),
+                                                     FallbackSpec.FAIL_FAST);
+        final Translation<String> yaml = SpringBootYaml.write(List.of(
+                new ThresholdSnapshot(new SnapshotKey("shop", "GET:/prices"), 1, spec, Instant.EPOCH, "t", Origin.API),
+                new ThresholdSnapshot(new SnapshotKey("shop", "GET /prices"), 1, spec, Instant.EPOCH, "t", Origin.API)),
+                SpringBootYaml.Naming.SIMPLE);
+
+        assertThat(yaml.value()).contains("      shop-GET-prices-0:\n").contains("      shop-GET-prices-0-2:\n")
+                                .contains("failureRateThreshold: 100 # failures alone never open it");
+        assertThat(yaml.losses()).extracting(Loss::field).contains("name");
+    }
 }

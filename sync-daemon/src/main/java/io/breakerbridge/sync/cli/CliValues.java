@@ -1,5 +1,6 @@
 package io.breakerbridge.sync.cli;
 
+import io.breakerbridge.formats.spring.SpringBootYaml;
 import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.SnapshotKey;
@@ -187,6 +188,18 @@ final class CliValues {
                 case "s" -> Duration.ofSeconds(n);
                 case "m" -> Duration.ofMinutes(n);
                 default -> Duration.ofHours(n);
+            };
+        }
+    }
+
+    /** How resilience4j instances are named: {@code bracketed} or {@code simple}. */
+    static final class Naming implements ITypeConverter<SpringBootYaml.Naming> {
+        @Override
+        public SpringBootYaml.Naming convert(String value) {
+            return switch (value) {
+                case "bracketed" -> SpringBootYaml.Naming.BRACKETED;
+                case "simple" -> SpringBootYaml.Naming.SIMPLE;
+                default -> throw new TypeConversionException("bracketed or simple");
             };
         }
     }

@@ -1,5 +1,6 @@
 package io.breakerbridge.sync.cli;
 
+import io.breakerbridge.formats.spring.SpringBootYaml;
 import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.propagation.ConflictPolicy;
 import io.breakerbridge.propagation.SentinelPropagation;
@@ -243,11 +244,15 @@ final class CliVerbs {
         String format = "";
         @Option(names = "--service", paramLabel = "SERVICE", description = "only this service's rules")
         @Nullable String service;
+        @Option(names = "--names", paramLabel = "bracketed|simple", converter = CliValues.Naming.class,
+                description = "resilience4j instance names: [service/resource#i] (default, every character kept) "
+                              + "or service-resource-i (easy in @CircuitBreaker(name = ...))")
+        SpringBootYaml.Naming names = SpringBootYaml.Naming.BRACKETED;
         @Mixin Cli.ClientOptions client = new Cli.ClientOptions();
 
         @Override
         int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
-            return new RuleFormats(new ClientVerbs(out, err, client.connect())).export(format, service);
+            return new RuleFormats(new ClientVerbs(out, err, client.connect())).export(format, service, names);
         }
     }
 

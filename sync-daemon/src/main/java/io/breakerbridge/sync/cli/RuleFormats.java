@@ -54,7 +54,8 @@ final class RuleFormats {
         this.err = verbs.err();
     }
 
-    int export(String format, @Nullable String service) throws IOException, InterruptedException {
+    int export(String format, @Nullable String service, SpringBootYaml.Naming names)
+            throws IOException, InterruptedException {
         final DaemonConnection.Reply reply = verbs.send("GET", DaemonPaths.thresholds(service), Map.of(), null);
         if (reply.status() != 200) {
             return verbs.print(reply, false);
@@ -65,7 +66,7 @@ final class RuleFormats {
         }
         final List<ThresholdSnapshot> snapshots = SnapshotReader.readSnapshots(reply.body());
         if (SPRING_BOOT.equals(format) || OPENSERGO.equals(format)) {
-            final Translation<String> yaml = SPRING_BOOT.equals(format) ? SpringBootYaml.write(snapshots)
+            final Translation<String> yaml = SPRING_BOOT.equals(format) ? SpringBootYaml.write(snapshots, names)
                                                                         : OpenSergoYaml.write(snapshots);
             yaml.losses().forEach(loss -> err.println("loss: " + loss));
             out.print(yaml.value());

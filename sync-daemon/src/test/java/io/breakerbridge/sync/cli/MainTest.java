@@ -209,6 +209,11 @@ class MainTest {
                             .contains("waitDurationInOpenState: 5000ms")
                             .contains("# ERROR_COUNT has no Resilience4j equivalent");
         assertThat(stderr()).contains("loss: payment/r breakers[0]");
+
+        assertThat(run("export", "--format", "resilience4j-spring-boot3", "--names", "simple")).isZero();
+        assertThat(stdout()).contains("payment-r-0:").doesNotContain("'[payment/r#0]':");
+        assertThat(run("export", "--format", "resilience4j-spring-boot3", "--names", "short")).isEqualTo(2);
+        assertThat(stderr()).contains("--names: short (expected: bracketed or simple)");
     }
 
     @Test
