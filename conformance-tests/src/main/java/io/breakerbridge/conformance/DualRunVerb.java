@@ -28,6 +28,14 @@ final class DualRunVerb {
         final List<Path> paths = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
             final String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                out.println("Usage: dual-run PATH... [--incumbent sentinel|resilience4j] [--enforce-percent P] "
+                            + "[--out DIR]");
+                out.println("Replays the traces in PATH (files or folders, e.g. conformance-tests/corpus) through both "
+                            + "engines as a dual run would (the incumbent decides, the candidate on P % of the "
+                            + "calls), counts the divergences and writes each as a trace to DIR.");
+                return 0;
+            }
             if (arg.equals("--incumbent") || arg.equals("--enforce-percent") || arg.equals("--out")) {
                 if (i + 1 >= args.length) {
                     err.println(arg + ": missing value");

@@ -47,6 +47,11 @@ class DualRunConformanceTest {
     }
 
     @Test
+    void dualRunSaysHowItIsUsed() {
+        assertThat(cli("dual-run", "--help")).startsWith("Usage: dual-run PATH... [--incumbent sentinel|resilience4j]");
+    }
+
+    @Test
     void aWarmUpLimitDivergesAndItsTracesReproduceIt() throws IOException {
         final Trace known = TraceJson.read(Files.readString(Path.of("corpus/known-divergences.json"))).stream()
                                      .filter(t -> t.name().equals("warm-up-is-not-alike")).findFirst().orElseThrow();

@@ -79,6 +79,14 @@ public final class DualRunDemo {
         // Demo output goes to a temporary folder, never into the folder the demo was started from.
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "breakerbridge-dual-run-divergences");
         for (int i = 0; i < args.length; i++) {
+            if ("--help".equals(args[i]) || "-h".equals(args[i])) {
+                out.println("Usage: java -jar breakerbridge-examples.jar [--seconds N] [--rps N] [--out DIR]");
+                out.println("Runs an Armeria service with Sentinel and the Resilience4j stack on every call, under "
+                            + "load for N seconds at N requests/s per route (default 10 s, 100/s), prints the dual-run "
+                            + "counters and writes the first divergences as conformance traces to DIR (default: "
+                            + "breakerbridge-dual-run-divergences in the temporary folder).");
+                return 0;
+            }
             if (i + 1 >= args.length) {
                 err.println(args[i] + ": missing value (usage: [--seconds N] [--rps N] [--out DIR])");
                 return 2;

@@ -47,6 +47,7 @@ class DualRunDemoTest {
         final PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
 
         assertThat(DualRunDemo.run(new String[] {"--seconds", "zero"}, out, errors)).isEqualTo(2);
+        assertThat(DualRunDemo.run(new String[] {"--help"}, out, errors)).isZero();
         assertThat(DualRunDemo.run(new String[] {"--loud", "1"}, out, errors)).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--seconds and --rps: positive integers")
                                                         .contains("--loud: unknown option");
