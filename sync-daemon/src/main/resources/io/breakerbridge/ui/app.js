@@ -34,6 +34,10 @@
     (s.breakers || []).forEach((b) => parts.push(`breaker ${b.trip} ${b.threshold}` +
       (b.slowCallMs !== undefined ? ` >${b.slowCallMs}ms` : '') + `, open ${b.openMs} ms`));
     if (s.fallback && s.fallback.mode !== 'FAIL_FAST') parts.push('fallback ' + s.fallback.mode);
+    if (s.migration) {
+      parts.push(`migration: ${s.migration.incumbent} decides, ${s.migration.candidate} on ` +
+                 `${s.migration.enforcePercent} % of calls`);
+    }
     return parts.join('; ') || 'no rules';
   }
 
@@ -120,7 +124,16 @@
     if (!response.ok) return;
     const list = await response.json();
     if (list.length === 0) $('divergences').append(text('li', 'None.'));
-    for (const d of list) $('divergences').append(text('li', `${d.at} ${d.resource}: ${d.kind} (${d.detail})`));
+    list.forEach((d, i) => {
+      const item = text('li', `${d.at} ${d.resource}: ${d.kind} (${d.detail}) `);
+      // The trace that reproduces it, as a file; replayed with the conformance runner.
+      const file = `${service}-divergence-${i + 1}.json`;
+      const link = text('a', 'Download trace');
+      link.href = URL.createObjectURL(new Blob([JSON.stringify(d.trace, null, 2)], { type: 'application/json' }));
+      link.download = file;
+      item.append(link, text('code', ` java -jar breakerbridge-conformance.jar run ${file}`));
+      $('divergences').append(item);
+    });
   }
 
   async function loadConflicts() {

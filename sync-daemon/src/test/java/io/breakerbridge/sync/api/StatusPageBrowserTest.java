@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.breakerbridge.model.AdaptiveSpec;
+import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.model.FallbackSpec;
+import io.breakerbridge.model.MigrationSpec;
 import io.breakerbridge.model.Origin;
 import io.breakerbridge.model.RateLimitSpec;
 import io.breakerbridge.model.SnapshotKey;
@@ -18,6 +20,10 @@ import io.breakerbridge.propagation.SentinelPropagation;
 import io.breakerbridge.sync.store.DataFiles;
 import io.breakerbridge.sync.store.JournaledStore;
 import io.breakerbridge.testing.InMemoryNacos;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -130,6 +136,26 @@ class StatusPageBrowserTest {
                                                                            "limit 400/s in [50, 1000]"));
         assertThat(browser.findElement(By.id("adaptive-hint")).getText()).contains("deciding");
         assertThat(browser.findElement(By.id("adaptive")).getText()).contains("capacity estimate unknown");
+
+        // A migration section is shown with the rule; a divergence's trace can be downloaded and replayed.
+        store.put(quote, 2, new ThresholdSpec(List.of(RateLimitSpec.reject(80)), List.of(), FallbackSpec.FAIL_FAST,
+                                              new MigrationSpec(EngineKind.SENTINEL, EngineKind.RESILIENCE4J, 10)),
+                  new Writer("alice", Origin.API));
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("tr[data-key='shop/GET:/quote']"), "migration: SENTINEL decides, RESILIENCE4J on 10 %"));
+        final HttpResponse<String> sent = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + server.port() + "/v1/divergences")).header("Authorization", "Bearer " + ADMIN)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"service\":\"shop\",\"resource\":\"GET:/quote\",\"kind\":\"state_differs\",\"at\":"
+                        + "\"2026-12-08T00:00:00Z\",\"detail\":\"d\",\"trace\":{\"name\":\"t\",\"snapshot\":{},"
+                        + "\"calls\":[{\"at\":0}],\"expect\":[\"PASS\"]}}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(201);
+        browser.findElement(By.cssSelector("button[aria-label='History of shop/GET:/quote']")).click();
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("divergences"), "Download trace"));
+        assertThat(browser.findElement(By.cssSelector("#divergences a")).getAttribute("download"))
+                .isEqualTo("shop-divergence-1.json");
+        assertThat(browser.findElement(By.id("divergences")).getText())
+                .contains("java -jar breakerbridge-conformance.jar run shop-divergence-1.json");
 
         Files.createDirectories(Path.of("target"));
         Files.write(Path.of("target", "status-page.png"),
