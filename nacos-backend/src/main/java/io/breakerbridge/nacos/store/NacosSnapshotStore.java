@@ -93,6 +93,11 @@ public final class NacosSnapshotStore implements SnapshotStore {
         this.revisions = RevisionHistory.usable(history, documents);
     }
 
+    /** True when the Nacos server answers (nacos-client's own health check: its status is {@code UP}). */
+    public boolean reachable() {
+        return "UP".equals(config.getServerStatus());
+    }
+
     /**
      * Connects with nacos-client {@code properties} ({@code serverAddr}, namespace, credentials); the history comes
      * from Nacos's config history through its Open API when that can be read, else from the stored trail.

@@ -48,6 +48,10 @@ final class LocalVerbs {
                 throw new IOException("--nacos " + options.nacos() + ": " + e.getErrMsg(), e);
             }
             out.println("store: Nacos at " + options.nacos() + " (group " + options.nacosGroup() + ")");
+            if (!((NacosSnapshotStore) store).reachable()) {
+                out.println("warning: Nacos at " + options.nacos() + " is unreachable (yet): reads and writes answer "
+                            + "503 until it answers; check --nacos and that Nacos runs");
+            }
         } else {
             final JournaledStore.Options defaults = JournaledStore.Options.of(options.retention());
             store = JournaledStore.open(options.dataDir(), Clock.systemUTC(), new JournaledStore.Options(
