@@ -247,21 +247,10 @@ final class Propagator {
             case CONFLICT -> {
                 // Decided resource by resource against the stored base (none: every resource the sides hold
                 // differently is a conflict of that resource); the rest goes through.
-                final String wipe = stored.isEmpty()
-                        ? null : MassDeletion.check(sync.app(), stored, current, massDeletionShare);
-                if (wipe != null) {
-                    hold(sync, wipe);
-                    return false;
-                }
-                final ResourceChanges changes;
-                try {
-                    changes = ResourceChanges.of(sync, current, stored, neutral, held, clock.millis(), 0);
-                } catch (InvalidValueException e) {
+                if (!byResource(sync, current, stored, neutral, rendering, 0)) {
                     twoSided(sync, "the neutral rules and Sentinel's differ and both moved since the "
                                    + (stored.isEmpty() ? "last sync (no stored sync base)" : "stored sync base"));
-                    return false;
                 }
-                byResource(sync, current, neutral, rendering, changes);
                 return false;
             }
             case IMPORT -> {
@@ -335,29 +324,32 @@ final class Propagator {
             return;
         }
         final Map<String, String> both = sync.current();
-        final String wipe = MassDeletion.check(sync.app(), sync.base, both, massDeletionShare);
-        if (wipe != null) {
-            hold(sync, wipe); // whatever the policy: a person decides
-            return;
-        }
-        final ResourceChanges changes;
-        try {
-            changes = ResourceChanges.of(sync, both, sync.base, neutral, holds.resources(sync.app()), clock.millis(),
-                                         overwriteWindowMillis);
-        } catch (InvalidValueException e) {
+        if (!byResource(sync, both, sync.base, neutral, rendering, overwriteWindowMillis)) {
             applyImport(sync, both, neutral, rendering, false, r -> true); // refused there, with the path
-            return;
         }
-        byResource(sync, both, neutral, rendering, changes);
     }
 
     /**
-     * Acts on a Sentinel change resource by resource: what only Sentinel changed is imported; what both changed
-     * is a conflict of those resources (the policy decides them); what a stale whole-list write would set back
-     * keeps its accepted version, is published again and said in an event. Nothing else is touched.
+     * Acts on Sentinel's documents {@code both} resource by resource against {@code agreed}: a mass deletion is held
+     * whatever the policy; what only Sentinel changed is imported; what both changed is a conflict of those
+     * resources (the policy decides them); what a stale whole-list write would set back keeps its accepted version,
+     * is published again and said in an event. Nothing else is touched. False when a document cannot be read.
      */
-    private void byResource(ServiceSync sync, Map<String, String> both, List<ThresholdSnapshot> neutral,
-                            Map<String, String> rendering, ResourceChanges changes) throws Exception {
+    private boolean byResource(ServiceSync sync, Map<String, String> both, Map<String, String> agreed,
+                               List<ThresholdSnapshot> neutral, Map<String, String> rendering, long raceMillis)
+            throws Exception {
+        final String wipe = MassDeletion.check(sync.app(), agreed, both, massDeletionShare);
+        if (wipe != null) {
+            hold(sync, wipe); // whatever the policy: a person decides
+            return true;
+        }
+        final ResourceChanges changes;
+        try {
+            changes = ResourceChanges.of(sync, both, agreed, neutral, holds.resources(sync.app()), clock.millis(),
+                                         raceMillis);
+        } catch (InvalidValueException e) {
+            return false;
+        }
         final ResourceChanges.Plan plan = changes.plan(policy, sync.app(), clock.instant());
         holds.holdResources(sync.app(), plan.holds());
         plan.events().forEach(event -> {
@@ -375,6 +367,7 @@ final class Propagator {
         if (plan.republish()) {
             neutralToSentinel(sync.app()); // what stays neutral goes back to Sentinel
         }
+        return true;
     }
 
     /** Releases held resources both sides agree on now. */
