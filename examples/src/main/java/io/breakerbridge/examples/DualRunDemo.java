@@ -5,9 +5,11 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
 import io.breakerbridge.armeria.EndpointService;
+import io.breakerbridge.client.DaemonConnection;
 import io.breakerbridge.dualrun.DivergenceRecord;
 import io.breakerbridge.dualrun.DualRunListener;
 import io.breakerbridge.dualrun.Verdict;
+import io.breakerbridge.dualrun.run.DivergenceReporter;
 import io.breakerbridge.dualrun.run.DualRunMetrics;
 import io.breakerbridge.dualrun.run.StackDualRuns;
 import io.breakerbridge.endpoint.Endpoint;
@@ -48,6 +50,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A small Armeria service under load with both engines on every call: its Resilience4j stack decides and Sentinel
@@ -68,6 +71,8 @@ public final class DualRunDemo {
     private DualRunDemo() {}
 
     /** Runs the demo. */
+    private static final String USAGE = "[--seconds N] [--rps N] [--out DIR] [--daemon URL --token-file F]";
+
     public static void main(String[] args) throws Exception {
         System.exit(run(args, System.out, System.err));
     }
@@ -78,37 +83,54 @@ public final class DualRunDemo {
         int rps = 100;
         // Demo output goes to a temporary folder, never into the folder the demo was started from.
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "breakerbridge-dual-run-divergences");
+        URI daemon = null;
+        Path tokenFile = null;
         for (int i = 0; i < args.length; i++) {
             if ("--help".equals(args[i]) || "-h".equals(args[i])) {
-                out.println("Usage: java -jar breakerbridge-examples.jar [--seconds N] [--rps N] [--out DIR]");
+                out.println("Usage: java -jar breakerbridge-examples.jar " + USAGE);
                 out.println("Runs an Armeria service with Sentinel and the Resilience4j stack on every call, under "
                             + "load for N seconds at N requests/s per route (default 10 s, 100/s), prints the dual-run "
                             + "counters and writes the first divergences as conformance traces to DIR (default: "
-                            + "breakerbridge-dual-run-divergences in the temporary folder).");
+                            + "breakerbridge-dual-run-divergences in the temporary folder), and with --daemon sends "
+                            + "them to that daemon (a writer token from --token-file) for its status page.");
                 return 0;
             }
             if (i + 1 >= args.length) {
-                err.println(args[i] + ": missing value (usage: [--seconds N] [--rps N] [--out DIR])");
+                err.println(args[i] + ": missing value (usage: " + USAGE + ")");
                 return 2;
             }
             switch (args[i]) {
                 case "--seconds" -> seconds = positive(args[i], args[++i]);
                 case "--rps" -> rps = positive(args[i], args[++i]);
                 case "--out" -> dir = Path.of(args[++i]);
+                case "--daemon" -> daemon = URI.create(args[++i]);
+                case "--token-file" -> tokenFile = Path.of(args[++i]);
                 default -> {
-                    err.println(args[i] + ": unknown option (usage: [--seconds N] [--rps N] [--out DIR])");
+                    err.println(args[i] + ": unknown option (usage: " + USAGE + ")");
                     return 2;
                 }
             }
         }
+        if ((daemon == null) != (tokenFile == null)) {
+            err.println("--daemon and --token-file: both or neither (usage: " + USAGE + ")");
+            return 2;
+        }
         if (seconds <= 0 || rps <= 0) {
-            err.println("--seconds and --rps: positive integers (usage: [--seconds N] [--rps N] [--out DIR])");
+            err.println("--seconds and --rps: positive integers (usage: " + USAGE + ")");
             return 2;
         }
         Files.createDirectories(dir);
         final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         final DivergenceFiles files = new DivergenceFiles(dir);
         final DualRunMetrics metrics = DualRunMetrics.on(prometheus);
+        final AtomicLong offered = new AtomicLong();
+        final DivergenceReporter reporter = daemon == null ? null
+                : DivergenceReporter.to(DaemonConnection.of(daemon, token(tokenFile)),
+                                        Executors.newSingleThreadExecutor(r -> {
+                    final Thread thread = new Thread(r, "divergence-reporter");
+                    thread.setDaemon(true);
+                    return thread;
+                }));
         final StackDualRuns runs = StackDualRuns.over(rulesOfBothEngines(), new DualRunListener() {
             @Override
             public void onCall(SnapshotKey key, MigrationSpec migration, Verdict incumbent, Verdict candidate,
@@ -120,6 +142,10 @@ public final class DualRunDemo {
             public void onDivergence(DivergenceRecord divergence) {
                 metrics.onDivergence(divergence);
                 files.write(divergence);
+                if (reporter != null) {
+                    offered.incrementAndGet();
+                    reporter.onDivergence(divergence);
+                }
             }
         });
         final Endpoint<String, String> backend = (ctx, request) -> {
@@ -143,10 +169,29 @@ public final class DualRunDemo {
             report(prometheus, out);
             out.println("divergence traces in " + dir.toAbsolutePath() + " (" + files.written() + " files); replay "
                         + "one: java -jar conformance-tests/target/breakerbridge-conformance.jar run FILE");
+            if (reporter != null) {
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); // the last sends finish
+                while (reporter.sent() + reporter.dropped() < offered.get() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                out.println("sent " + reporter.sent() + " divergences to " + daemon + " (" + reporter.dropped()
+                            + " dropped); see them on its status page");
+            }
         } finally {
             server.stop().join();
         }
         return 0;
+    }
+
+    /** The token in {@code file}: its first line that is not blank or a comment, the token alone or after a name. */
+    private static String token(Path file) throws IOException {
+        for (String line : Files.readAllLines(file)) {
+            final String[] parts = line.strip().split("\\s+");
+            if (!parts[0].isEmpty() && !parts[0].startsWith("#")) {
+                return parts.length == 1 ? parts[0] : parts[1];
+            }
+        }
+        throw new IOException(file + ": no token in the file (expected: a writer token of the daemon)");
     }
 
     /** The value as an integer, or -1 when it is not one (refused as a usage error). */

@@ -48,9 +48,13 @@ public final class DivergenceReporter implements DualRunListener {
         return new DivergenceReporter(daemon, executor);
     }
 
-    /** Reports to the daemon at {@code daemon} with {@code token}, sending on {@code executor}. */
+    /**
+     * Reports to the daemon at {@code daemon} with {@code token}, sending on {@code executor} (the connection keeps
+     * its own threads: a send blocks the executor's thread, so a single-threaded executor must not also run the
+     * connection's callbacks).
+     */
     public static DivergenceReporter to(URI daemon, String token, Executor executor) {
-        return new DivergenceReporter(DaemonConnection.of(daemon, token, executor), executor);
+        return new DivergenceReporter(DaemonConnection.of(daemon, token), executor);
     }
 
     @Override
