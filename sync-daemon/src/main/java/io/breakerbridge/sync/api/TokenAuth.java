@@ -110,6 +110,32 @@ public final class TokenAuth {
         return file;
     }
 
+    /**
+     * Adds a random token for {@code name} to the token file {@code file} (created 0600 when missing, rewritten
+     * atomically) and returns it; {@code readOnly}: GET and watch only. The daemon reads its token file at start, so
+     * a running one knows the token after a restart.
+     *
+     * @throws InvalidValueException when the name is not a word of letters, digits, {@code . _ -}, or is taken
+     */
+    public static String addToken(Path file, String name, boolean readOnly) throws IOException {
+        if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new InvalidValueException("NAME", name, "1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        final String before = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        for (String line : before.split("\n")) {
+            final String[] words = line.strip().split("\\s+");
+            if (words.length >= 2 && words[0].equals(name)) {
+                throw new InvalidValueException("NAME", name, "a name the token file does not have yet");
+            }
+        }
+        final byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        final String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        DataFiles.replaceAtomically(file, before + (before.isEmpty() || before.endsWith("\n") ? "" : "\n") + name
+                                          + " " + token + (readOnly ? " read-only" : "") + "\n");
+        return token;
+    }
+
     /** Who presents {@code token}, compared in constant time against every known token. */
     public Optional<Principal> authenticate(String token) {
         requireNonNull(token, "token");

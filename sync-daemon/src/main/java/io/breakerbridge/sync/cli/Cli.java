@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
          description = "The BreakerBridge rule daemon: serve runs it; the other verbs talk to a running one.",
          subcommands = {CliVerbs.Serve.class, CliVerbs.Repair.class, CliVerbs.Get.class, CliVerbs.ListVerb.class,
                         CliVerbs.Put.class, CliVerbs.Delete.class, CliVerbs.History.class, CliVerbs.Diff.class,
-                        CliVerbs.Migrate.class, CliVerbs.Conflicts.class, CliVerbs.Resolve.class,
+                        CliVerbs.Migrate.class, CliVerbs.Conflicts.class, CliVerbs.Resolve.class, CliVerbs.Token.class,
                        CliVerbs.Export.class, CliVerbs.Import.class,
                         AutoComplete.GenerateCompletion.class})
 final class Cli implements Callable<Integer> {

@@ -4,6 +4,7 @@ import io.breakerbridge.formats.spring.SpringBootYaml;
 import io.breakerbridge.model.EngineKind;
 import io.breakerbridge.propagation.ConflictPolicy;
 import io.breakerbridge.propagation.SentinelPropagation;
+import io.breakerbridge.sync.api.TokenAuth;
 import io.breakerbridge.sync.api.WatchLimits;
 import io.breakerbridge.sync.store.HistoryRetention;
 import io.breakerbridge.sync.store.JournaledStore;
@@ -197,6 +198,27 @@ final class CliVerbs {
                 throw new UsageException("migrate: give --enforce-percent P (0 to 100) or --off");
             }
             return new ClientVerbs(out, err, client.connect()).migrate(service, resource, enforcePercent, incumbent);
+        }
+    }
+
+    @Command(name = "token", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+             description = "Adds a random token for NAME to the daemon's token file and prints it (restart the "
+                           + "daemon to use it: it reads the file at start).")
+    static final class Token extends Cli.Verb {
+        @Parameters(index = "0", paramLabel = "NAME") String name = "";
+        @Option(names = "--read-only", description = "a reader: GET and watch only (the status page, applications)")
+        boolean readOnly;
+        @Option(names = "--token-file", paramLabel = "F",
+                description = "the daemon's token file (default ./breakerbridge-data/admin.token)")
+        Path tokenFile = Path.of("./breakerbridge-data", TokenAuth.DEFAULT_FILE);
+
+        @Override
+        int run(PrintStream out, PrintStream err) throws IOException {
+            final String token = TokenAuth.addToken(tokenFile, name, readOnly);
+            out.println(token);
+            err.println("added " + (readOnly ? "reader " : "writer ") + name + " to " + tokenFile.toAbsolutePath()
+                        + "; restart the daemon to use it (it reads the token file at start)");
+            return 0;
         }
     }
 

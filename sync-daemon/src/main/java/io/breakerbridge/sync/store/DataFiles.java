@@ -10,6 +10,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -85,6 +86,25 @@ public final class DataFiles {
             }
             forceDirectory(directoryOf(file));
             return true;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Replaces {@code file} (or creates it) with {@code text}, 0600, atomically: readers see the old or the new. */
+    public static void replaceAtomically(Path file, String text) throws IOException {
+        final Path temp = file.resolveSibling(file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Files.deleteIfExists(temp);
+        try {
+            try (FileChannel out = openPrivate(temp)) {
+                final ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    out.write(bytes);
+                }
+                out.force(true);
+            }
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            forceDirectory(directoryOf(file));
         } finally {
             Files.deleteIfExists(temp);
         }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /** The standard command line: help on every verb, the version, usage errors with the verb's usage, completion. */
 class CliHelpTest {
     private static final List<String> VERBS = List.of("serve", "repair", "get", "list", "put", "delete", "history",
-                                                      "diff", "migrate", "conflicts", "resolve", "export", "import");
+                                                      "diff", "migrate", "conflicts", "resolve", "token", "export",
+                                                      "import");
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();

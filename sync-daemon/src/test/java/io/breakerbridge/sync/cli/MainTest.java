@@ -280,6 +280,23 @@ class MainTest {
     }
 
     @Test
+    void aTokenAddedWithTheCliIsKnownToTheDaemonAfterARestart() throws IOException {
+        final Path file = dir.resolve("data-tokens");
+        DataFiles.createAtomically(file, "admin-token-0123456789abcdef\n");
+
+        assertThat(runAlone("token", "status-page", "--read-only", "--token-file", file.toString())).isZero();
+        final String token = stdout().strip();
+        assertThat(stderr()).contains("added reader status-page to ").contains("restart the daemon");
+        assertThat(runAlone("token", "status-page", "--token-file", file.toString())).isEqualTo(1);
+        assertThat(stderr()).contains("NAME: status-page (expected: a name the token file does not have yet)");
+        assertThat(runAlone("token", "bad name", "--token-file", file.toString())).isEqualTo(1);
+
+        final TokenAuth auth = TokenAuth.fromFile(file); // what a restarted daemon reads: 0600, valid
+        assertThat(auth.authenticate(token)).hasValueSatisfying(p -> assertThat(p.readOnly()).isTrue());
+        assertThat(auth.authenticate("admin-token-0123456789abcdef")).isPresent();
+    }
+
+    @Test
     void nothingListeningAtTheUrlIsSaidWithWhatToCheck() throws IOException {
         final int free;
         try (ServerSocket socket = new ServerSocket(0)) {
