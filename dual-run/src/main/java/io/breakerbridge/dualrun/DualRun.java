@@ -43,7 +43,11 @@ public final class DualRun {
     private final Clock clock;
     private final CallRing ring;
     private final ArrayDeque<DivergenceRecord> kept = new ArrayDeque<>();
+    /** The buckets both engines count rate limits in: decisions across one of their edges saw different windows. */
+    static final long WINDOW_EDGE_MS = 500;
+
     private final AtomicLong calls = new AtomicLong();
+    private final AtomicLong edgeDecisions = new AtomicLong();
     private boolean statesDiffer;
     /** The guards' state versions at the last comparison of their states (a race only compares once more). */
     private volatile long comparedIncumbent = Long.MIN_VALUE;
@@ -69,6 +73,14 @@ public final class DualRun {
     public MigrationSpec migration() {
         final MigrationSpec fromRules = rules.get().migration();
         return fromRules != null ? fromRules : local;
+    }
+
+    /**
+     * Calls whose two decisions differed but were taken on either side of a window's edge ({@value #WINDOW_EDGE_MS}
+     * ms buckets, as both engines count rate limits in): not reported as divergences.
+     */
+    public long edgeDecisions() {
+        return edgeDecisions.get();
     }
 
     /** The last divergences, oldest first. */
@@ -119,12 +131,19 @@ public final class DualRun {
             candidateRefusal = e;
         }
         final Guard.Permit candidatePermit = permit;
+        final long decided = clock.millis();
         final Verdict incumbentVerdict = incumbentRefusal == null ? Verdict.PASS : new Verdict(incumbentRefusal);
         final Verdict candidateVerdict = candidateRefusal == null ? Verdict.PASS : new Verdict(candidateRefusal);
         final boolean runs = candidateDecides ? candidatePermit != null : incumbentPermit != null;
         final long recorded = ring.add(n, start, incumbentPermit != null, runs);
         listener.onCall(key, migration, incumbentVerdict, candidateVerdict, candidateDecides);
-        compareDecisions(migration, incumbentVerdict, candidateVerdict, start);
+        if (start / WINDOW_EDGE_MS == decided / WINDOW_EDGE_MS) {
+            compareDecisions(migration, incumbentVerdict, candidateVerdict, start);
+        } else if (incumbentVerdict.passed() != candidateVerdict.passed()) {
+            // The two engines decided on either side of a window's edge (a busy machine can stall a thread
+            // between them): they saw different windows, not different rules. Counted, not reported.
+            edgeDecisions.incrementAndGet();
+        }
         if (!runs) {
             if (incumbentPermit != null) {
                 incumbentPermit.release();

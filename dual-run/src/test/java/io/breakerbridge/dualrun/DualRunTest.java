@@ -37,12 +37,14 @@ class DualRunTest {
     static final class ScriptedGuard implements Guard {
         final Deque<Boolean> admits = new ArrayDeque<>();
         final List<String> events = new ArrayList<>();
+        Runnable beforeAdmit = () -> { };
         RejectionReason reason = RejectionReason.RATE_LIMITED;
         List<BreakerState> states = List.of(BreakerState.CLOSED);
         private int n;
 
         @Override
         public Permit admit() {
+            beforeAdmit.run();
             final int call = n++;
             final boolean admit = admits.isEmpty() || admits.removeFirst();
             if (!admit) {
@@ -115,6 +117,23 @@ class DualRunTest {
         assertThat(rejected(first)).isTrue();
         assertThat(resilience4j.events).containsExactly("release 0");
         assertThat(calls).containsExactly("block/pass/incumbent");
+        assertThat(divergences).extracting(DivergenceRecord::kind).containsExactly(DivergenceKind.CANDIDATE_WOULD_PASS);
+    }
+
+    @Test
+    void decisionsOnEitherSideOfAWindowsEdgeAreNotADivergence() {
+        final Endpoint<String, String> endpoint = dualRun(0);
+        clock.advance(499 - clock.millis() % 500); // 1 ms before an edge of the engines' 500 ms buckets
+        sentinel.admits.add(false);
+        resilience4j.beforeAdmit = () -> clock.advance(2); // a stalled thread: the candidate decides past the edge
+
+        endpoint.call(CallContext.EMPTY, "a");
+
+        assertThat(divergences).isEmpty();
+        assertThat(calls).containsExactly("block/pass/incumbent");
+        resilience4j.beforeAdmit = () -> { };
+        sentinel.admits.add(false);
+        endpoint.call(CallContext.EMPTY, "b"); // within one bucket: a divergence as before
         assertThat(divergences).extracting(DivergenceRecord::kind).containsExactly(DivergenceKind.CANDIDATE_WOULD_PASS);
     }
 
