@@ -270,11 +270,14 @@ final class CliVerbs {
                 description = "resilience4j instance names: [service/resource#i] (default, every character kept) "
                               + "or service-resource-i (easy in @CircuitBreaker(name = ...))")
         SpringBootYaml.Naming names = SpringBootYaml.Naming.BRACKETED;
+        @Option(names = "--strict", description = "export nothing when a rule cannot be said exactly (exit 1)")
+        boolean strict;
         @Mixin Cli.ClientOptions client = new Cli.ClientOptions();
 
         @Override
         int run(PrintStream out, PrintStream err) throws IOException, InterruptedException {
-            return new RuleFormats(new ClientVerbs(out, err, client.connect())).export(format, service, names);
+            return new RuleFormats(new ClientVerbs(out, err, client.connect())).export(format, service, names,
+                                                                                       strict);
         }
     }
 

@@ -54,7 +54,7 @@ final class RuleFormats {
         this.err = verbs.err();
     }
 
-    int export(String format, @Nullable String service, SpringBootYaml.Naming names)
+    int export(String format, @Nullable String service, SpringBootYaml.Naming names, boolean strict)
             throws IOException, InterruptedException {
         final DaemonConnection.Reply reply = verbs.send("GET", DaemonPaths.thresholds(service), Map.of(), null);
         if (reply.status() != 200) {
@@ -69,23 +69,41 @@ final class RuleFormats {
             final Translation<String> yaml = SPRING_BOOT.equals(format) ? SpringBootYaml.write(snapshots, names)
                                                                         : OpenSergoYaml.write(snapshots);
             yaml.losses().forEach(loss -> err.println("loss: " + loss));
+            if (refusedAsStrict(strict, yaml.losses().size())) {
+                return 1;
+            }
             out.print(yaml.value());
             return 0;
         }
         final Map<String, List<ThresholdSnapshot>> byService = new LinkedHashMap<>();
         snapshots.forEach(s -> byService.computeIfAbsent(s.service(), k -> new ArrayList<>()).add(s));
         final ObjectNode result = JsonNodeFactory.instance.objectNode();
+        int losses = 0;
         for (Map.Entry<String, List<ThresholdSnapshot>> entry : byService.entrySet()) {
             final Translation<SentinelRuleJson.Documents> rules =
                     SentinelRuleJson.writeService(entry.getKey(), entry.getValue());
             rules.losses().forEach(loss -> err.println("loss: " + loss));
+            losses += rules.losses().size();
             result.set(NacosLayout.flowRules(entry.getKey()),
                        StrictJson.parseTree(rules.value().flowRules().getBytes(StandardCharsets.UTF_8)));
             result.set(NacosLayout.degradeRules(entry.getKey()),
                        StrictJson.parseTree(rules.value().degradeRules().getBytes(StandardCharsets.UTF_8)));
         }
+        if (refusedAsStrict(strict, losses)) {
+            return 1;
+        }
         out.println(StrictJson.serialize(result));
         return 0;
+    }
+
+    /** With {@code --strict}, an export with losses prints nothing but them and fails. */
+    private boolean refusedAsStrict(boolean strict, int losses) {
+        if (strict && losses > 0) {
+            err.println("error: " + losses + " loss" + (losses == 1 ? "" : "es") + " above and --strict: nothing was "
+                        + "exported (without --strict, what fits is exported and the losses are said)");
+            return true;
+        }
+        return false;
     }
 
     /** How an import writes: {@code prune} lets it remove what the file lacks; {@code dryRun} writes nothing. */

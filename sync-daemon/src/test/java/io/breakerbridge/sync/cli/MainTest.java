@@ -225,6 +225,12 @@ class MainTest {
         assertThat(stdout()).contains("kind: FaultToleranceRule").contains("triggerRatio: 25%")
                             .contains("threshold: 7");
         assertThat(stderr()).contains("loss: payment/POST:/pay breakers[1] trip: ");
+        final String yaml = stdout();
+        assertThat(run("export", "--format", "opensergo", "--strict")).isEqualTo(1);
+        assertThat(stdout()).isEmpty();
+        assertThat(stderr()).contains("losses above and --strict: nothing was exported");
+        out.reset();
+        out.writeBytes(yaml.getBytes(StandardCharsets.UTF_8)); // the export above, for the import below
         final Path exported = file("rules.yaml", stdout().replace("app: payment", "app: checkout"));
 
         assertThat(run("import", "--from-opensergo", exported.toString())).isZero();
