@@ -1,16 +1,16 @@
 package io.breakerbridge.spring;
 
+import io.breakerbridge.client.TokenFiles;
 import io.breakerbridge.model.InvalidValueException;
 import io.breakerbridge.model.SnapshotKey;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -101,11 +101,9 @@ public record BreakerBridgeProperties(@DefaultValue("true") boolean enabled, @Nu
             }
             final Path file = Objects.requireNonNull(tokenFile, "tokenFile");
             try {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    final String[] parts = line.strip().split("\\s+", 3);
-                    if (!parts[0].isEmpty() && !parts[0].startsWith("#")) {
-                        return parts.length == 1 ? parts[0] : parts[1];
-                    }
+                final Optional<String> found = TokenFiles.first(file);
+                if (found.isPresent()) {
+                    return found.get();
                 }
             } catch (IOException e) {
                 throw new InvalidValueException("breakerbridge.daemon.token-file", file,

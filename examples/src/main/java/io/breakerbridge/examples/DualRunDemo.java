@@ -6,6 +6,7 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
 import io.breakerbridge.armeria.EndpointService;
 import io.breakerbridge.client.DaemonConnection;
+import io.breakerbridge.client.TokenFiles;
 import io.breakerbridge.dualrun.DivergenceRecord;
 import io.breakerbridge.dualrun.DualRunListener;
 import io.breakerbridge.dualrun.Verdict;
@@ -185,13 +186,8 @@ public final class DualRunDemo {
 
     /** The token in {@code file}: its first line that is not blank or a comment, the token alone or after a name. */
     private static String token(Path file) throws IOException {
-        for (String line : Files.readAllLines(file)) {
-            final String[] parts = line.strip().split("\\s+");
-            if (!parts[0].isEmpty() && !parts[0].startsWith("#")) {
-                return parts.length == 1 ? parts[0] : parts[1];
-            }
-        }
-        throw new IOException(file + ": no token in the file (expected: a writer token of the daemon)");
+        return TokenFiles.first(file).orElseThrow(() -> new IOException(
+                file + ": no token in the file (expected: a writer token of the daemon)"));
     }
 
     /** The value as an integer, or -1 when it is not one (refused as a usage error). */

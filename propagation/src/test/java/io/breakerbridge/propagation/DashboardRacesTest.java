@@ -16,6 +16,7 @@ import io.breakerbridge.testing.DashboardDouble;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -62,14 +63,22 @@ class DashboardRacesTest {
         return r2;
     }
 
+    /**
+     * The stale save: {@link #pageLoadedThenDaemonWritesR1}, then the page (which still shows r1 at 10) saves r2 at
+     * 30 with its whole list, under a propagation configured by {@code settings}.
+     */
+    private SentinelPropagation staleSaveOfR2(UnaryOperator<SentinelPropagation.Builder> settings) throws Exception {
+        fixture.nacos.staleReads(0);
+        final SentinelPropagation propagation = fixture.start(settings);
+        final long r2 = pageLoadedThenDaemonWritesR1();
+        dashboard.edit(r2, 30);
+        fixture.settle();
+        return propagation;
+    }
+
     @Test
     void aStalePageSavingAnotherResourceKeepsBothWritesAndSaysSo() throws Exception {
-        fixture.nacos.staleReads(0);
-        final SentinelPropagation propagation = fixture.start(b -> b.policy(ConflictPolicy.NEUTRAL_WINS));
-        final long r2 = pageLoadedThenDaemonWritesR1();
-
-        dashboard.edit(r2, 30); // the page still shows r1 at 10 and saves it with r2
-        fixture.settle();
+        final SentinelPropagation propagation = staleSaveOfR2(b -> b.policy(ConflictPolicy.NEUTRAL_WINS));
 
         assertThat(qps(R1)).isEqualTo(20); // the accepted write stays
         assertThat(qps(R2)).isEqualTo(30); // and the dashboard's edit is imported
@@ -82,12 +91,7 @@ class DashboardRacesTest {
 
     @Test
     void underHoldOnlyTheResourceTheStaleWriteWouldRevertIsHeld() throws Exception {
-        fixture.nacos.staleReads(0);
-        final SentinelPropagation propagation = fixture.start(b -> b);
-        final long r2 = pageLoadedThenDaemonWritesR1();
-
-        dashboard.edit(r2, 30);
-        fixture.settle();
+        final SentinelPropagation propagation = staleSaveOfR2(b -> b);
 
         assertThat(qps(R1)).isEqualTo(20); // the accepted write stays
         assertThat(qps(R2)).isEqualTo(30); // the other resource of the save goes through
@@ -111,11 +115,7 @@ class DashboardRacesTest {
 
     @Test
     void resolvingAHeldResourceForSentinelImportsItAndNothingElse() throws Exception {
-        fixture.nacos.staleReads(0);
-        final SentinelPropagation propagation = fixture.start(b -> b);
-        final long r2 = pageLoadedThenDaemonWritesR1();
-        dashboard.edit(r2, 30);
-        fixture.settle();
+        final SentinelPropagation propagation = staleSaveOfR2(b -> b);
 
         assertThat(propagation.resolve(APP, R2.resource(), Winner.SENTINEL)).isFalse(); // r2 is not held
         assertThat(propagation.resolve(APP, R1.resource(), Winner.SENTINEL)).isTrue(); // the rollback was meant
@@ -130,11 +130,7 @@ class DashboardRacesTest {
 
     @Test
     void aHeldResourceStaysHeldAcrossARestart() throws Exception {
-        fixture.nacos.staleReads(0);
-        final SentinelPropagation first = fixture.start(b -> b);
-        final long r2 = pageLoadedThenDaemonWritesR1();
-        dashboard.edit(r2, 30);
-        fixture.settle();
+        final SentinelPropagation first = staleSaveOfR2(b -> b);
         fixture.advance(SyncBases.DELAY_MS + 10); // the sync base, with what is held, is stored
         assertThat(first.conflicts()).hasSize(1);
         first.close();
@@ -151,11 +147,7 @@ class DashboardRacesTest {
 
     @Test
     void aHeldResourceBothSidesSetAlikeIsReleased() throws Exception {
-        fixture.nacos.staleReads(0);
-        final SentinelPropagation propagation = fixture.start(b -> b);
-        final long r2 = pageLoadedThenDaemonWritesR1();
-        dashboard.edit(r2, 30);
-        fixture.settle();
+        final SentinelPropagation propagation = staleSaveOfR2(b -> b);
         dashboard.list(APP);
 
         dashboard.edit(dashboard.idOf(APP, R1.resource()).orElseThrow(), 20); // someone sets r1 as the daemon has it

@@ -45,13 +45,19 @@ final class ApiErrors {
 
     /** The 415 of a request whose body is not said to be JSON in UTF-8, or null when it is. */
     static @Nullable HttpResponse notJson(RequestHeaders headers) {
+        return notOfType(headers, MediaType.JSON);
+    }
+
+    /** The 415 of a request whose body is not said to be {@code expected} in UTF-8, or null when it is. */
+    static @Nullable HttpResponse notOfType(RequestHeaders headers, MediaType expected) {
         final MediaType type = headers.contentType();
-        if (type != null && type.is(MediaType.JSON)
+        if (type != null && type.is(expected)
             && (type.charset() == null || type.charset() == StandardCharsets.UTF_8)) {
             return null;
         }
         return invalid(HttpStatus.UNSUPPORTED_MEDIA_TYPE, new InvalidValueException(
-                "Content-Type", headers.get(HttpHeaderNames.CONTENT_TYPE), "application/json (UTF-8)"));
+                "Content-Type", headers.get(HttpHeaderNames.CONTENT_TYPE),
+                expected.type() + "/" + expected.subtype() + " (UTF-8)"));
     }
 
     static HttpResponse json(HttpStatus status, ObjectNode body) {

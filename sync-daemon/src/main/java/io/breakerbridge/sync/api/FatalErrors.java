@@ -57,9 +57,6 @@ public final class FatalErrors {
                 halt.accept(EXIT_STATUS);
                 return;
             }
-            if (t.getCause() == t) {
-                return;
-            }
         }
     }
 }

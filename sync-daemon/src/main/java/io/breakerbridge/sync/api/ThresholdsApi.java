@@ -34,7 +34,6 @@ import io.breakerbridge.model.store.SnapshotStore;
 import io.breakerbridge.model.store.StoreUnavailableException;
 import io.breakerbridge.model.store.WriteResult;
 import io.netty.util.AsciiString;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -160,13 +159,10 @@ public final class ThresholdsApi {
      * stays as it is; an array is replaced whole; {@code null} removes a field).
      */
     HttpResponse patch(ServiceRequestContext ctx, HttpRequest req, SnapshotKey key) {
-        final MediaType type = req.contentType();
-        if (type == null || !type.is(MERGE_PATCH) || type.charset() != null
-                                                     && type.charset() != StandardCharsets.UTF_8) {
+        final HttpResponse notPatch = ApiErrors.notOfType(req.headers(), MERGE_PATCH);
+        if (notPatch != null) {
             metrics.rejected("unsupported-media-type");
-            return ApiErrors.invalid(HttpStatus.UNSUPPORTED_MEDIA_TYPE, new InvalidValueException(
-                    "Content-Type", req.headers().get(HttpHeaderNames.CONTENT_TYPE),
-                    "application/merge-patch+json (UTF-8)"));
+            return notPatch;
         }
         final HttpResponse repeated = repeatedPrecondition(req, key);
         if (repeated != null) {

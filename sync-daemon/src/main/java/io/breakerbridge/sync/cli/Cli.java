@@ -1,6 +1,7 @@
 package io.breakerbridge.sync.cli;
 
 import io.breakerbridge.client.DaemonConnection;
+import io.breakerbridge.client.TokenFiles;
 import io.breakerbridge.model.InvalidValueException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -197,7 +198,7 @@ final class Cli implements Callable<Integer> {
                     throw new IOException(file + ": cannot read the token file (expected: --token-file F or "
                                           + "BREAKERBRIDGE_TOKEN)");
                 }
-                token = firstToken(file);
+                token = TokenFiles.first(file).orElseThrow(() -> new IOException(file + ": no token in the file"));
             }
             final URI base;
             try {
@@ -209,17 +210,6 @@ final class Cli implements Callable<Integer> {
                 throw new UsageException("--url: " + url + " (expected: http://host:port, e.g. http://" + url + ")");
             }
             return DaemonConnection.of(base, token.strip());
-        }
-
-        private static String firstToken(Path file) throws IOException {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                final String trimmed = line.strip();
-                if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
-                    final String[] parts = trimmed.split("\\s+");
-                    return parts.length == 1 ? parts[0] : parts[1];
-                }
-            }
-            throw new IOException(file + ": no token in the file");
         }
     }
 }

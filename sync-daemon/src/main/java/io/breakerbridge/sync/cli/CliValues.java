@@ -159,14 +159,19 @@ final class CliValues {
             if (!m.matches()) {
                 throw new TypeConversionException("a whole number of s, m, h or d, e.g. 30d");
             }
-            final long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
+            return duration(Long.parseLong(m.group(1)), m.group(2));
         }
+    }
+
+    /** {@code n} of {@code unit}: ms, s, m, h or d. */
+    private static Duration duration(long n, String unit) {
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 
     /** A duration of zero or more: {@code 0}, or a whole number of s, m or h. */
@@ -182,13 +187,7 @@ final class CliValues {
             if (m.group(1) == null) {
                 return Duration.ZERO;
             }
-            final long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
+            return duration(Long.parseLong(m.group(1)), m.group(2));
         }
     }
 

@@ -19,7 +19,6 @@ import io.breakerbridge.model.json.StrictJson;
 import io.breakerbridge.sync.api.SpecDiff;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,8 +156,8 @@ final class ClientVerbs {
     }
 
     int resolve(String service, @Nullable String resource, String winner) throws IOException, InterruptedException {
-        final String path = DaemonPaths.CONFLICTS + "/" + query(service) + "?winner=" + winner
-                            + (resource == null ? "" : "&resource=" + query(resource));
+        final String path = DaemonPaths.CONFLICTS + "/" + DaemonPaths.encode(service) + "?winner=" + winner
+                            + (resource == null ? "" : "&resource=" + DaemonPaths.encode(resource));
         final DaemonConnection.Reply reply = send("POST", path, Map.of(), null);
         if (reply.status() == 204) {
             out.println("resolved " + service + (resource == null ? "" : " " + resource) + ": " + winner
@@ -166,10 +165,6 @@ final class ClientVerbs {
             return 0;
         }
         return print(reply, false);
-    }
-
-    private static String query(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     long currentVersion(SnapshotKey key) throws IOException, InterruptedException {

@@ -68,24 +68,13 @@ public final class DataFiles {
      * existed (it is left as it is).
      */
     public static boolean createAtomically(Path file, String text) throws IOException {
-        final Path temp = file.resolveSibling(file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        Files.deleteIfExists(temp);
+        final Path temp = writtenBeside(file, text);
         try {
-            try (FileChannel out = openPrivate(temp)) {
-                final ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(
-                        StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    out.write(bytes);
-                }
-                out.force(true);
-            }
-            try {
-                Files.createLink(file, temp);
-            } catch (FileAlreadyExistsException e) {
-                return false;
-            }
+            Files.createLink(file, temp);
             forceDirectory(directoryOf(file));
             return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
         } finally {
             Files.deleteIfExists(temp);
         }
@@ -93,21 +82,30 @@ public final class DataFiles {
 
     /** Replaces {@code file} (or creates it) with {@code text}, 0600, atomically: readers see the old or the new. */
     public static void replaceAtomically(Path file, String text) throws IOException {
-        final Path temp = file.resolveSibling(file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        Files.deleteIfExists(temp);
+        final Path temp = writtenBeside(file, text);
         try {
-            try (FileChannel out = openPrivate(temp)) {
-                final ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-                while (bytes.hasRemaining()) {
-                    out.write(bytes);
-                }
-                out.force(true);
-            }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             forceDirectory(directoryOf(file));
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /** {@code text} written and fsynced, 0600, under a temporary name beside {@code file}; returns that name. */
+    private static Path writtenBeside(Path file, String text) throws IOException {
+        final Path temp = file.resolveSibling(file.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        Files.deleteIfExists(temp);
+        try (FileChannel out = openPrivate(temp)) {
+            final ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+            out.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        return temp;
     }
 
     /** Forces a file's content to disk. */
