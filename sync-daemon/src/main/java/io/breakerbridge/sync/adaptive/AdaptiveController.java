@@ -19,7 +19,6 @@ import io.breakerbridge.model.store.WriteResult;
 import io.breakerbridge.signals.WindowSignal;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -134,7 +133,7 @@ public final class AdaptiveController implements AutoCloseable {
                 standBy();
                 return;
             }
-            for (SignalAggregator.Closed window : newestOfEach(signals.closed(clock.millis(), settings.graceMs()))) {
+            for (SignalAggregator.Closed window : signals.closed(clock.millis(), settings.graceMs())) {
                 try {
                     final Pending pending = decide(window.key(), window.totals());
                     if (pending != null) {
@@ -146,19 +145,6 @@ public final class AdaptiveController implements AutoCloseable {
                 }
             }
         }
-    }
-
-    /** Of the windows closed at once, the newest of each resource; the older ones are counted as skipped. */
-    private List<SignalAggregator.Closed> newestOfEach(List<SignalAggregator.Closed> closed) {
-        final Map<SnapshotKey, SignalAggregator.Closed> newest = new LinkedHashMap<>();
-        for (SignalAggregator.Closed window : closed) {
-            newest.merge(window.key(), window, (a, b) -> a.totals().windowStartMs() >= b.totals().windowStartMs()
-                                                         ? a : b);
-        }
-        synchronized (this) {
-            skipped += closed.size() - newest.size();
-        }
-        return List.copyOf(newest.values());
     }
 
     /** The controller's view of {@code key}, empty when the resource has no adaptive rate limit. */
@@ -183,7 +169,7 @@ public final class AdaptiveController implements AutoCloseable {
     /** Counts since start: signals kept, dropped and ignored, versions written, writes lost to a newer version. */
     public synchronized AdaptiveCounts counts() {
         return new AdaptiveCounts(signals.accepted(), signals.dropped(), ignored.get(), writes, writesLost,
-                                  refused.get(), skipped);
+                                  refused.get(), signals.skippedWindows() + skipped);
     }
 
     /** Stops the loop (a decision in progress finishes) and the watch of the store. */

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.breakerbridge.model.SnapshotKey;
 import io.breakerbridge.signals.WindowSignal;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +27,7 @@ public final class SignalAggregator {
     private final Map<SnapshotKey, Long> decidedThrough = new TreeMap<>();
     private long accepted;
     private long dropped;
+    private long skippedWindows;
 
     /**
      * An aggregator holding at most {@code maxWindows} open windows of at most {@code maxInstances} each and
@@ -80,11 +80,12 @@ public final class SignalAggregator {
     }
 
     /**
-     * Removes and returns the windows that ended at least {@code graceMs} before {@code nowMs}, summed, oldest
-     * first per key; later signals of those windows are dropped as late.
+     * Removes the windows that ended at least {@code graceMs} before {@code nowMs} and returns, summed, the newest
+     * of each key (several close at once when reports were back-filled: the older ones are counted as skipped, see
+     * {@link #skippedWindows}); later signals of those windows are dropped as late.
      */
     public synchronized List<Closed> closed(long nowMs, long graceMs) {
-        final List<Closed> out = new ArrayList<>();
+        final Map<SnapshotKey, Closed> out = new LinkedHashMap<>();
         final Iterator<Map.Entry<WindowId, Map<String, WindowSignal>>> it = open.entrySet().iterator();
         while (it.hasNext()) {
             final Map.Entry<WindowId, Map<String, WindowSignal>> e = it.next();
@@ -93,12 +94,23 @@ public final class SignalAggregator {
             if (end + graceMs <= nowMs) {
                 it.remove();
                 held -= e.getValue().size();
-                out.add(new Closed(id.key(), WindowTotals.of(List.copyOf(e.getValue().values()))));
+                final Closed window = new Closed(id.key(), WindowTotals.of(List.copyOf(e.getValue().values())));
+                final Closed before = out.put(id.key(), window);
+                if (before != null) {
+                    skippedWindows++;
+                    if (before.totals().windowStartMs() > window.totals().windowStartMs()) {
+                        out.put(id.key(), before);
+                    }
+                }
                 decidedThrough.merge(id.key(), end, Math::max);
             }
         }
-        out.sort((a, b) -> Long.compare(a.totals().windowStartMs(), b.totals().windowStartMs()));
-        return out;
+        return List.copyOf(out.values());
+    }
+
+    /** Closed windows not returned by {@link #closed}: an older window of a key closed with a newer one. */
+    public synchronized long skippedWindows() {
+        return skippedWindows;
     }
 
     /** Forgets what is known of {@code key} (its rules are gone or no longer adaptive). */
